@@ -1,0 +1,263 @@
+"""Settings of osv-agenda, read from the environment.
+
+Defaults are the *embedded* set-up (SQLite + a filesystem Celery broker, no server
+needed). Production (``OSV_ENV=production``) refuses unsafe defaults at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+OSV_ENV = env("OSV_ENV", "embedded")  # embedded | production | test
+IS_PRODUCTION = OSV_ENV == "production"
+
+VAR_DIR = Path(env("OSV_VAR_DIR", str(BASE_DIR / "var")))
+MEDIA_ROOT = Path(env("OSV_STORAGE_DIR", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never served directly: downloads go through permission-checked views
+STATIC_ROOT = Path(env("OSV_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_URL = "/static/"
+for _folder in (VAR_DIR, MEDIA_ROOT, VAR_DIR / "broker" / "queue", VAR_DIR / "broker" / "processed", VAR_DIR / "broker" / "control"):
+    _folder.mkdir(parents=True, exist_ok=True)
+
+DEFAULT_SECRET_KEY = "embedded-insecure-secret-key-change-me"
+SECRET_KEY = env("SECRET_KEY", DEFAULT_SECRET_KEY)
+DEBUG = env_bool("DEBUG", not IS_PRODUCTION)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "viewflow",
+    "viewflow.workflow",
+    "workflows",
+    "registrations",
+    "opinions",
+    "worker",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "workflows.context_processors.region",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'osv.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # web + worker + beat share one file: WAL lets readers run beside the writer,
+    # IMMEDIATE transactions take the write lock up front (no lock upgrades that
+    # deadlock), the busy timeout waits instead of failing with "database is locked".
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;"
+        ),
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-osv.sqlite3")}
+else:
+    DATABASES["default"].setdefault("TEST", {})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+if OSV_ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+# --- language, time -------------------------------------------------------------------
+LANGUAGE_CODE = "cs"
+LANGUAGES = [("cs", "Čeština")]
+TIME_ZONE = "Europe/Prague"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
+
+# --- files ----------------------------------------------------------------------------
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+OSV_UPLOAD_MAX_BYTES = int(env("OSV_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+OSV_UPLOAD_EXTENSIONS = env_list("OSV_UPLOAD_EXTENSIONS", "pdf,docx,doc,odt,jpg,jpeg,png,txt")
+
+# --- e-mail ---------------------------------------------------------------------------
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if IS_PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "osv-agenda@localhost")
+
+# --- Celery ---------------------------------------------------------------------------
+EMBEDDED_BROKER_URL = "filesystem://"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", EMBEDDED_BROKER_URL)
+BROKER_DIR = VAR_DIR / "broker"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+else:
+    # Redis: an unacknowledged message comes back after this many seconds
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    }
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- REST API -------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "osv-agenda API",
+    "DESCRIPTION": "Registr poskytovatelů, stav případů, žádosti o vyjádření a oznámení změn.",
+    "VERSION": "1.0.0",
+}
+
+# --- the region and the office ------------------------------------------------------------
+OSV_REGION_FILE = env("OSV_REGION_FILE", str(BASE_DIR / "config" / "regions" / "karlovarsky.yaml"))
+OSV_NUMBERING_BACKEND = env("OSV_NUMBERING_BACKEND", "local")  # local | manual
+OSV_REFERENCE_PATTERN = env("OSV_REFERENCE_PATTERN", "{region}/{seq}/SV/{year}")
+OSV_FILE_MARK_PATTERN = env("OSV_FILE_MARK_PATTERN", "SZ {region}/{seq}/SV/{year}")
+OSV_JOB_STUCK_MINUTES = int(env("OSV_JOB_STUCK_MINUTES", "10"))
+OSV_BASE_URL = env("OSV_BASE_URL", "http://127.0.0.1:8000")
+
+# deadline rules (workflows.deadlines reads these; see shared design deadlines.md)
+OSV_REMEDY_DEFAULT_DAYS = int(env("OSV_REMEDY_DEFAULT_DAYS", "30"))
+OSV_DELIVERY_FICTION_SHIFT = env_bool("OSV_DELIVERY_FICTION_SHIFT", True)
+OSV_CHANGE_NOTICE_RULE = env("OSV_CHANGE_NOTICE_RULE", "next_month_15")
+OSV_CHANGE_NOTICE_SHIFT = env_bool("OSV_CHANGE_NOTICE_SHIFT", True)
+OSV_OPINION_CALL_BUFFER_WORKING_DAYS = int(env("OSV_OPINION_CALL_BUFFER_WORKING_DAYS", "5"))
+OSV_OPINION_DRAFT_WORKING_DAYS = int(env("OSV_OPINION_DRAFT_WORKING_DAYS", "3"))
+OSV_REMINDER_WORKING_DAYS = tuple(int(x) for x in env_list("OSV_REMINDER_WORKING_DAYS", "5,1"))
+
+# --- security -------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if IS_PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+}
+
+
+def check_production_safety() -> None:
+    """Refuse to start production with the embedded set-up's unsafe defaults."""
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG must be off in production")
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
+        problems.append("SECRET_KEY must be set to a long random value")
+    if CELERY_BROKER_URL.startswith(("filesystem://", "memory://", "sqla+")):
+        problems.append("CELERY_BROKER_URL must point to a real broker (Redis)")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        problems.append("DATABASE_URL must point to PostgreSQL")
+    if problems:
+        raise ImproperlyConfigured("Unsafe production settings: " + "; ".join(problems))
+
+
+if IS_PRODUCTION:
+    check_production_safety()

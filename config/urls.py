@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from workflows.site import auth_viewset, site
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("workflows.urls")),
+    path("", auth_viewset.urls),
+    path("app/", site.urls),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpinionsConfig(AppConfig):
+    name = "opinions"
+    verbose_name = "Vyjádření k projektům"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Command 2: the whole test suite. Embedded set-up by default; with DATABASE_URL and
+# CELERY_BROKER_URL set it runs against PostgreSQL and Redis. Exit 5 (no tests) fails.
+source "$(dirname "$0")/bootstrap.sh"
+if [ -n "${DATABASE_URL:-}" ]; then
+    echo "» Testy proti: ${DATABASE_URL%%\?*} / broker ${CELERY_BROKER_URL:-filesystem}"
+else
+    echo "» Testy na vestavěném nastavení (SQLite + souborový broker)"
+fi
+set +e
+OSV_ENV=test python -m pytest "$@"
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then
+    echo "!! Nebyl spuštěn žádný test – to je chyba." >&2
+    exit 1
+fi
+exit "$rc"

@@ -1,0 +1,175 @@
+"""Shared fixtures: demo roles and users, a real Celery worker process, helpers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("OSV_VAR_DIR", str(ROOT / "var" / "test"))
+os.environ.setdefault("OSV_ENV", "test")
+
+
+def on_servers() -> bool:
+    """True in the PostgreSQL + Redis pass of CI."""
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")) and os.environ.get(
+        "CELERY_BROKER_URL", ""
+    ).startswith("redis")
+
+
+server_only = pytest.mark.skipif(
+    not on_servers(), reason="jen na PostgreSQL + Redis (vestavěné nastavení tento test neumí)"
+)
+
+
+@pytest.fixture
+def roles(db):
+    from workflows.catalogues import load_catalogues
+    from workflows.roles import ensure_groups
+
+    load_catalogues()
+    ensure_groups()
+
+
+@pytest.fixture
+def demo_users(roles):
+    from django.contrib.auth import get_user_model
+
+    from workflows.demo import ensure_demo_users
+
+    ensure_demo_users()
+    User = get_user_model()
+    return {u.username: u for u in User.objects.all()}
+
+
+def _worker_env() -> dict[str, str]:
+    from django.conf import settings
+    from django.db import connection
+
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        user = db.get("USER") or "postgres"
+        host = db.get("HOST") or "127.0.0.1"
+        port = db.get("PORT") or 5432
+        env["DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{db['NAME']}"
+    env["OSV_VAR_DIR"] = str(settings.VAR_DIR)
+    env["OSV_STORAGE_DIR"] = str(settings.MEDIA_ROOT)
+    env["OSV_ENV"] = "test"
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    return env
+
+
+def _reset_broker():
+    from django.conf import settings
+
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        for key in ("data_folder_in", "processed_folder"):
+            folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key])
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
+    else:
+        import redis
+
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+
+
+class WorkerProcess:
+    """A real ``celery worker`` subprocess on the test database."""
+
+    def __init__(self, log_path: Path):
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60):
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
+             "--concurrency=1", "--pool=prefork", "--without-heartbeat", "--without-gossip", "--without-mingle",
+             f"--hostname=test-{os.getpid()}@%h"],
+            cwd=ROOT, env=_worker_env(), stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("Celery worker skončil:\n" + self.log_path.read_text())
+            if "ready." in self.log_path.read_text():
+                return self
+            time.sleep(0.2)
+        raise RuntimeError("Celery worker nenaběhl:\n" + self.log_path.read_text())
+
+    def children(self) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
+        return [int(p) for p in out.split()]
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        self.log.close()
+
+    def kill(self):
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One real worker for the session (integration tests use transactional DB access)."""
+    with django_db_blocker.unblock():
+        _reset_broker()
+        worker = WorkerProcess(tmp_path_factory.mktemp("worker") / "worker.log").start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def fresh_worker(django_db_setup, django_db_blocker, tmp_path):
+    """A worker of the test's own, for tests that kill or restart it."""
+    with django_db_blocker.unblock():
+        worker = WorkerProcess(tmp_path / "worker.log")
+    yield worker
+    if worker.proc and worker.proc.poll() is None:
+        worker.stop()
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.25, message: str = "podmínka nenastala"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"{message} do {timeout} s")
+
+
+@pytest.fixture
+def docx_text():
+    """Open a stored DOCX with python-docx and return its whole text."""
+    import docx
+
+    def read(document) -> str:
+        with document.file.open("rb") as fh:
+            parsed = docx.Document(fh)
+        parts = [p.text for p in parsed.paragraphs]
+        for table in parsed.tables:
+            for row in table.rows:
+                parts.extend(cell.text for cell in row.cells)
+        return "\n".join(parts)
+
+    return read

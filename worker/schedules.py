@@ -1,0 +1,8 @@
+"""Celery beat schedule: timers, the stuck-job sweep, deadline reminders."""
+
+from datetime import timedelta
+
+BEAT_SCHEDULE = {
+    "fire-viewflow-timers": {"task": "osv.fire_timers", "schedule": timedelta(seconds=30)},
+    "sweep-stuck-jobs": {"task": "osv.sweep_stuck_jobs", "schedule": timedelta(minutes=2)},
+}

@@ -1,0 +1,24 @@
+"""Celery tasks: thin wrappers that call the engine's and agendas' services."""
+
+from celery import shared_task
+
+from workflows import jobs
+
+
+@shared_task(name="osv.run_job", acks_late=True)
+def run_job(task_pk: int) -> str:
+    """Run one Viewflow job node step (see workflows.jobs)."""
+    return jobs.run_job(task_pk)
+
+
+@shared_task(name="osv.sweep_stuck_jobs")
+def sweep_stuck_jobs() -> int:
+    return jobs.sweep_stuck_jobs()
+
+
+@shared_task(name="osv.fire_timers")
+def fire_timers() -> int:
+    """Fire Viewflow's database timers that are due (only one beat runs this)."""
+    from viewflow.workflow.timers import fire_due_timers
+
+    return fire_due_timers()

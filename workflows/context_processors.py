@@ -1,0 +1,5 @@
+from .region import get_region
+
+
+def region(request):
+    return {"osv_region": get_region()}

@@ -1,0 +1,59 @@
+"""Demo users (one per role, fictitious people) and the hook for agendas' demo data."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+DEMO_PASSWORD = "demo-heslo-2026"
+
+DEMO_USERS = [
+    # username, first, last, roles
+    ("referent", "Jana", "Nováková", ["registration_officer"]),
+    ("referent2", "Petr", "Dvořák", ["registration_officer"]),
+    ("planovac", "Lucie", "Černá", ["planner"]),
+    ("koordinator", "Marek", "Horváth", ["roma_coordinator"]),
+    ("vedouci", "Eva", "Chaloupková", ["department_head"]),
+    ("zastupce", "Tomáš", "Hájek", ["deputy_head"]),
+    ("portal", "Krajský", "portál", ["api_client"]),
+    ("spravce", "Karel", "Správný", ["admin"]),
+    ("ctenar", "Iva", "Čtenářová", ["reader"]),
+]
+
+AGENDA_DEMO_MODULES = ["registrations.demo", "opinions.demo"]
+
+
+@transaction.atomic
+def ensure_demo_users() -> list[tuple[str, str]]:
+    """Create the demo users once; existing ones keep their password and data."""
+    User = get_user_model()
+    out = []
+    for username, first, last, roles in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.invalid"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.is_staff = "admin" in roles
+            user.is_superuser = "admin" in roles
+            user.save()
+        user.groups.add(*Group.objects.filter(name__in=roles))
+        out.append((username, ", ".join(roles)))
+    return out
+
+
+def seed_agendas(stdout=None) -> None:
+    for name in AGENDA_DEMO_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        result = module.seed()
+        if stdout is not None and result:
+            stdout.write(f"  {name}: {result}")

@@ -1,0 +1,65 @@
+"""Dopis: an ad-hoc outgoing letter on a case, rendered by the worker.
+
+The smallest real process on the engine: start from code (or the case page) → the worker
+renders the numbered DOCX → end. A failed rendering goes to the officer, who retries.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.flow.views import UpdateProcessView
+
+from workflows.documents import generate_document
+from workflows.history import record_event
+from workflows.jobs import Job
+from workflows.models import LetterProcess
+
+
+class LetterFlow(flow.Flow):
+    process_class = LetterProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Dopis")
+    process_description = _("Průvodní nebo jiný dopis k případu.")
+
+    start = flow.StartHandle(this.start_letter).Annotation(title=_("Zadání dopisu")).Next(this.render)
+
+    render = (
+        Job(this.render_letter)
+        .Annotation(title=_("Vyhotovení dopisu"))
+        .OnError(this.repair)
+        .Next(this.end)
+    )
+
+    repair = (
+        flow.View(UpdateProcessView.as_view(fields=[]))
+        .Annotation(title=_("Oprava po chybě vyhotovení"))
+        .Permission("workflows.can_repair_letterprocess")
+        .Next(this.render)
+    )
+
+    end = flow.End()
+
+    def start_letter(self, activation, *, case, subject, body, actor=None):
+        activation.process.case = case
+        activation.process.data = {"subject": subject, "body": body, "actor_id": getattr(actor, "pk", None)}
+        record_event(case=case, actor=actor, action="letter", summary=f"Zadán dopis: {subject}")
+        return activation.process
+
+    def render_letter(self, activation):
+        process = activation.process
+        data = process.data
+        return generate_document(
+            case=process.case,
+            kind="letter",
+            title=f"Dopis: {data['subject']}",
+            template_code="letter",
+            context={"subject": data["subject"], "body_paragraphs": data["body"].split("\n")},
+            source_key=f"task:{activation.task.pk}",
+        )
+
+
+def letter_send(*, case, subject: str, body: str, actor=None) -> LetterProcess:
+    """Service: start a letter process on the case (the worker renders it after commit)."""
+    with transaction.atomic():
+        return LetterFlow.start.run(case=case, subject=subject, body=body, actor=actor)

@@ -1,0 +1,305 @@
+"""The case at the centre, and the engine records every agenda shares.
+
+Case: one row per matter (registration proceeding, notice of changes, opinion …) that
+inbox, search, history, documents and numbering hang on. Each agenda keeps its detail in
+its own model, one-to-one with the case. Processes point to the case by a real foreign key
+(``CaseProcess``), so lists join instead of doing generic-FK lookups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
+
+
+class ServiceType(models.Model):
+    """Druh sociální služby (§ 37–70 zákona 108/2006 Sb.)."""
+
+    paragraph = models.CharField(_("paragraf"), max_length=8, unique=True)
+    name = models.CharField(_("název"), max_length=200)
+    category = models.CharField(_("kategorie"), max_length=40, blank=True)
+    sort_key = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_key", "paragraph"]
+        verbose_name = _("druh sociální služby")
+        verbose_name_plural = _("druhy sociálních služeb")
+
+    def __str__(self):
+        return f"{self.name} (§ {self.paragraph})"
+
+
+class TargetGroup(models.Model):
+    """Cílová skupina (S, OZP, …)."""
+
+    code = models.CharField(_("kód"), max_length=10, unique=True)
+    name = models.CharField(_("název"), max_length=200)
+    aliases = models.TextField(_("další názvy"), blank=True, help_text=_("oddělené svislítkem |"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("cílová skupina")
+        verbose_name_plural = _("cílové skupiny")
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Case(models.Model):
+    """Případ: the shared record of every agenda."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", _("Řízení o registraci")
+        CHANGE_NOTICE = "change_notice", _("Oznámení změn")
+        CHANGE_APPLICATION = "change_application", _("Žádost o změnu registrace")
+        CANCELLATION = "cancellation", _("Zrušení registrace")
+        OPINION = "opinion", _("Vyjádření k projektu")
+        LETTER = "letter", _("Dopis")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Otevřený")
+        SUSPENDED = "suspended", _("Přerušený")
+        WAITING = "waiting", _("Čeká na schválení")
+        DECIDED = "decided", _("Rozhodnuto")
+        CLOSED = "closed", _("Uzavřený")
+        CANCELED = "canceled", _("Zrušený")
+
+    AGENDA_OF_KIND = {
+        Kind.REGISTRATION: "registrations",
+        Kind.CHANGE_NOTICE: "registrations",
+        Kind.CHANGE_APPLICATION: "registrations",
+        Kind.CANCELLATION: "registrations",
+        Kind.OPINION: "opinions",
+        Kind.LETTER: "registrations",
+    }
+
+    kind = models.CharField(_("druh"), max_length=32, choices=Kind.choices, db_index=True)
+    file_mark = models.CharField(_("spisová značka"), max_length=64, unique=True, null=True, blank=True)
+    title = models.CharField(_("věc"), max_length=300)
+    applicant_name = models.CharField(_("účastník / žadatel"), max_length=255, blank=True, db_index=True)
+    ico = models.CharField(_("IČO"), max_length=8, blank=True, db_index=True)
+    received_on = models.DateField(_("datum doručení"), default=timezone.localdate)
+    deadline = models.DateField(_("lhůta"), null=True, blank=True, db_index=True)
+    state = models.CharField(_("stav"), max_length=16, choices=State.choices, default=State.OPEN, db_index=True)
+    state_detail = models.CharField(_("stav podrobně"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("založil"),
+    )
+    created_at = models.DateTimeField(_("založeno"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("změněno"), auto_now=True)
+    closed_at = models.DateTimeField(_("uzavřeno"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("případ")
+        verbose_name_plural = _("případy")
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="case_state_deadline"),
+            models.Index(fields=["kind", "state", "deadline"], name="case_kind_state_deadline"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_mark or '#' + str(self.pk)} – {self.title}"
+
+    @property
+    def agenda(self) -> str:
+        return self.AGENDA_OF_KIND.get(self.kind, "")
+
+
+class CaseParty(models.Model):
+    """Účastník řízení / adresát písemností."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("role"), max_length=40, default="applicant")
+    name = models.CharField(_("název / jméno"), max_length=255)
+    ico = models.CharField(_("IČO"), max_length=8, blank=True)
+    address = models.CharField(_("sídlo / adresa"), max_length=300, blank=True)
+    data_box = models.CharField(_("ID datové schránky"), max_length=7, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("účastník")
+        verbose_name_plural = _("účastníci")
+
+    def __str__(self):
+        return self.name
+
+
+class CaseProcess(Process):
+    """Viewflow process of any flow, with a real foreign key to its case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="processes", verbose_name=_("případ"))
+
+    class Meta:
+        verbose_name = _("proces")
+        verbose_name_plural = _("procesy")
+
+
+class LetterProcess(CaseProcess):
+    """Process of the letter flow (proxy: own permissions, same table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("dopis")
+        verbose_name_plural = _("dopisy")
+        permissions = [
+            ("can_repair_letterprocess", "Může opravit chybu vyhotovení dopisu"),
+        ]
+
+
+class CaseEvent(models.Model):
+    """Case history: append-only log of every state change and document."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("kdy"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("kdo"),
+    )
+    action = models.CharField(_("akce"), max_length=64)
+    summary = models.CharField(_("co"), max_length=500)
+    before = models.JSONField(_("před"), null=True, blank=True)
+    after = models.JSONField(_("po"), null=True, blank=True)
+    document = models.ForeignKey("Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    task_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("záznam historie")
+        verbose_name_plural = _("historie případu")
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise RuntimeError("Historie případu je jen pro zápis; záznam nelze měnit.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Historie případu je jen pro zápis; záznam nelze smazat.")
+
+
+class Suspension(models.Model):
+    """Přerušení řízení: the clock stops from ``started_on`` through ``ended_on``."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
+    started_on = models.DateField(_("přerušeno od"))
+    ended_on = models.DateField(_("překážka odpadla dne"), null=True, blank=True)
+    reason = models.CharField(_("důvod"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["started_on"]
+        verbose_name = _("přerušení řízení")
+        verbose_name_plural = _("přerušení řízení")
+
+
+class Extension(models.Model):
+    """Prodloužení lhůty k vydání rozhodnutí (až o 30 dní) s důvodem."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("počet dní"))
+    ground = models.CharField(_("důvod"), max_length=40)
+    note = models.CharField(_("poznámka"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prodloužení lhůty")
+        verbose_name_plural = _("prodloužení lhůt")
+
+
+class NumberSequence(models.Model):
+    """Gap-free counter per scope (e.g. ``cj/KK/2026``)."""
+
+    scope = models.CharField(max_length=64, unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("číselná řada")
+        verbose_name_plural = _("číselné řady")
+
+    def __str__(self):
+        return f"{self.scope}: {self.last_value}"
+
+
+class DocumentTemplate(models.Model):
+    """An office-uploaded version of a DOCX template; the newest active one wins."""
+
+    code = models.CharField(_("kód šablony"), max_length=64, db_index=True)
+    file = models.FileField(_("soubor DOCX"), upload_to="templates/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(_("platná"), default=True)
+
+    class Meta:
+        ordering = ["code", "-uploaded_at"]
+        verbose_name = _("šablona dokumentu")
+        verbose_name_plural = _("šablony dokumentů")
+
+    def __str__(self):
+        return self.code
+
+
+def document_upload_to(instance, filename):
+    return f"documents/{instance.case_id}/{filename}"
+
+
+class Document(models.Model):
+    """A rendered (or uploaded) document of a case, versioned, hashed, numbered."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Koncept")
+        ISSUED = "issued", _("Vydaný")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("druh dokumentu"), max_length=64)
+    title = models.CharField(_("název"), max_length=300)
+    version = models.PositiveIntegerField(_("verze"), default=1)
+    file = models.FileField(_("soubor"), upload_to=document_upload_to, max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField(_("velikost"), default=0)
+    reference_number = models.CharField(_("č. j."), max_length=64, blank=True, db_index=True)
+    status = models.CharField(_("stav"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    personal_data = models.BooleanField(_("obsahuje osobní údaje zaměstnanců"), default=False)
+    source_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    template_code = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["case", "kind", "-version"]
+        verbose_name = _("dokument")
+        verbose_name_plural = _("dokumenty")
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "version"], name="document_case_kind_version")]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+    @staticmethod
+    def hash_bytes(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+
+class Reminder(models.Model):
+    """One reminder per (task or case, kind): makes the reminder scan idempotent."""
+
+    key = models.CharField(max_length=120, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reminders")
+    kind = models.CharField(max_length=20)
+    message = models.CharField(max_length=500)
+    deadline = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("upozornění")
+        verbose_name_plural = _("upozornění")

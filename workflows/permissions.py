@@ -1,0 +1,62 @@
+"""Roles (Django groups) and who may see which case and document."""
+
+from __future__ import annotations
+
+ROLE_REGISTRATION_OFFICER = "registration_officer"
+ROLE_PLANNER = "planner"
+ROLE_ROMA_COORDINATOR = "roma_coordinator"
+ROLE_HEAD = "department_head"
+ROLE_DEPUTY = "deputy_head"
+ROLE_API_CLIENT = "api_client"
+ROLE_ADMIN = "admin"
+ROLE_READER = "reader"
+
+ROLES = {
+    ROLE_REGISTRATION_OFFICER: "referent(ka) registrací",
+    ROLE_PLANNER: "pracovník(ice) pro komunitní plánování",
+    ROLE_ROMA_COORDINATOR: "krajský koordinátor pro romské záležitosti",
+    ROLE_HEAD: "vedoucí odboru sociálních věcí",
+    ROLE_DEPUTY: "zástupce vedoucího",
+    ROLE_API_CLIENT: "portál / jiný systém",
+    ROLE_ADMIN: "správce",
+    ROLE_READER: "čtenář",
+}
+
+# which roles work on (see everything of) which agenda
+AGENDA_ROLES = {
+    "registrations": {ROLE_REGISTRATION_OFFICER, ROLE_HEAD, ROLE_DEPUTY, ROLE_ADMIN},
+    "opinions": {ROLE_PLANNER, ROLE_ROMA_COORDINATOR, ROLE_HEAD, ROLE_DEPUTY, ROLE_ADMIN},
+}
+
+
+def user_roles(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_osv_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached.add(ROLE_ADMIN)
+        user._osv_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def can_work_on_agenda(user, agenda: str) -> bool:
+    return bool(user_roles(user) & AGENDA_ROLES.get(agenda, set()))
+
+
+def can_view_case(user, case) -> bool:
+    return can_work_on_agenda(user, case.agenda)
+
+
+def can_view_document(user, document) -> bool:
+    """Staff of the agenda see all; a reader sees issued documents without personal data."""
+    if can_work_on_agenda(user, document.case.agenda):
+        return True
+    if has_role(user, ROLE_READER):
+        return document.status == document.Status.ISSUED and not document.personal_data
+    return False

@@ -1,0 +1,52 @@
+"""Groups for the roles of domain.md and the permissions each one gets.
+
+Agendas declare their permissions in ``<app>/roles.py`` as ``ROLE_PERMISSIONS = {role:
+["app_label.codename", ...]}``; ``ensure_groups`` merges them, so running it again after
+a new flow node appears grants the new permission.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .permissions import ROLES
+
+BASE_PERMISSIONS = {role: ["workflows.view_caseprocess"] for role in ROLES}
+BASE_PERMISSIONS["admin"] = BASE_PERMISSIONS["admin"] + [
+    "workflows.view_case", "workflows.change_servicetype", "workflows.change_targetgroup",
+    "workflows.add_documenttemplate", "workflows.change_documenttemplate", "workflows.view_documenttemplate",
+]
+AGENDA_ROLE_MODULES = ["workflows.flow_roles", "registrations.roles", "opinions.roles"]
+
+
+def role_permissions() -> dict[str, set[str]]:
+    merged: dict[str, set[str]] = {role: set(perms) for role, perms in BASE_PERMISSIONS.items()}
+    for name in AGENDA_ROLE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        for role, perms in module.ROLE_PERMISSIONS.items():
+            merged.setdefault(role, set()).update(perms)
+    return merged
+
+
+def _permission(full: str) -> Permission:
+    app_label, codename = full.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def ensure_groups() -> dict[str, int]:
+    """Create a group per role and grant its permissions (idempotent)."""
+    counts = {}
+    for role, perms in role_permissions().items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.add(*[_permission(p) for p in sorted(perms)])
+        counts[role] = group.permissions.count()
+    return counts

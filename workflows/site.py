@@ -1,0 +1,26 @@
+"""The Viewflow site: one workflow app with every process (one inbox/queue/archive)."""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow.contrib.auth import AuthViewset
+from viewflow.urls import Site
+from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
+
+from workflows.flows.letter import LetterFlow
+
+# Each agenda adds its flows here (registrations, opinions).
+FLOW_VIEWSETS = [
+    FlowViewset(LetterFlow, icon="mail"),
+]
+
+site = Site(
+    title=_("Agenda sociálních věcí"),
+    viewsets=[
+        WorkflowAppViewset(
+            title=_("Procesy"),
+            icon="assignment",
+            app_name="workflow",
+            flow_viewsets=FLOW_VIEWSETS,
+        ),
+    ],
+)
+auth_viewset = AuthViewset(with_profile_view=False)
