@@ -249,7 +249,7 @@ def check_production_safety() -> None:
     problems = []
     if DEBUG:
         problems.append("DEBUG must be off in production")
-    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         problems.append("SECRET_KEY must be set to a long random value")
     if CELERY_BROKER_URL.startswith(("filesystem://", "memory://", "sqla+")):
         problems.append("CELERY_BROKER_URL must point to a real broker (Redis)")
