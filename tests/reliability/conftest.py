@@ -1,0 +1,111 @@
+"""Helpers for the reliability tests: letters whose rendering failed (a View task to fight
+over), threads with their own database connections, subprocesses on the test database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+from django.db import connections
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from tests.conftest import ROOT, _worker_env
+from workflows import jobs
+from workflows.cases import case_open
+from workflows.flows.letter import LetterFlow, letter_send
+from workflows.models import Case
+
+
+def render_task(process) -> Task:
+    return Task.objects.get(process=process, flow_task=LetterFlow.render)
+
+
+def new_letter_case(actor, title="Sdělení poskytovateli"):
+    return case_open(kind=Case.Kind.LETTER, title=title, actor=actor,
+                     parties=[{"name": "Spolek Pomoc, z.s.", "ico": "26997789"}])
+
+
+@pytest.fixture
+def no_dispatch(monkeypatch):
+    """Jobs are not sent to a broker; the test runs ``jobs.run_job`` itself."""
+    sent: list[int] = []
+    monkeypatch.setattr(jobs, "dispatch_job", lambda pk: sent.append(pk))
+    return sent
+
+
+@pytest.fixture
+def failed_letter(demo_users, no_dispatch, monkeypatch):
+    """A letter whose rendering failed: its 'repair' View task is NEW, waiting for an officer."""
+
+    def make():
+        case = new_letter_case(demo_users["referent"])
+        process = letter_send(case=case, subject="Sdělení", body="Vážení,\nsdělujeme.", actor=demo_users["referent"])
+        task = render_task(process)
+        original = LetterFlow.render._func
+
+        def broken(activation):
+            raise FileNotFoundError("Šablona dokumentu 'letter' neexistuje (test)")
+
+        LetterFlow.render._func = broken
+        try:
+            assert jobs.run_job(task.pk) == "error"
+        finally:
+            LetterFlow.render._func = original
+        repair = Task.objects.get(process=process, flow_task=LetterFlow.repair)
+        assert repair.status == STATUS.NEW
+        return process, repair
+
+    return make
+
+
+def run_together(*funcs, timeout: float = 60):
+    """Run callables in threads released at the same moment (a barrier); each thread has
+    its own database connection, closed at the end. Returns results (or raised exceptions)."""
+    barrier = threading.Barrier(len(funcs))
+    results: list = [None] * len(funcs)
+
+    def runner(i, func):
+        try:
+            barrier.wait(timeout)
+            results[i] = func()
+        except BaseException as exc:  # returned to the test, which asserts on it
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(funcs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+        assert not t.is_alive(), "vlákno se nedokončilo"
+    return results
+
+
+def run_django_script(code: str, *, env_extra: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run Python code with Django set up against the test database, in a new process."""
+    env = _worker_env()
+    env.update(env_extra or {})
+    prologue = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup()\n"
+    return subprocess.run([sys.executable, "-c", prologue + code], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def spawn_django_script(code: str, *, env_extra: dict | None = None) -> subprocess.Popen:
+    env = _worker_env()
+    env.update(env_extra or {})
+    prologue = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup()\n"
+    return subprocess.Popen([sys.executable, "-c", prologue + code], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def db_is_postgres() -> bool:
+    return connections["default"].vendor == "postgresql"
+
+
+__all__ = ["os", "render_task", "new_letter_case", "run_together", "run_django_script", "spawn_django_script",
+           "db_is_postgres"]
