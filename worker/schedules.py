@@ -5,4 +5,5 @@ from datetime import timedelta
 BEAT_SCHEDULE = {
     "fire-viewflow-timers": {"task": "osv.fire_timers", "schedule": timedelta(seconds=30)},
     "sweep-stuck-jobs": {"task": "osv.sweep_stuck_jobs", "schedule": timedelta(minutes=2)},
+    "scan-deadlines": {"task": "osv.scan_deadlines", "schedule": timedelta(minutes=15)},
 }

@@ -22,3 +22,11 @@ def fire_timers() -> int:
     from viewflow.workflow.timers import fire_due_timers
 
     return fire_due_timers()
+
+
+@shared_task(name="osv.scan_deadlines")
+def scan_deadlines() -> dict:
+    """Deadline reminders and escalation to the head (idempotent)."""
+    from workflows.reminders import scan_deadlines as scan
+
+    return scan()

@@ -1,0 +1,51 @@
+import datetime
+
+import pytest
+from django.core import mail
+from viewflow.workflow.models import Task
+
+from workflows import deadlines, jobs
+from workflows.cases import case_open
+from workflows.flows.letter import LetterFlow, letter_send
+from workflows.models import Case, Reminder
+from workflows.reminders import due_cases, scan_deadlines
+
+DEADLINE = datetime.date(2026, 12, 28)  # Mon; 24-26 Dec holidays/Sat → 5 working days before: Thu 2026-12-17
+
+
+@pytest.fixture
+def assigned_case(demo_users, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(jobs, "dispatch_job", lambda pk: None)
+    case = case_open(kind=Case.Kind.LETTER, title="Odpověď na dotaz", deadline=DEADLINE)
+    with django_capture_on_commit_callbacks(execute=True):
+        process = letter_send(case=case, subject="s", body="b")
+    task = Task.objects.get(process=process, flow_task=LetterFlow.render)
+    monkeypatch.setattr(LetterFlow.render, "_func", lambda a: 1 / 0)
+    jobs.run_job(task.pk)
+    repair = Task.objects.get(process=process, flow_task=LetterFlow.repair)
+    with repair.activation() as activation:
+        activation.assign(demo_users["referent"])
+    return case
+
+
+def test_reminders_are_sent_once_per_kind(assigned_case, demo_users, django_capture_on_commit_callbacks):
+    assert deadlines.add_working_days(DEADLINE, -5) == datetime.date(2026, 12, 17)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scan_deadlines(datetime.date(2026, 12, 16))["sent"] == 0
+        assert scan_deadlines(datetime.date(2026, 12, 17))["sent"] == 1
+        assert scan_deadlines(datetime.date(2026, 12, 17))["sent"] == 0
+        assert scan_deadlines(datetime.date(2026, 12, 27))["sent"] == 1  # before_1 (Wed 23rd) caught up
+        missed = scan_deadlines(datetime.date(2026, 12, 29))
+        assert missed["sent"] == 2  # the assignee and the head
+        assert scan_deadlines(datetime.date(2026, 12, 30))["sent"] == 0
+    kinds = sorted(Reminder.objects.values_list("recipient__username", "kind"))
+    assert kinds == [("referent", "before_1"), ("referent", "before_5"), ("referent", "missed"), ("vedouci", "missed")]
+    assert len(mail.outbox) == 4 and "Zmeškaná lhůta 28. 12. 2026" in mail.outbox[-1].subject
+
+
+def test_scan_touches_only_cases_due_in_the_window(assigned_case):
+    far = case_open(kind=Case.Kind.LETTER, title="daleko", deadline=datetime.date(2027, 6, 1))
+    closed = case_open(kind=Case.Kind.LETTER, title="uzavřený", deadline=DEADLINE)
+    Case.objects.filter(pk=closed.pk).update(state=Case.State.CLOSED)
+    ids = set(due_cases(datetime.date(2026, 12, 22)).values_list("pk", flat=True))
+    assert ids == {assigned_case.pk} and far.pk not in ids
