@@ -1,0 +1,473 @@
+"""Reads for the work surfaces: one inbox, one queue and the team's tasks across all flows.
+
+Every list is a single queryset over Viewflow's ``Task`` joined to our ``CaseProcess`` and its
+``Case`` (real foreign keys, ``select_related``), so a page costs a fixed number of queries
+whatever the data size: the rows, the paginator's count and the bounded filter choices.
+
+Filters are bounded: process type (the registered flows), deadline window, overdue,
+provider (IČO or the start of a name) and whatever the agenda apps contribute. An agenda
+contributes filters by defining ``task_list_filters()`` in ``<agenda>/selectors.py`` that
+returns :class:`TaskListFilter` objects; the engine imports those modules lazily, so it
+never depends on an agenda at import time. Contributed filters reach their data through
+the case (``CASE_PATH`` + ``__<agenda one-to-one>__...``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from .collation import czech_order
+from .deadlines import add_working_days, working_days_between
+from .models import Case, CaseProcess
+from .permissions import AGENDA_ROLES, ROLE_ADMIN, ROLE_HEAD, can_work_on_agenda, has_role, user_roles
+
+#: path from Task to its Case
+CASE_PATH = "process__caseprocess__case"
+AGENDA_SELECTOR_MODULES = ["registrations.selectors", "opinions.selectors"]
+
+SCOPE_INBOX = "inbox"
+SCOPE_QUEUE = "queue"
+SCOPE_TEAM = "team"
+
+DEADLINE_WINDOWS = [
+    ("overdue", "po lhůtě"),
+    ("today", "dnes"),
+    ("5", "do 5 pracovních dnů"),
+    ("10", "do 10 pracovních dnů"),
+    ("20", "do 20 pracovních dnů"),
+    ("none", "bez lhůty"),
+]
+
+SORTS = {
+    "deadline": ("lhůta (nejbližší první)", lambda: [F(f"{CASE_PATH}__deadline").asc(nulls_last=True), "created", "pk"]),
+    "-deadline": ("lhůta (nejvzdálenější první)", lambda: [F(f"{CASE_PATH}__deadline").desc(nulls_last=True), "-created", "-pk"]),
+    "applicant": ("žadatel / poskytovatel (A–Ž)", lambda: [czech_order(f"{CASE_PATH}__applicant_name"), "pk"]),
+    "received": ("datum doručení", lambda: [F(f"{CASE_PATH}__received_on").asc(), "pk"]),
+    "created": ("nejnovější úkoly", lambda: ["-created", "-pk"]),
+}
+DEFAULT_SORT = "deadline"
+
+TASK_STATUS_LABELS = {
+    STATUS.NEW: "ve frontě",
+    STATUS.ASSIGNED: "přiděleno",
+    STATUS.STARTED: "rozpracováno",
+    STATUS.DONE: "hotovo",
+    STATUS.CANCELED: "zrušeno",
+    STATUS.ERROR: "chyba",
+}
+
+
+@dataclass
+class TaskListFilter:
+    """A filter an agenda contributes to the task lists.
+
+    ``choices()`` must return a bounded list (catalogue rows, not cases); ``apply(qs, value,
+    case_path)`` narrows a Task queryset, joining through ``case_path`` to the agenda's data.
+    """
+
+    name: str
+    label: str
+    choices: Callable[[], Iterable[tuple[str, str]]]
+    apply: Callable[[QuerySet, str, str], QuerySet]
+    agendas: set[str] = field(default_factory=set)  # shown only to users of these agendas
+
+
+def _import_optional(name: str):
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and name.startswith(exc.name):
+            return None
+        raise
+
+
+def _agenda_model(app_label: str, name: str):
+    """An agenda's model, looked up lazily (None while the agenda does not have it yet)."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+def _opinion_filters() -> list[TaskListFilter]:
+    """Area of support and call, joined through the case's one-to-one ``opinion``."""
+    Opinion = _agenda_model("opinions", "Opinion")
+    Area = _agenda_model("opinions", "AreaOfSupport")
+    Call = _agenda_model("opinions", "Call")
+    if Opinion is None or Area is None or Call is None:
+        return []
+    field_names = {f.name for f in Opinion._meta.get_fields()}
+    out = []
+    if "area" in field_names:
+        out.append(TaskListFilter(
+            name="area", label="Oblast podpory",
+            choices=lambda: [(str(a.pk), f"{a.code} {a.name}"[:60]) for a in Area.objects.order_by("code")[:100]],
+            apply=lambda qs, v, path: qs.filter(**{f"{path}__opinion__area_id": v}) if v.isdigit() else qs.none(),
+            agendas={"opinions"},
+        ))
+    if "call" in field_names:
+        out.append(TaskListFilter(
+            name="call", label="Výzva",
+            choices=lambda: [(str(c.pk), f"výzva č. {c.number}" + (f" ({c.submission_deadline.day}. {c.submission_deadline.month}. {c.submission_deadline.year})" if c.submission_deadline else ""))
+                             for c in Call.objects.order_by("-submission_deadline", "number")[:100]],
+            apply=lambda qs, v, path: qs.filter(**{f"{path}__opinion__call_id": v}) if v.isdigit() else qs.none(),
+            agendas={"opinions"},
+        ))
+    return out
+
+
+def contributed_filters(user) -> list[TaskListFilter]:
+    out: list[TaskListFilter] = []
+    names = set()
+    for flt in _opinion_filters():
+        if not flt.agendas or any(can_work_on_agenda(user, a) for a in flt.agendas):
+            out.append(flt)
+            names.add(flt.name)
+    for name in AGENDA_SELECTOR_MODULES:
+        module = _import_optional(name)
+        provider = getattr(module, "task_list_filters", None) if module else None
+        if provider is None:
+            continue
+        for flt in provider():
+            if flt.name in names:
+                continue
+            if not flt.agendas or any(can_work_on_agenda(user, a) for a in flt.agendas):
+                out.append(flt)
+    return out
+
+
+def registered_flows() -> list[type]:
+    from .site import FLOW_VIEWSETS
+
+    return [viewset._flow_class for viewset in FLOW_VIEWSETS]
+
+
+def flow_label(flow_class) -> str:
+    return str(getattr(flow_class, "process_title", "") or flow_class.__name__)
+
+
+def flow_key(flow_class) -> str:
+    return f"{flow_class.__module__}.{flow_class.__name__}"
+
+
+def available_flows(user) -> list[type]:
+    """Flows whose processes the user may view (Viewflow's rule: ``view_<process model>``)."""
+    return [f for f in registered_flows() if f.instance.has_view_permission(user)]
+
+
+def user_agendas(user) -> set[str]:
+    return {agenda for agenda in AGENDA_ROLES if can_work_on_agenda(user, agenda)}
+
+
+def _kinds_of_agendas(agendas: set[str]) -> list[str]:
+    return [kind for kind, agenda in Case.AGENDA_OF_KIND.items() if agenda in agendas]
+
+
+def can_see_team(user) -> bool:
+    return has_role(user, ROLE_HEAD, ROLE_ADMIN)
+
+
+def can_reassign(user) -> bool:
+    return has_role(user, ROLE_HEAD)
+
+
+def _base_tasks() -> QuerySet:
+    return Task.objects.filter(flow_task_type="HUMAN").select_related(
+        "process", "process__caseprocess", f"{CASE_PATH}", "owner"
+    )
+
+
+def tasks_for(user, scope: str) -> QuerySet:
+    """All tasks of a list before filters: the inbox, the queue or the team's open tasks."""
+    flows = registered_flows()
+    qs = _base_tasks().filter(process__flow_class__in=flows)
+    if scope == SCOPE_INBOX:
+        return qs.filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+    if scope == SCOPE_QUEUE:
+        visible = available_flows(user)
+        qs = qs.filter(status=STATUS.NEW, process__flow_class__in=visible)
+        if not user.is_superuser:
+            qs = qs.filter(Q(owner_permission__isnull=True) | Q(owner_permission="") | Q(owner_permission__in=user.get_all_permissions()))
+        return qs
+    if scope == SCOPE_TEAM:
+        if not can_see_team(user):
+            return qs.none()
+        qs = qs.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED])
+        if not user.is_superuser:
+            qs = qs.filter(**{f"{CASE_PATH}__kind__in": _kinds_of_agendas(user_agendas(user))})
+        return qs
+    raise ValueError(scope)
+
+
+@dataclass
+class TaskFilters:
+    process: str = ""
+    window: str = ""
+    overdue: bool = False
+    provider: str = ""
+    sort: str = DEFAULT_SORT
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_query(cls, params, user) -> "TaskFilters":
+        extra = {}
+        for flt in contributed_filters(user):
+            value = params.get(flt.name, "").strip()
+            if value:
+                extra[flt.name] = value
+        sort = params.get("sort", DEFAULT_SORT)
+        return cls(
+            process=params.get("process", "").strip(),
+            window=params.get("window", "").strip(),
+            overdue=params.get("overdue") in ("1", "on", "true"),
+            provider=params.get("provider", "").strip()[:100],
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+            extra=extra,
+        )
+
+
+def window_bounds(window: str, today: datetime.date) -> Q | None:
+    deadline = f"{CASE_PATH}__deadline"
+    if window == "overdue":
+        return Q(**{f"{deadline}__lt": today})
+    if window == "today":
+        return Q(**{f"{deadline}__lte": today})
+    if window == "none":
+        return Q(**{f"{deadline}__isnull": True})
+    if window.isdigit():
+        return Q(**{f"{deadline}__lte": add_working_days(today, int(window))})
+    return None
+
+
+def filter_tasks(qs: QuerySet, filters: TaskFilters, user, today: datetime.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    if filters.process:
+        flows = {flow_key(f): f for f in registered_flows()}
+        flow = flows.get(filters.process)
+        qs = qs.filter(process__flow_class=flow) if flow else qs.none()
+    condition = window_bounds(filters.window, today)
+    if condition is not None:
+        qs = qs.filter(condition)
+    if filters.overdue:
+        qs = qs.filter(**{f"{CASE_PATH}__deadline__lt": today})
+    if filters.provider:
+        term = filters.provider
+        if term.isdigit():
+            qs = qs.filter(**{f"{CASE_PATH}__ico__startswith": term})
+        else:
+            qs = qs.filter(**{f"{CASE_PATH}__applicant_name__icontains": term})
+    if filters.extra:
+        for flt in contributed_filters(user):
+            if flt.name in filters.extra:
+                qs = flt.apply(qs, filters.extra[flt.name], CASE_PATH)
+    return qs.order_by(*SORTS[filters.sort][1]())
+
+
+def task_list(user, scope: str, filters: TaskFilters | None = None) -> QuerySet:
+    return filter_tasks(tasks_for(user, scope), filters or TaskFilters(), user)
+
+
+def process_choices(user, scope: str) -> list[tuple[str, str]]:
+    flows = registered_flows() if scope != SCOPE_QUEUE else available_flows(user)
+    return [(flow_key(f), flow_label(f)) for f in flows]
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    case: Case | None
+    title: str
+    process_title: str
+    deadline: datetime.date | None
+    days_left: int | None
+    overdue: bool
+    status: str
+    url: str
+    case_url: str
+
+
+def task_url(task) -> str:
+    try:
+        if task.status in (STATUS.ASSIGNED, STATUS.STARTED):
+            return task.flow_task.reverse("index", args=[task.process_id, task.pk])
+        return task.flow_task.reverse("detail", args=[task.process_id, task.pk])
+    except Exception:  # a node without views (e.g. removed from the flow)
+        return ""
+
+
+def to_rows(tasks: Iterable[Task], today: datetime.date | None = None) -> list[TaskRow]:
+    from django.urls import reverse
+
+    today = today or timezone.localdate()
+    rows = []
+    for task in tasks:
+        case_process = getattr(task.process, "caseprocess", None)
+        case = case_process.case if case_process else None
+        deadline = case.deadline if case else None
+        days = working_days_between(today, deadline) if deadline else None
+        status = TASK_STATUS_LABELS.get(task.status, task.status)
+        if case is not None and case.state != Case.State.OPEN:
+            status = f"{status} · {case.get_state_display().lower()}"
+        rows.append(
+            TaskRow(
+                task=task,
+                case=case,
+                title=str(task.title or task.flow_task),
+                process_title=flow_label(task.flow_task.flow_class) if task.flow_task else "",
+                deadline=deadline,
+                days_left=days,
+                overdue=bool(deadline and deadline < today),
+                status=status,
+                url=task_url(task),
+                case_url=reverse("cases:case_detail", args=[case.pk]) if case else "",
+            )
+        )
+    return rows
+
+
+def eligible_assignees(task) -> QuerySet:
+    """Active users who hold the task's permission (directly or through a role)."""
+    User = get_user_model()
+    qs = User.objects.filter(is_active=True)
+    perm = task.owner_permission
+    if perm:
+        app_label, codename = perm.split(".", 1)
+        qs = qs.filter(
+            Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+            | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+            | Q(is_superuser=True)
+        )
+    return qs.distinct().order_by(czech_order("last_name"), czech_order("first_name"), "pk")
+
+
+# ----------------------------------------------------------------------------- dashboard
+
+
+def team_load(user, today: datetime.date | None = None) -> list[dict]:
+    """Open tasks per person: assigned, overdue (one grouped query)."""
+    today = today or timezone.localdate()
+    qs = tasks_for(user, SCOPE_TEAM).filter(owner__isnull=False)
+    rows = (
+        qs.order_by()
+        .values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
+        .annotate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Q(**{f"{CASE_PATH}__deadline__lt": today})),
+        )
+    )
+    out = [
+        {
+            "user_id": r["owner_id"],
+            "name": f"{r['owner__first_name']} {r['owner__last_name']}".strip() or r["owner__username"],
+            "total": r["total"],
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]
+    from .collation import czech_sort_key
+
+    out.sort(key=lambda r: (-r["overdue"], -r["total"], czech_sort_key(r["name"])))
+    return out
+
+
+def queue_summary(user, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    qs = tasks_for(user, SCOPE_TEAM).filter(owner__isnull=True).order_by()
+    return qs.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(**{f"{CASE_PATH}__deadline__lt": today})),
+    )
+
+
+def waiting_for_approval(user, limit: int = 20) -> list[TaskRow]:
+    """Tasks of cases waiting for the head's approval (case state WAITING), nearest deadline first."""
+    qs = tasks_for(user, SCOPE_TEAM).filter(**{f"{CASE_PATH}__state": Case.State.WAITING})
+    return to_rows(qs.order_by(*SORTS[DEFAULT_SORT][1]())[:limit])
+
+
+def lead_times(user, days: int = 90) -> list[dict]:
+    """Average lead time (start → finish) per flow over finished processes of the last ``days``."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    agendas = user_agendas(user) if not user.is_superuser else set(AGENDA_ROLES)
+    qs = (
+        CaseProcess.objects.filter(finished__gte=since, case__kind__in=_kinds_of_agendas(agendas))
+        .exclude(finished__isnull=True)
+        .order_by()
+        .values("flow_class")
+        .annotate(
+            count=Count("pk"),
+            avg=Avg(ExpressionWrapper(F("finished") - F("created"), output_field=DurationField())),
+        )
+    )
+    labels = {f: flow_label(f) for f in registered_flows()}
+    out = []
+    for r in qs:
+        flow = r["flow_class"]
+        avg = r["avg"]
+        if isinstance(avg, (int, float)):  # some backends return microseconds
+            avg = datetime.timedelta(microseconds=avg)
+        out.append({
+            "flow": labels.get(flow, flow_label(flow) if flow else "?"),
+            "count": r["count"],
+            "avg_days": round(avg.total_seconds() / 86400, 1) if avg else 0.0,
+        })
+    out.sort(key=lambda r: r["flow"])
+    return out
+
+
+def opinions_due_per_call(user, limit: int = 12) -> list[dict]:
+    """Open opinions per call with the call's deadline (only when the opinions agenda provides it)."""
+    if not can_work_on_agenda(user, "opinions"):
+        return []
+    Opinion = _agenda_model("opinions", "Opinion")
+    if Opinion is None:
+        return []
+    try:
+        open_statuses = [s for s in ("drafting", "waiting", "returned", "approved") if s in Opinion.Status.values]
+        rows = (
+            Opinion.objects.filter(status__in=open_statuses)
+            .order_by()
+            .values("call_id", "call__number", "call__submission_deadline")
+            .annotate(open=Count("pk"))
+            .order_by(F("call__submission_deadline").asc(nulls_last=True), "call__number")[:limit]
+        )
+        return [{"call": f"výzva č. {r['call__number']}", "deadline": r["call__submission_deadline"], "open": r["open"]}
+                for r in rows]
+    except Exception:  # the agenda's data model may be mid-change; the dashboard must still render
+        return []
+
+
+def deadline_histogram(tasks_qs: QuerySet, today: datetime.date | None = None) -> list[dict]:
+    """Counts of open tasks by deadline bucket (for the dashboard plot), one query."""
+    today = today or timezone.localdate()
+    d = f"{CASE_PATH}__deadline"
+    buckets = [
+        ("po lhůtě", Q(**{f"{d}__lt": today})),
+        ("dnes", Q(**{d: today})),
+        ("do 5 prac. dnů", Q(**{f"{d}__gt": today, f"{d}__lte": add_working_days(today, 5)})),
+        ("do 10 prac. dnů", Q(**{f"{d}__gt": add_working_days(today, 5), f"{d}__lte": add_working_days(today, 10)})),
+        ("později", Q(**{f"{d}__gt": add_working_days(today, 10)})),
+        ("bez lhůty", Q(**{f"{d}__isnull": True})),
+    ]
+    agg = tasks_qs.order_by().aggregate(**{f"b{i}": Count("pk", filter=q) for i, (_, q) in enumerate(buckets)})
+    return [{"label": label, "count": agg[f"b{i}"], "danger": i == 0} for i, (label, _) in enumerate(buckets)]
+
+
+def roles_display(user) -> list[str]:
+    from .permissions import ROLES
+
+    return [ROLES[r] for r in sorted(user_roles(user)) if r in ROLES]

@@ -1,0 +1,105 @@
+"""Template helpers of the work surfaces: Czech dates, working days left, SVG bar charts."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def czdate(value) -> str:
+    """24. 11. 2026 (datetimes in local time with hours)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return f"{value.day}. {value.month}. {value.year} {value:%H:%M}"
+    return f"{value.day}. {value.month}. {value.year}"
+
+
+def plural_days(n: int) -> str:
+    n = abs(n)
+    if n == 1:
+        return "1 pracovní den"
+    if 2 <= n <= 4:
+        return f"{n} pracovní dny"
+    return f"{n} pracovních dnů"
+
+
+@register.filter
+def days_left(value) -> str:
+    if value is None:
+        return ""
+    if value == 0:
+        return "končí dnes"
+    if value > 0:
+        return f"zbývá {plural_days(value)}"
+    return f"po lhůtě {plural_days(value)}"
+
+
+@register.filter
+def filesize(value) -> str:
+    value = int(value or 0)
+    if value < 1024:
+        return f"{value} B"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.0f} kB".replace(".", ",")
+    return f"{value / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+@register.simple_tag
+def bar_chart(items, label_key="label", value_key="count", title="", width=520, danger_key="danger"):
+    """A horizontal bar chart as inline SVG (server-rendered, no scripts, prints well)."""
+    items = list(items)
+    bar_h, gap, label_w = 22, 8, 170
+    height = max(1, len(items)) * (bar_h + gap) + 10
+    top = max([float(i[value_key] or 0) for i in items] + [1])
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    for n, item in enumerate(items):
+        y = 5 + n * (bar_h + gap)
+        value = float(item[value_key] or 0)
+        w = 0 if top == 0 else (width - label_w - 60) * value / top
+        color = "#c62828" if item.get(danger_key) else "#1565c0"
+        shown = f"{value:g}".replace(".", ",")
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" font-size="13" fill="#222">{escape(item[label_key])}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" fill="{color}"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="13" fill="#222">{shown}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name, label, key):
+    from django.urls import reverse
+
+    active = context.get("active_nav") == key
+    return format_html('<a href="{}"{}>{}</a>', reverse(url_name), mark_safe(' class="active" aria-current="page"') if active else "", label)
+
+
+@register.simple_tag
+def user_nav(user) -> dict:
+    """What the navigation shows for this user (roles are cached on the user object)."""
+    from workflows import selectors as sel
+    from workflows.permissions import ROLE_ADMIN, ROLE_API_CLIENT, has_role
+
+    works = bool(sel.user_agendas(user)) if getattr(user, "is_authenticated", False) else False
+    return {
+        "works": works,
+        "team": works and sel.can_see_team(user),
+        "search": getattr(user, "is_authenticated", False) and not (has_role(user, ROLE_API_CLIENT) and not works),
+        "admin": has_role(user, ROLE_ADMIN),
+        "roles": ", ".join(sel.roles_display(user)) if getattr(user, "is_authenticated", False) else "",
+    }

@@ -1,0 +1,244 @@
+"""Case page (data, parties, agenda detail, documents, history, process diagram), search, exports."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+from viewflow.workflow import chart
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from . import selectors as sel
+from .exports import export_response
+from .models import Case, CaseProcess, Document
+from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_document, has_role
+
+
+def _agenda_module(agenda: str, name: str):
+    try:
+        return importlib.import_module(f"{agenda}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name and f"{agenda}.{name}".startswith(exc.name):
+            return None
+        raise
+
+
+def _diagram(process: CaseProcess) -> str:
+    flow_class = process.flow_class
+    if flow_class is None:
+        return ""
+    try:
+        grid = chart.calc_layout_data(flow_class)
+        chart.calc_cell_status(flow_class, grid, process.pk)
+        svg = chart.grid_to_svg(grid)
+    except Exception:  # a diagram must never break the case page
+        return ""
+    svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
+    return mark_safe(svg)
+
+
+def _case_context(request, case: Case, *, printable: bool) -> dict:
+    user = request.user
+    documents = [d for d in case.documents.order_by("kind", "-version", "-pk") if can_view_document(user, d)]
+    for d in documents:
+        d.case = case  # avoid a query per document in can_view_document / templates
+    latest_by_kind: dict[str, Document] = {}
+    older: dict[str, list[Document]] = {}
+    for d in documents:
+        if d.kind not in latest_by_kind:
+            latest_by_kind[d.kind] = d
+        else:
+            older.setdefault(d.kind, []).append(d)
+    document_groups = [{"latest": d, "older": older.get(kind, [])} for kind, d in latest_by_kind.items()]
+
+    processes = list(case.processes.order_by("created"))
+    open_tasks = list(
+        Task.objects.filter(process__in=[p.pk for p in processes], flow_task_type="HUMAN",
+                            status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED])
+        .select_related("process", "process__caseprocess", "process__caseprocess__case", "owner")
+        .order_by("created")
+    )
+    diagrams = []
+    if not printable:
+        for p in processes:
+            diagrams.append({
+                "process": p,
+                "title": sel.flow_label(p.flow_class) if p.flow_class else "",
+                "svg": _diagram(p),
+                "status": p.get_status_display() if hasattr(p, "get_status_display") else p.status,
+            })
+
+    # the agenda's own detail: a template snippet and its context, both optional
+    agenda = case.agenda
+    agenda_template = None
+    agenda_context: dict = {}
+    try:
+        agenda_template = select_template([f"{agenda}/case_detail_{case.kind}.html", f"{agenda}/case_detail.html"]).template.name
+    except TemplateDoesNotExist:
+        agenda_template = None
+    agenda_selectors = _agenda_module(agenda, "selectors") if agenda else None
+    provider = getattr(agenda_selectors, "case_detail_context", None) if agenda_selectors else None
+    if provider is not None:
+        agenda_context = provider(case) or {}
+
+    return {
+        "case": case,
+        "title": f"{case.file_mark or 'Případ'} – {case.title}",
+        "parties": list(case.parties.all()),
+        "document_groups": document_groups,
+        "events": list(case.events.select_related("actor", "document").order_by("at", "pk")),
+        "suspensions": list(case.suspensions.all()),
+        "extensions": list(case.extensions.all()),
+        "processes": processes,
+        "task_rows": sel.to_rows(open_tasks),
+        "diagrams": diagrams,
+        "agenda_template": agenda_template,
+        "agenda": agenda_context,
+        "printable": printable,
+        "deadline_days": _days_left(case),
+    }
+
+
+def _days_left(case: Case):
+    from django.utils import timezone
+
+    from .deadlines import working_days_between
+
+    if not case.deadline:
+        return None
+    return working_days_between(timezone.localdate(), case.deadline)
+
+
+def _get_case(request, pk: int) -> Case:
+    case = get_object_or_404(Case.objects.select_related("created_by"), pk=pk)
+    if not can_view_case(request.user, case):
+        raise PermissionDenied("K tomuto případu nemáte přístup.")
+    return case
+
+
+@login_required
+@require_GET
+def case_detail(request, pk: int):
+    case = _get_case(request, pk)
+    return render(request, "osv/case_detail.html", _case_context(request, case, printable=False))
+
+
+@login_required
+@require_GET
+def case_print(request, pk: int):
+    case = _get_case(request, pk)
+    return render(request, "osv/case_print.html", _case_context(request, case, printable=True))
+
+
+# ----------------------------------------------------------------------------- search
+
+SEARCH_LIMIT = 200
+
+
+def _case_search_q(term: str) -> Q:
+    q = (
+        Q(file_mark__icontains=term) | Q(title__icontains=term) | Q(applicant_name__icontains=term)
+        | Q(ico__startswith=term) | Q(documents__reference_number__icontains=term)
+        | Q(parties__name__icontains=term) | Q(parties__ico__startswith=term)
+    )
+    for agenda in ("registrations", "opinions"):
+        module = _agenda_module(agenda, "selectors")
+        extra = getattr(module, "case_search_q", None) if module else None
+        if extra is not None:
+            q |= extra(term)
+    return q
+
+
+def search_cases(user, term: str, *, state: str = "", kind: str = ""):
+    agendas = sel.user_agendas(user)
+    kinds = [k for k, a in Case.AGENDA_OF_KIND.items() if a in agendas]
+    if not kinds:
+        return Case.objects.none()
+    qs = Case.objects.filter(kind__in=kinds)
+    if term:
+        matching = Case.objects.filter(_case_search_q(term)).values("pk")
+        qs = qs.filter(pk__in=matching)
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-received_on", "-pk")
+
+
+def search_registry(user, term: str) -> list[dict]:
+    """Registry hits contributed by the registrations agenda (`registry_search(term, limit)`)."""
+    if not term:
+        return []
+    module = _agenda_module("registrations", "selectors")
+    provider = getattr(module, "registry_search", None) if module else None
+    if provider is None:
+        return []
+    return list(provider(term, limit=SEARCH_LIMIT))
+
+
+def search_issued_documents(user, term: str):
+    """Issued documents without personal data (what a reader may see), by č. j. or title."""
+    if not term:
+        return Document.objects.none()
+    return (
+        Document.objects.filter(status=Document.Status.ISSUED, personal_data=False)
+        .filter(Q(reference_number__icontains=term) | Q(title__icontains=term) | Q(case__applicant_name__icontains=term)
+                | Q(case__ico__startswith=term))
+        .select_related("case")
+        .order_by("-created_at")[:SEARCH_LIMIT]
+    )
+
+
+@login_required
+@require_GET
+def search(request):
+    user = request.user
+    works = bool(sel.user_agendas(user))
+    if not works and not has_role(user, ROLE_READER):
+        raise PermissionDenied("Vyhledávání je pro pracovníky agend a čtenáře.")
+    term = request.GET.get("q", "").strip()[:100]
+    state = request.GET.get("state", "")
+    kind = request.GET.get("kind", "")
+    cases = search_cases(user, term, state=state, kind=kind) if works else Case.objects.none()
+    registry = search_registry(user, term)
+    documents = [] if works else list(search_issued_documents(user, term))
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        if works:
+            header = ["Spisová značka", "Druh", "Věc", "Žadatel / poskytovatel", "IČO", "Doručeno", "Lhůta", "Stav"]
+            data = [[c.file_mark, c.get_kind_display(), c.title, c.applicant_name, c.ico, c.received_on, c.deadline,
+                     c.get_state_display()] for c in cases[:5000]]
+        else:
+            header = ["Č. j.", "Dokument", "Žadatel / poskytovatel", "IČO", "Vydáno"]
+            data = [[d.reference_number, d.title, d.case.applicant_name, d.case.ico, d.created_at.date()] for d in documents]
+        return export_response(export, "vysledky-hledani", header, data)
+    from django.core.paginator import Paginator
+
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("export", None)
+    return render(request, "osv/search.html", {
+        "title": "Hledat",
+        "active_nav": "search",
+        "term": term,
+        "works": works,
+        "page": page,
+        "registry": registry,
+        "documents": documents,
+        "state": state,
+        "kind": kind,
+        "state_choices": Case.State.choices,
+        "kind_choices": [(k, label) for k, label in Case.Kind.choices if Case.AGENDA_OF_KIND.get(k) in sel.user_agendas(user)],
+        "query": params.urlencode(),
+        "api_client_only": has_role(user, ROLE_API_CLIENT) and not works,
+    })

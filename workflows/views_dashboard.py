@@ -1,0 +1,58 @@
+"""Dashboard per role and the landing redirect."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from . import selectors as sel
+from .permissions import ROLE_API_CLIENT, ROLE_READER, has_role
+
+
+@require_GET
+def home(request):
+    """"/" → the login page, the dashboard (staff), search (reader) or API docs (portal)."""
+    user = request.user
+    if not user.is_authenticated:
+        return HttpResponseRedirect(reverse("login"))
+    if sel.user_agendas(user):
+        return HttpResponseRedirect(reverse("cases:dashboard"))
+    if has_role(user, ROLE_READER):
+        return HttpResponseRedirect(reverse("cases:search"))
+    if has_role(user, ROLE_API_CLIENT):
+        return HttpResponseRedirect("/api/docs/")
+    return HttpResponseRedirect(reverse("cases:search"))
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    user = request.user
+    if not sel.user_agendas(user):
+        raise PermissionDenied("Přehled je pro pracovníky agend.")
+    mine = sel.tasks_for(user, sel.SCOPE_INBOX)
+    my_rows = sel.to_rows(sel.filter_tasks(mine, sel.TaskFilters(), user)[:10])
+    context = {
+        "title": "Přehled",
+        "active_nav": "dashboard",
+        "my_rows": my_rows,
+        "my_histogram": sel.deadline_histogram(mine),
+        "my_total": mine.count(),
+        "queue_total": sel.tasks_for(user, sel.SCOPE_QUEUE).count(),
+        "is_head": sel.can_see_team(user),
+    }
+    if context["is_head"]:
+        team = sel.tasks_for(user, sel.SCOPE_TEAM)
+        context.update({
+            "waiting": sel.waiting_for_approval(user),
+            "load": sel.team_load(user),
+            "unassigned": sel.queue_summary(user),
+            "team_histogram": sel.deadline_histogram(team),
+            "opinions_due": sel.opinions_due_per_call(user),
+            "lead_times": sel.lead_times(user),
+        })
+    return render(request, "osv/dashboard.html", context)
