@@ -6,10 +6,12 @@ from viewflow.urls import Site
 from viewflow.workflow.flow import FlowViewset, WorkflowAppViewset
 
 from workflows.flows.letter import LetterFlow
+from workflows.flows.opinion import OpinionFlow
 
 # Each agenda adds its flows here (registrations, opinions).
 FLOW_VIEWSETS = [
     FlowViewset(LetterFlow, icon="mail"),
+    FlowViewset(OpinionFlow, icon="rate_review"),
 ]
 
 site = Site(

@@ -1,0 +1,92 @@
+"""Forms of the opinion agenda: thin, the rules are in ``opinions.services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from workflows.models import ServiceType, TargetGroup
+from workflows.region import get_region
+
+from .models import AreaOfSupport, Call, Opinion
+
+
+class OpinionRequestForm(forms.Form):
+    applicant_ico = forms.CharField(label="IČO žadatele", max_length=12)
+    applicant_name = forms.CharField(label="Žadatel", max_length=255)
+    applicant_address = forms.CharField(label="Sídlo", max_length=300, required=False)
+    project_title = forms.CharField(label="Název projektu", max_length=400)
+    registration_number = forms.CharField(label="Registrační číslo projektu", max_length=60, required=False,
+                                          help_text="např. CZ.1.04/3.1.00/45.00123, je-li známo")
+    call = forms.ModelChoiceField(label="Výzva", queryset=Call.objects.select_related("programme", "area"))
+    area = forms.ModelChoiceField(label="Oblast podpory", queryset=AreaOfSupport.objects.select_related("programme"))
+    service_types = forms.ModelMultipleChoiceField(label="Druhy sociálních služeb (§)", queryset=ServiceType.objects.all(),
+                                                   required=False)
+    target_groups = forms.ModelMultipleChoiceField(label="Cílové skupiny", queryset=TargetGroup.objects.all(),
+                                                   required=False)
+    whole_region = forms.BooleanField(label="Celý kraj", required=False, initial=True)
+    districts = forms.MultipleChoiceField(label="Okresy", required=False)
+    period_start = forms.DateField(label="Zahájení projektu")
+    period_end = forms.DateField(label="Ukončení projektu")
+    budget = forms.DecimalField(label="Rozpočet (Kč)", max_digits=14, decimal_places=2)
+    contact_name = forms.CharField(label="Kontaktní osoba", max_length=200, required=False)
+    contact_email = forms.EmailField(label="Kontaktní e-mail", required=False)
+    contact_phone = forms.CharField(label="Telefon", max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["districts"].choices = [(d, d) for d in get_region().districts]
+
+    def apply_errors(self, exc: ValidationError) -> None:
+        """Show a service's Czech ValidationError on the form."""
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc.messages)
+
+
+class DraftForm(forms.Form):
+    s1_verdict = forms.ChoiceField(label="1. Soulad se střednědobým plánem", required=False,
+                                   choices=[("", "—")] + list(Opinion.Compliance.choices))
+    s1_text = forms.CharField(label="Odůvodnění (1)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    activities = forms.MultipleChoiceField(label="Aktivity plánu, na které projekt navazuje", required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    s2_verdict = forms.ChoiceField(label="2. Potřebnost realizace projektu v kraji", required=False,
+                                   choices=[("", "—")] + list(Opinion.YesNo.choices))
+    s2_text = forms.CharField(label="Odůvodnění (2)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    s3_verdict = forms.ChoiceField(label="3. Hodnocení dosavadní činnosti předkladatele", required=False,
+                                   choices=[("", "—")] + list(Opinion.Assessment.choices))
+    s3_text = forms.CharField(label="Odůvodnění (3)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    s3_facts = forms.MultipleChoiceField(label="Citovaná fakta z registru a dřívějších vyjádření", required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    s4_verdict = forms.ChoiceField(label="4. Financování z individuálního projektu kraje", required=False,
+                                   choices=[("", "—")] + list(Opinion.Funding.choices))
+    s4_text = forms.CharField(label="Odůvodnění (4)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, activity_choices=(), fact_choices=(), warnings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].choices = list(activity_choices)
+        self.fields["s3_facts"].choices = [(f, f) for f in fact_choices]
+        self.warning_fields = []
+        for w in warnings:
+            name = f"ip_{w.pk}"
+            self.fields[name] = forms.CharField(
+                label=f"Odpověď na upozornění ({w.get_strength_display()}): {w.message}",
+                widget=forms.Textarea(attrs={"rows": 2}), required=False, initial=w.answer,
+            )
+            self.warning_fields.append((w, name))
+
+    def statements(self) -> dict:
+        return {k: self.cleaned_data.get(k, "") for k in
+                ("s1_verdict", "s1_text", "s2_verdict", "s2_text", "s3_verdict", "s3_text", "s4_verdict", "s4_text")}
+
+    def ip_answers(self) -> dict:
+        return {w.pk: self.cleaned_data.get(name, "") for w, name in self.warning_fields}
+
+
+class ApprovalForm(forms.Form):
+    decision = forms.ChoiceField(label="Rozhodnutí", choices=[("approve", "Schválit"), ("return", "Vrátit k přepracování")],
+                                 widget=forms.RadioSelect)
+    comment = forms.CharField(label="Připomínky pro zpracovatele", widget=forms.Textarea(attrs={"rows": 4}),
+                              required=False)

@@ -1,0 +1,584 @@
+"""Every write of the opinion agenda: keyword-only functions, one transaction, validated, in history.
+
+Errors are Czech ``ValidationError``s and nothing is written when one is raised. The flow
+(``workflows/flows/opinion.py``) calls these; they never import a flow.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from stdnum.cz import dic as cz_dic
+
+from workflows.cases import case_open
+from workflows.deadlines import opinion_deadlines
+from workflows.documents import czech_date, generate_document
+from workflows.history import record_event, set_case_deadline, set_case_state
+from workflows.models import Case, ServiceType, TargetGroup
+from workflows.permissions import ROLE_DEPUTY, ROLE_HEAD, has_role
+from workflows.region import get_region
+
+from . import selectors
+from .models import AreaOfSupport, Call, IpWarning, Opinion, OpinionActivity, PlanItem, ReturnComment
+
+STATEMENT_FIELDS = ("s1_verdict", "s1_text", "s2_verdict", "s2_text", "s3_verdict", "s3_text", "s4_verdict", "s4_text")
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def validate_ico(ico: str) -> str:
+    ico = re.sub(r"\s+", "", ico or "")
+    if not re.fullmatch(r"\d{8}", ico) or not cz_dic.is_valid(ico):
+        raise ValidationError({"applicant_ico": f"IČO „{ico}“ není platné (8 číslic se správnou kontrolní číslicí)."})
+    return ico
+
+
+def _resolve_call(call) -> Call:
+    if isinstance(call, Call):
+        return call
+    if call in (None, ""):
+        raise ValidationError({"call": "Vyberte výzvu z katalogu."})
+    if isinstance(call, int) or (isinstance(call, str) and call.isdigit() and Call.objects.filter(pk=int(call)).exists()
+                                 and not Call.objects.filter(number=call).exists()):
+        found = Call.objects.filter(pk=int(call)).select_related("programme").first()
+    else:
+        matches = list(Call.objects.filter(number=str(call).strip()).select_related("programme")[:2])
+        if len(matches) > 1:
+            raise ValidationError({"call": f"Výzva č. {call} je ve více programech; vyberte ji z katalogu."})
+        found = matches[0] if matches else None
+    if found is None:
+        raise ValidationError({"call": f"Výzva „{call}“ není v katalogu výzev."})
+    return found
+
+
+def _resolve_area(area, call: Call) -> AreaOfSupport:
+    if isinstance(area, AreaOfSupport):
+        found = area if area.programme_id == call.programme_id else None
+        code = area.code
+    else:
+        code = str(area or "").strip()
+        if not code and call.area_id:
+            return call.area
+        found = AreaOfSupport.objects.filter(programme=call.programme, code=code).first()
+    if found is None:
+        raise ValidationError({"area": f"Oblast podpory „{code}“ není v katalogu programu {call.programme}."})
+    if call.area_id and call.area_id != found.pk:
+        raise ValidationError({"area": f"Výzva č. {call.number} je vyhlášena pro oblast podpory {call.area.code}, ne {found.code}."})
+    return found
+
+
+def _resolve_services(values) -> list[ServiceType]:
+    out = []
+    for v in values or []:
+        if isinstance(v, ServiceType):
+            out.append(v)
+            continue
+        par = str(v).replace("§", "").strip()
+        found = ServiceType.objects.filter(paragraph=par).first()
+        if found is None:
+            raise ValidationError({"service_types": f"Druh služby § {par} není v číselníku."})
+        out.append(found)
+    return out
+
+
+def _resolve_groups(values) -> list[TargetGroup]:
+    out = []
+    for v in values or []:
+        if isinstance(v, TargetGroup):
+            out.append(v)
+            continue
+        found = TargetGroup.objects.filter(code=str(v).strip()).first()
+        if found is None:
+            raise ValidationError({"target_groups": f"Cílová skupina „{v}“ není v číselníku."})
+        out.append(found)
+    return out
+
+
+def _as_date(value, field: str, label: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise ValidationError({field: f"{label}: neplatné datum „{value}“."}) from None
+
+
+# --------------------------------------------------------------------------- request
+
+
+@transaction.atomic
+def opinion_request_register(
+    *,
+    actor,
+    applicant_ico: str,
+    applicant_name: str,
+    project_title: str,
+    call,
+    area=None,
+    service_types=(),
+    target_groups=(),
+    whole_region: bool = True,
+    districts=(),
+    period_start,
+    period_end,
+    budget,
+    registration_number: str = "",
+    applicant_address: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    received_on: date | None = None,
+) -> Opinion:
+    """Register a request for an opinion: case + opinion + deadlines + IP warnings, or a Czech error."""
+    errors: dict[str, list[str]] = {}
+
+    def check(func, *args):
+        try:
+            return func(*args)
+        except ValidationError as exc:
+            for key, msgs in exc.message_dict.items():
+                errors.setdefault(key, []).extend(msgs)
+            return None
+
+    ico = check(validate_ico, applicant_ico)
+    if not (applicant_name or "").strip():
+        errors.setdefault("applicant_name", []).append("Vyplňte název žadatele.")
+    if not (project_title or "").strip():
+        errors.setdefault("project_title", []).append("Vyplňte název projektu.")
+    call_obj = check(_resolve_call, call)
+    area_obj = check(_resolve_area, area, call_obj) if call_obj else None
+    services = check(_resolve_services, service_types) or []
+    groups = check(_resolve_groups, target_groups) or []
+    start = check(_as_date, period_start, "period_start", "Zahájení projektu")
+    end = check(_as_date, period_end, "period_end", "Ukončení projektu")
+    if start and end and end < start:
+        errors.setdefault("period_end", []).append("Ukončení projektu nemůže předcházet jeho zahájení.")
+    try:
+        amount = Decimal(str(budget).replace(" ", "").replace(",", "."))
+        if not amount.is_finite() or amount <= 0:
+            errors.setdefault("budget", []).append("Rozpočet projektu musí být kladná částka.")
+    except (InvalidOperation, TypeError):
+        amount = None
+        errors.setdefault("budget", []).append(f"Rozpočet „{budget}“ není částka.")
+    region = get_region()
+    districts = [d.strip() for d in (districts or []) if str(d).strip()]
+    if not whole_region:
+        unknown = [d for d in districts if d not in region.districts]
+        if unknown:
+            errors.setdefault("districts", []).append(
+                f"Okres {', '.join(unknown)} není v kraji {region.name} ({', '.join(region.districts)})."
+            )
+        if not districts:
+            errors.setdefault("districts", []).append("Vyberte okresy, nebo zvolte celý kraj.")
+    else:
+        districts = []
+    registration_number = (registration_number or "").strip()
+    if registration_number and call_obj and call_obj.programme.registration_number_regex:
+        if not re.fullmatch(call_obj.programme.registration_number_regex, registration_number):
+            example = call_obj.programme.registration_number_example
+            errors.setdefault("registration_number", []).append(
+                f"Registrační číslo „{registration_number}“ nemá tvar čísla projektu {call_obj.programme}"
+                + (f" (např. {example})." if example else ".")
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    received_on = received_on or timezone.localdate()
+    dl = opinion_deadlines(received_on, call_obj.submission_deadline)
+    name = applicant_name.strip()
+    provider = selectors.registry_provider(ico)
+    case = case_open(
+        kind=Case.Kind.OPINION,
+        title=f"Vyjádření k projektu „{project_title.strip()}“",
+        actor=actor,
+        applicant_name=name,
+        ico=ico,
+        received_on=received_on,
+        parties=[{"role": "applicant", "name": name, "ico": ico, "address": applicant_address or "",
+                  "email": contact_email or ""}],
+    )
+    opinion = Opinion.objects.create(
+        case=case,
+        applicant_ico=ico,
+        applicant_name=name,
+        applicant_address=applicant_address or "",
+        provider_ref=str(provider.get("id") or "") if provider else "",
+        contact_name=contact_name or "",
+        contact_email=contact_email or "",
+        contact_phone=contact_phone or "",
+        project_title=project_title.strip(),
+        registration_number=registration_number,
+        call=call_obj,
+        area=area_obj,
+        whole_region=whole_region,
+        districts=districts,
+        period_start=start,
+        period_end=end,
+        budget=amount,
+        case_deadline=dl.case_deadline,
+        draft_deadline=dl.draft_deadline,
+        too_late=dl.too_late,
+    )
+    opinion.service_types.set(services)
+    opinion.target_groups.set(groups)
+    record_event(
+        case=case, actor=actor, action="opinion_request",
+        summary=f"Žádost o vyjádření: {name} (IČO {ico}), {call_obj}, oblast {area_obj.code}"
+        + (" – podáno pozdě vůči uzávěrce výzvy" if dl.too_late else ""),
+        after={"call": str(call_obj), "area": area_obj.code, "services": [s.paragraph for s in services],
+               "groups": [g.code for g in groups], "period": [start, end], "budget": amount,
+               "case_deadline": dl.case_deadline, "draft_deadline": dl.draft_deadline, "too_late": dl.too_late,
+               "provider": provider},
+    )
+    set_case_deadline(case=case, deadline=dl.draft_deadline, actor=actor, reason="lhůta pro koncept vyjádření")
+    if dl.too_late:
+        set_case_state(case=case, state=Case.State.OPEN, detail="podáno pozdě vůči uzávěrce výzvy", actor=actor)
+    opinion_ip_warnings_refresh(opinion=opinion)
+    return opinion
+
+
+@transaction.atomic
+def opinion_ip_warnings_refresh(*, opinion: Opinion) -> list[IpWarning]:
+    """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go."""
+    overlaps = selectors.ip_overlaps_for(opinion)
+    keep = []
+    for o in overlaps:
+        warning, created = IpWarning.objects.get_or_create(
+            opinion=opinion, ip_service=o.ip_service, defaults={"strength": o.strength, "message": o.message}
+        )
+        if not created and (warning.strength, warning.message) != (o.strength, o.message):
+            warning.strength, warning.message = o.strength, o.message
+            warning.save(update_fields=["strength", "message"])
+        if created:
+            record_event(case=opinion.case, action="ip_warning", summary=o.message)
+        keep.append(warning.pk)
+    opinion.ip_warnings.exclude(pk__in=keep).filter(answer="").delete()
+    return list(opinion.ip_warnings.all())
+
+
+# --------------------------------------------------------------------------- drafting
+
+
+def _check_drafting(opinion: Opinion, actor) -> None:
+    if opinion.status not in (Opinion.Status.DRAFTING, Opinion.Status.RETURNED):
+        raise ValidationError(f"Vyjádření je ve stavu „{opinion.get_status_display()}“ – nelze ho upravovat.")
+    if opinion.drafter_id and actor is not None and opinion.drafter_id != actor.pk:
+        raise ValidationError(f"Vyjádření zpracovává {_user_label(opinion.drafter)}.")
+
+
+@transaction.atomic
+def opinion_draft_save(
+    *,
+    opinion: Opinion,
+    actor,
+    activity_ids=None,
+    ip_answers: dict | None = None,
+    s3_facts: list[str] | None = None,
+    **statements,
+) -> Opinion:
+    """Save the drafter's work: the four statements, chosen plan activities, IP answers."""
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    _check_drafting(opinion, actor)
+    unknown = set(statements) - set(STATEMENT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Neznámá pole vyjádření: {', '.join(sorted(unknown))}.")
+    if opinion.drafter_id is None:
+        opinion.drafter = actor
+    for name, value in statements.items():
+        setattr(opinion, name, value or "")
+    if s3_facts is not None:
+        opinion.s3_facts = [f for f in s3_facts if f]
+    opinion.full_clean(exclude=["case", "call", "area", "drafter", "approver", "document", "budget"])
+    opinion.save()
+    if activity_ids is not None:
+        suggestions = {s.item.pk: s.reason for s in selectors.suggestions_for(opinion, limit=500)}
+        allowed = selectors.plans_for_period(opinion.period_start, opinion.period_end)
+        items = list(PlanItem.objects.filter(pk__in=list(activity_ids), plan__in=allowed))
+        if len(items) != len(set(activity_ids)):
+            raise ValidationError("Vybraná aktivita nepatří do plánu kraje platného v době projektu.")
+        opinion.activity_links.exclude(item__in=items).delete()
+        for item in items:
+            OpinionActivity.objects.update_or_create(
+                opinion=opinion, item=item, defaults={"reason": suggestions.get(item.pk, "vybráno zpracovatelem")}
+            )
+    for warning_id, answer in (ip_answers or {}).items():
+        warning = opinion.ip_warnings.filter(pk=warning_id).first()
+        if warning is None:
+            raise ValidationError("Upozornění na IP k tomuto vyjádření nepatří.")
+        _answer(warning, actor, answer)
+    record_event(case=opinion.case, actor=actor, action="opinion_draft", summary="Koncept vyjádření uložen")
+    return opinion
+
+
+def _answer(warning: IpWarning, actor, answer: str) -> None:
+    answer = (answer or "").strip()
+    if answer == warning.answer:
+        return
+    warning.answer = answer
+    warning.answered_by = actor if answer else None
+    warning.answered_at = timezone.now() if answer else None
+    warning.save(update_fields=["answer", "answered_by", "answered_at"])
+    if answer:
+        record_event(case=warning.opinion.case, actor=actor, action="ip_answer",
+                     summary=f"Odpověď na upozornění (IP {warning.ip_service.project.name}): {answer}")
+
+
+@transaction.atomic
+def opinion_ip_answer(*, warning: IpWarning, actor, answer: str) -> IpWarning:
+    """The drafter's written answer to one IP warning (shown to the head, goes into statement 4)."""
+    _check_drafting(warning.opinion, actor)
+    if not (answer or "").strip():
+        raise ValidationError({"answer": "Odpověď na upozornění nesmí být prázdná."})
+    _answer(warning, actor, answer)
+    return warning
+
+
+@transaction.atomic
+def opinion_submit(*, opinion: Opinion, actor, task=None) -> Opinion:
+    """Send the draft for approval: the four statements filled, every IP warning answered."""
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    _check_drafting(opinion, actor)
+    problems = []
+    labels = {"s1_verdict": "1. soulad se střednědobým plánem", "s2_verdict": "2. potřebnost v kraji",
+              "s3_verdict": "3. hodnocení činnosti předkladatele", "s4_verdict": "4. financování z IP kraje"}
+    for field, label in labels.items():
+        if not getattr(opinion, field):
+            problems.append(f"Chybí závěr výroku {label}.")
+    if opinion.s1_verdict in (Opinion.Compliance.YES, Opinion.Compliance.PARTLY) and not opinion.activity_links.exists():
+        problems.append("Při souladu s plánem vyberte aktivity plánu, na které projekt navazuje.")
+    unanswered = [w for w in opinion.ip_warnings.all() if not w.answer.strip()]
+    if unanswered:
+        problems.append(
+            f"Odpovězte na všechna upozornění na individuální projekty kraje (zbývá {len(unanswered)})."
+        )
+    if problems:
+        raise ValidationError(problems)
+    if opinion.drafter_id is None:
+        opinion.drafter = actor
+    opinion.status = Opinion.Status.WAITING
+    opinion.submitted_at = timezone.now()
+    opinion.save(update_fields=["status", "submitted_at", "drafter"])
+    set_case_state(case=opinion.case, state=Case.State.WAITING, detail="vyjádření čeká na schválení", actor=actor,
+                   task=task)
+    set_case_deadline(case=opinion.case, deadline=opinion.case_deadline, actor=actor,
+                      reason="lhůta pro vydání vyjádření", task=task)
+    return opinion
+
+
+# --------------------------------------------------------------------------- approval
+
+
+def can_approve(user, opinion: Opinion) -> bool:
+    """Four-eyes: head or deputy, and never the drafter of this opinion."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if opinion.drafter_id is not None and opinion.drafter_id == user.pk:
+        return False
+    return has_role(user, ROLE_HEAD, ROLE_DEPUTY)
+
+
+def _check_approver(opinion: Opinion, actor) -> None:
+    if opinion.status != Opinion.Status.WAITING:
+        raise ValidationError(f"Vyjádření nečeká na schválení (stav: {opinion.get_status_display().lower()}).")
+    if opinion.drafter_id is not None and actor is not None and opinion.drafter_id == actor.pk:
+        raise ValidationError("Zpracovatel(ka) vyjádření je nemůže sám(a) schválit ani vrátit (pravidlo čtyř očí).")
+    if not has_role(actor, ROLE_HEAD, ROLE_DEPUTY):
+        raise ValidationError("Vyjádření schvaluje vedoucí odboru nebo jeho zástupce.")
+
+
+def build_snapshot(opinion: Opinion) -> dict:
+    """What the opinion relied on, copied so a later plan import never changes an issued opinion."""
+    links = opinion.activity_links.select_related("item__plan").order_by("item__plan_id", "item__sort_order")
+    return {
+        "frozen_at": timezone.now().isoformat(),
+        "plans": sorted({link.item.plan.title for link in links}),
+        "activities": [
+            {"plan": link.item.plan.title, "plan_id": link.item.plan_id, "number": link.item.number,
+             "name": link.item.name, "label": link.item.label, "reason": link.reason}
+            for link in links
+        ],
+        "ip_warnings": [
+            {"ip": w.ip_service.project.name, "paragraph": w.ip_service.service_type.paragraph,
+             "service": w.ip_service.service_type.name, "strength": w.strength, "message": w.message,
+             "answer": w.answer, "answered_by": _user_label(w.answered_by)}
+            for w in opinion.ip_warnings.select_related("ip_service__project", "ip_service__service_type", "answered_by")
+        ],
+        "statements": {name: getattr(opinion, name) for name in STATEMENT_FIELDS},
+        "s3_facts": list(opinion.s3_facts or []),
+        "drafter": _user_label(opinion.drafter),
+    }
+
+
+@transaction.atomic
+def opinion_approve(*, opinion: Opinion, actor, task=None) -> Opinion:
+    """Approve (four-eyes) and freeze the opinion; the worker renders the final document."""
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    _check_approver(opinion, actor)
+    opinion.status = Opinion.Status.APPROVED
+    opinion.approver = actor
+    opinion.approver_function = "vedoucí odboru sociálních věcí" if has_role(actor, ROLE_HEAD) else \
+        "zástupce vedoucího odboru sociálních věcí"
+    opinion.approved_at = timezone.now()
+    opinion.snapshot = build_snapshot(opinion)
+    opinion.save(update_fields=["status", "approver", "approver_function", "approved_at", "snapshot"])
+    set_case_state(case=opinion.case, state=Case.State.DECIDED, detail="vyjádření schváleno", actor=actor, task=task)
+    return opinion
+
+
+@transaction.atomic
+def opinion_return(*, opinion: Opinion, actor, comment: str, task=None) -> Opinion:
+    """Return to the same drafter with comments (kept in the history)."""
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    _check_approver(opinion, actor)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": "Při vrácení napište připomínky pro zpracovatele."})
+    ReturnComment.objects.create(opinion=opinion, author=actor, comment=comment)
+    opinion.status = Opinion.Status.RETURNED
+    opinion.save(update_fields=["status"])
+    set_case_state(case=opinion.case, state=Case.State.OPEN, detail="vráceno k přepracování", actor=actor, task=task,
+                   summary=f"Vráceno zpracovateli k přepracování: {comment}")
+    # the draft is due by its own deadline, or (when that has passed) by the case deadline
+    today = timezone.localdate()
+    deadline = opinion.draft_deadline if opinion.draft_deadline >= today else opinion.case_deadline
+    set_case_deadline(case=opinion.case, deadline=deadline, actor=actor, reason="přepracování konceptu", task=task)
+    return opinion
+
+
+# --------------------------------------------------------------------------- the final document
+
+
+def document_context(opinion: Opinion) -> dict:
+    """Context of the opinion DOCX, built from the frozen snapshot (never from live plan data)."""
+    snap = opinion.snapshot or build_snapshot(opinion)
+    st = snap["statements"]
+    verdicts = {
+        "s1": dict(Opinion.Compliance.choices).get(st.get("s1_verdict"), ""),
+        "s2": dict(Opinion.YesNo.choices).get(st.get("s2_verdict"), ""),
+        "s3": dict(Opinion.Assessment.choices).get(st.get("s3_verdict"), ""),
+        "s4": dict(Opinion.Funding.choices).get(st.get("s4_verdict"), ""),
+    }
+    programme = opinion.call.programme
+    return {
+        "statement_title": programme.statement_title,
+        "opinion": opinion,
+        "applicant_name": opinion.applicant_name,
+        "applicant_ico": opinion.applicant_ico,
+        "applicant_address": opinion.applicant_address,
+        "project_title": opinion.project_title,
+        "registration_number": opinion.registration_number or "dosud nepřiděleno",
+        "programme_name": programme.name,
+        "call_label": f"výzva č. {opinion.call.number}" + (f" – {opinion.call.name}" if opinion.call.name else ""),
+        "area_label": str(opinion.area),
+        "period": f"{czech_date(opinion.period_start)} – {czech_date(opinion.period_end)}",
+        "territory": opinion.territory_label,
+        "services": ", ".join(f"{s.name} (§ {s.paragraph})" for s in opinion.service_types.all()) or "—",
+        "groups": ", ".join(g.name for g in opinion.target_groups.all()) or "—",
+        "budget": f"{opinion.budget:,.2f} Kč".replace(",", " ").replace(".", ","),
+        "plans": ", ".join(snap.get("plans", [])) or "—",
+        "activities": snap.get("activities", []),
+        "ip_answers": [w for w in snap.get("ip_warnings", []) if w.get("answer")],
+        "s3_facts": snap.get("s3_facts", []),
+        "v1": verdicts["s1"], "t1": st.get("s1_text", ""),
+        "v2": verdicts["s2"], "t2": st.get("s2_text", ""),
+        "v3": verdicts["s3"], "t3": st.get("s3_text", ""),
+        "v4": verdicts["s4"], "t4": st.get("s4_text", ""),
+        "official_name": _user_label(opinion.approver),
+        "official_function": opinion.approver_function,
+        "approved_on": czech_date(timezone.localtime(opinion.approved_at).date()) if opinion.approved_at else "",
+        "handler_name": _user_label(opinion.drafter),
+        "handler_email": opinion.drafter.email if opinion.drafter else "",
+    }
+
+
+def opinion_render_final(*, opinion: Opinion, source_key: str):
+    """Render, number and store the approved opinion (run by the worker; idempotent on source_key)."""
+    opinion = Opinion.objects.select_related("call__programme", "case", "approver", "drafter").get(pk=opinion.pk)
+    if opinion.status not in (Opinion.Status.APPROVED, Opinion.Status.ISSUED):
+        raise ValidationError("Vyhotovit lze jen schválené vyjádření.")
+    programme = opinion.call.programme
+    document = generate_document(
+        case=opinion.case,
+        kind="opinion",
+        title=programme.statement_title,
+        template_code=programme.template_code,
+        context=document_context(opinion),
+        source_key=source_key,
+        actor=opinion.approver,
+    )
+    if opinion.document_id != document.pk:
+        opinion.document = document
+        opinion.status = Opinion.Status.ISSUED
+        opinion.save(update_fields=["document", "status"])
+        set_case_state(case=opinion.case, state=Case.State.DECIDED,
+                       detail=f"vyjádření vydáno, č. j. {document.reference_number}")
+        set_case_deadline(case=opinion.case, deadline=None, reason="vyjádření vydáno")
+    return document
+
+
+def _send_notification(opinion_pk: int) -> None:
+    opinion = Opinion.objects.select_related("case", "document").get(pk=opinion_pk)
+    if not opinion.contact_email:
+        return
+    doc = opinion.document
+    region = get_region()
+    send_mail(
+        subject=f"Vyjádření kraje k projektu „{opinion.project_title}“ – č. j. {doc.reference_number if doc else ''}",
+        message=(
+            f"Dobrý den,\n\n{region.office.name}, {region.office.department}, vydal vyjádření k podpoře projektu "
+            f"„{opinion.project_title}“ (žadatel {opinion.applicant_name}, IČO {opinion.applicant_ico}), "
+            f"č. j. {doc.reference_number if doc else ''}, sp. zn. {opinion.case.file_mark}.\n"
+            f"Vyjádření Vám bude doručeno obvyklou cestou; přiložte je k žádosti o podporu.\n\n"
+            f"{region.office.name}\n{region.office.email}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[opinion.contact_email],
+        fail_silently=False,
+    )
+
+
+@transaction.atomic
+def opinion_notify_applicant(*, opinion: Opinion) -> None:
+    """Mark the case done and e-mail the applicant after commit (a rollback sends nothing)."""
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    if opinion.notified_at is None:
+        opinion.notified_at = timezone.now()
+        opinion.save(update_fields=["notified_at"])
+        if opinion.contact_email:
+            record_event(case=opinion.case, action="notified",
+                         summary=f"Žadatel vyrozuměn e-mailem ({opinion.contact_email})")
+            pk = opinion.pk
+            transaction.on_commit(lambda: _send_notification(pk))
+    set_case_state(case=opinion.case, state=Case.State.CLOSED, detail="vyjádření vydáno a žadatel vyrozuměn")
+
+
+__all__ = [
+    "build_snapshot",
+    "can_approve",
+    "document_context",
+    "opinion_approve",
+    "opinion_draft_save",
+    "opinion_ip_answer",
+    "opinion_ip_warnings_refresh",
+    "opinion_notify_applicant",
+    "opinion_render_final",
+    "opinion_request_register",
+    "opinion_return",
+    "opinion_submit",
+    "validate_ico",
+]
+

@@ -1,0 +1,232 @@
+"""Screens of the opinion agenda. Thin: parse input, call a service or selector, render.
+
+The three task views (request, draft, approval) are used by the flow's nodes in
+``workflows/flows/opinion.py``; Viewflow's wrappers put ``request.activation`` on the request
+(and check the task permission / four-eyes before the view runs).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views import generic
+
+from workflows.deadlines import working_days_between
+from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
+
+from . import selectors, services
+from .forms import ApprovalForm, DraftForm, OpinionRequestForm
+from .models import Call, Opinion
+
+
+def _success_url(request) -> str:
+    try:
+        return request.activation.get_success_url(request)
+    except Exception:  # outside the Viewflow site (tests calling the view directly)
+        return "/app/"
+
+
+def deadline_info(opinion: Opinion) -> dict:
+    today = timezone.localdate()
+    current = opinion.case.deadline
+    return {
+        "received_on": opinion.case.received_on,
+        "call_deadline": opinion.call.submission_deadline,
+        "case_deadline": opinion.case_deadline,
+        "draft_deadline": opinion.draft_deadline,
+        "current": current,
+        "working_days_left": working_days_between(today, current) if current else None,
+        "overdue": selectors.is_overdue(opinion, today),
+        "too_late": opinion.too_late,
+    }
+
+
+class RequestStartView(generic.FormView):
+    """Start node: a planner, the coordinator or the head registers a request."""
+
+    form_class = OpinionRequestForm
+    template_name = "opinions/request_start.html"
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            opinion = services.opinion_request_register(actor=self.request.user, **data)
+        except ValidationError as exc:
+            form.apply_errors(exc)
+            return self.form_invalid(form)
+        activation = self.request.activation
+        activation.process.case = opinion.case
+        activation.execute()
+        msg = f"Žádost zaevidována: {opinion.case.file_mark}, lhůta pro koncept {opinion.draft_deadline:%-d. %-m. %Y}."
+        if opinion.too_late:
+            msg += " Pozor: žádost přišla pozdě vůči uzávěrce výzvy."
+        messages.success(self.request, msg, fail_silently=True)
+        return HttpResponseRedirect(_success_url(self.request))
+
+
+class _OpinionTaskMixin:
+    def get_opinion(self) -> Opinion:
+        process = self.request.activation.process
+        return (
+            Opinion.objects.select_related("case", "call__programme", "area", "drafter", "approver")
+            .prefetch_related("service_types", "target_groups")
+            .get(case_id=process.case_id)
+        )
+
+
+class DraftView(_OpinionTaskMixin, generic.FormView):
+    """The drafter's screen: suggestions, applicant record, IP warnings, deadlines, the four statements."""
+
+    template_name = "opinions/draft_task.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.opinion = self.get_opinion()
+        self.suggestions = selectors.suggestions_for(self.opinion)
+        self.record = selectors.applicant_record(self.opinion.applicant_ico, exclude_opinion=self.opinion)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        chosen = {link.item_id: link for link in self.opinion.activity_links.select_related("item__plan")}
+        choices = [(str(s.item.pk), f"{s.item.label} – {s.reason} [{s.item.plan.title[:60]}]") for s in self.suggestions]
+        for item_id, link in chosen.items():
+            if item_id not in {s.item.pk for s in self.suggestions}:
+                choices.append((str(item_id), f"{link.item.label} – {link.reason}"))
+        facts = list(self.record["facts"])
+        facts += [f for f in self.opinion.s3_facts if f not in facts]
+        kwargs.update(activity_choices=choices, fact_choices=facts, warnings=list(self.opinion.ip_warnings.all()))
+        return kwargs
+
+    def get_initial(self):
+        initial = {name: getattr(self.opinion, name) for name in services.STATEMENT_FIELDS}
+        initial["activities"] = [str(pk) for pk in self.opinion.activity_links.values_list("item_id", flat=True)]
+        initial["s3_facts"] = list(self.opinion.s3_facts)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            opinion=self.opinion,
+            suggestions=self.suggestions,
+            record=self.record,
+            warnings=self.opinion.ip_warnings.select_related("ip_service__project"),
+            deadlines=deadline_info(self.opinion),
+            return_comments=self.opinion.return_comments.select_related("author"),
+            plans=selectors.plans_for_period(self.opinion.period_start, self.opinion.period_end),
+        )
+        return ctx
+
+    def form_valid(self, form):
+        user = self.request.user
+        try:
+            services.opinion_ip_warnings_refresh(opinion=self.opinion)
+            services.opinion_draft_save(
+                opinion=self.opinion, actor=user, activity_ids=[int(pk) for pk in form.cleaned_data["activities"]],
+                ip_answers=form.ip_answers(), s3_facts=form.cleaned_data["s3_facts"], **form.statements(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        if "_submit" not in self.request.POST:
+            messages.success(self.request, "Koncept uložen.", fail_silently=True)
+            return HttpResponseRedirect(self.request.get_full_path())
+        try:
+            services.opinion_submit(opinion=self.opinion, actor=user, task=self.request.activation.task)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        self.request.activation.execute()
+        messages.success(self.request, "Vyjádření předloženo ke schválení.", fail_silently=True)
+        return HttpResponseRedirect(_success_url(self.request))
+
+
+class ApproveView(_OpinionTaskMixin, generic.FormView):
+    """The head's (or deputy's) screen: approve, or return with comments to the same drafter."""
+
+    form_class = ApprovalForm
+    template_name = "opinions/approve_task.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.opinion = self.get_opinion()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            opinion=self.opinion,
+            activities=self.opinion.activity_links.select_related("item__plan"),
+            warnings=self.opinion.ip_warnings.select_related("ip_service__project", "answered_by"),
+            deadlines=deadline_info(self.opinion),
+            return_comments=self.opinion.return_comments.select_related("author"),
+        )
+        return ctx
+
+    def form_valid(self, form):
+        user, task = self.request.user, self.request.activation.task
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.opinion_approve(opinion=self.opinion, actor=user, task=task)
+                msg = "Vyjádření schváleno; dokument s č. j. se vyhotovuje."
+            else:
+                services.opinion_return(opinion=self.opinion, actor=user, comment=form.cleaned_data["comment"],
+                                        task=task)
+                msg = "Vyjádření vráceno zpracovateli."
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        self.request.activation.execute()
+        messages.success(self.request, msg, fail_silently=True)
+        return HttpResponseRedirect(_success_url(self.request))
+
+
+# --------------------------------------------------------------------------- lists and detail
+
+
+def _require_view(user):
+    if not (can_work_on_agenda(user, "opinions") or has_role(user, ROLE_READER)):
+        raise PermissionDenied("K agendě vyjádření nemáte přístup.")
+
+
+@login_required
+def opinion_list(request):
+    _require_view(request.user)
+    qs = selectors.opinions_visible_to(request.user).order_by("case__deadline", "-case__received_on")
+    status = request.GET.get("status")
+    if status:
+        qs = qs.filter(status=status)
+    today = timezone.localdate()
+    return render(request, "opinions/opinion_list.html", {
+        "opinions": qs[:500], "today": today, "statuses": Opinion.Status.choices,
+        "overdue": selectors.opinions_overdue(today) if can_work_on_agenda(request.user, "opinions") else [],
+        "calls": selectors.calls_with_open_opinions() if can_work_on_agenda(request.user, "opinions") else [],
+    })
+
+
+@login_required
+def opinion_detail(request, pk: int):
+    _require_view(request.user)
+    opinion = get_object_or_404(selectors.opinions_visible_to(request.user), pk=pk)
+    return render(request, "opinions/opinion_detail.html", {
+        "opinion": opinion,
+        "deadlines": deadline_info(opinion),
+        "activities": opinion.activity_links.select_related("item__plan"),
+        "warnings": opinion.ip_warnings.select_related("ip_service__project"),
+        "return_comments": opinion.return_comments.select_related("author")
+        if can_work_on_agenda(request.user, "opinions") else [],
+        "events": opinion.case.events.select_related("actor") if can_work_on_agenda(request.user, "opinions") else [],
+    })
+
+
+@login_required
+def call_due(request, pk: int):
+    """The head's view of every opinion due for one call."""
+    if not can_work_on_agenda(request.user, "opinions"):
+        raise PermissionDenied("K agendě vyjádření nemáte přístup.")
+    call = get_object_or_404(Call.objects.select_related("programme", "area"), pk=pk)
+    today = timezone.localdate()
+    rows = [(o, selectors.is_overdue(o, today)) for o in selectors.opinions_due_for_call(call)]
+    return render(request, "opinions/call_due.html", {"call": call, "rows": rows, "today": today})

@@ -1,0 +1,246 @@
+"""The opinion flow end to end (driven directly; HTTP and the real worker are in other modules)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS
+
+from opinions import selectors, services
+from opinions.models import Opinion
+from workflows.flows.opinion import OpinionFlow
+from workflows.models import Case, CaseEvent, Document
+
+from . import flowkit as fk
+from .conftest import request_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_31_request_goes_to_planners_and_ends_with_a_numbered_docx(
+    catalogues, kk_plan, django_capture_on_commit_callbacks, docx_text
+):
+    users = catalogues["users"]
+    process = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues))
+    opinion = fk.opinion_of(process)
+    case = opinion.case
+    assert case.kind == Case.Kind.OPINION and case.file_mark
+    assert opinion.status == Opinion.Status.DRAFTING and not opinion.too_late
+    assert case.deadline == opinion.draft_deadline < opinion.case_deadline
+
+    task = fk.open_task(process)
+    assert task.flow_task == OpinionFlow.draft
+    # routing: the planners' queue, not the Roma coordinator's
+    assert task.flow_task.can_assign(users["planovac"], task)
+    assert not task.flow_task.can_assign(users["koordinator"], task)
+    assert not task.flow_task.can_assign(users["ctenar"], task)
+
+    opinion = fk.draft(process, users["planovac"])
+    assert opinion.status == Opinion.Status.WAITING and opinion.drafter == users["planovac"]
+    case.refresh_from_db()
+    assert case.state == Case.State.WAITING and case.deadline == opinion.case_deadline
+    chosen = list(opinion.activity_links.select_related("item"))
+    assert chosen and "shodné s" in chosen[0].reason
+
+    opinion = fk.approve(process, users["vedouci"])
+    assert opinion.status == Opinion.Status.APPROVED and opinion.snapshot["activities"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fk.run_render_job(process) == "done"
+    process.refresh_from_db()
+    assert process.status == PROCESS.DONE
+    opinion.refresh_from_db()
+    assert opinion.status == Opinion.Status.ISSUED and opinion.notified_at
+    assert len(mail.outbox) == 1 and opinion.document.reference_number in mail.outbox[0].subject
+    assert mail.outbox[0].to == ["projekt@example.invalid"]
+    case.refresh_from_db()
+    assert case.state == Case.State.CLOSED and case.deadline is None
+
+    doc = Document.objects.get(case=case, kind="opinion")
+    text = docx_text(doc)
+    assert "Vyjádření k podpoře projektu a návaznost na střednědobé plány rozvoje sociálních služeb kraje" in text
+    for heading in ("1. Soulad se střednědobým plánem", "2. Potřebnost realizace projektu v kraji",
+                    "3. Hodnocení dosavadní činnosti předkladatele", "4. Financování z individuálního projektu kraje"):
+        assert heading in text
+    assert f"Č. j.: {doc.reference_number}" in text
+    assert chosen[0].item.number in text and chosen[0].item.name in text
+    assert "Eva Chaloupková" in text and "vedoucí odboru sociálních věcí" in text
+    assert f"Schváleno dne {timezone.localdate():%-d. %-m. %Y}".replace(" 0", " ") in text
+    assert "Pečovatelská služba Sokolov, p.o., IČO 70832749" in text
+    assert "poučení" not in text.lower()
+
+
+def test_32_request_goes_to_the_roma_coordinator_only(catalogues, kk_plan):
+    users = catalogues["users"]
+    data = request_data(catalogues, call=catalogues["call30"], area="3.2", service_types=["69"],
+                        target_groups=["OSV"], project_title="Terénní práce v sociálně vyloučených lokalitách")
+    process = fk.opinion_request_start(actor=users["koordinator"], **data)
+    task = fk.open_task(process)
+    assert task.flow_task == OpinionFlow.draft_roma
+    assert task.flow_task.can_assign(users["koordinator"], task)
+    assert not task.flow_task.can_assign(users["planovac"], task)
+    opinion = fk.draft(process, users["koordinator"], node=OpinionFlow.draft_roma)
+    assert opinion.drafter == users["koordinator"]
+    opinion = fk.approve(process, users["zastupce"])  # the deputy approves in the head's stead
+    assert opinion.status == Opinion.Status.APPROVED and opinion.approver == users["zastupce"]
+    assert "zástupce" in opinion.approver_function
+
+
+def test_return_goes_back_to_the_same_drafter_with_comments_in_history(catalogues, kk_plan):
+    users = catalogues["users"]
+    planner2 = users["planovac"].__class__.objects.create(username="planovac2", first_name="Olga", last_name="Malá")
+    planner2.groups.add(*users["planovac"].groups.all())
+    process = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues))
+    fk.draft(process, users["planovac"], s2_text="Krátce.")
+    opinion = fk.return_(process, users["vedouci"], "Doplňte prosím potřebnost podle katalogu služeb okresu Sokolov.")
+    assert opinion.status == Opinion.Status.RETURNED
+    assert opinion.return_comments.get().comment.startswith("Doplňte")
+    assert CaseEvent.objects.filter(case=opinion.case, summary__contains="Doplňte prosím potřebnost").exists()
+
+    task = fk.open_task(process)
+    assert task.flow_task == OpinionFlow.draft
+    assert task.owner == users["planovac"]  # assigned straight back to her
+    assert not task.flow_task.can_execute(planner2, task)
+    opinion = fk.draft(process, users["planovac"], s2_text="Podle katalogu služeb okresu Sokolov chybí 12 míst.")
+    assert opinion.status == Opinion.Status.WAITING
+    opinion = fk.approve(process, users["vedouci"])
+    assert opinion.snapshot["statements"]["s2_text"].startswith("Podle katalogu")
+    assert opinion.case.events.filter(action="state", summary__startswith="Vráceno").count() == 1
+
+
+def test_four_eyes_the_drafter_never_approves_her_own_opinion(catalogues, kk_plan):
+    users = catalogues["users"]
+    head = users["vedouci"]
+    head.groups.add(*users["planovac"].groups.all())  # the head also drafts
+    head._osv_roles = None
+    del head._osv_roles
+    process = fk.opinion_request_start(actor=head, **request_data(catalogues))
+    fk.draft(process, head)
+    task = fk.open_task(process, OpinionFlow.approve)
+    # refused in the task's assign / execute checks …
+    assert not task.flow_task.can_assign(head, task)
+    assert task.flow_task.can_assign(users["zastupce"], task)
+    # … and in the service
+    opinion = fk.opinion_of(process)
+    with pytest.raises(ValidationError) as exc:
+        services.opinion_approve(opinion=opinion, actor=head)
+    assert "čtyř očí" in exc.value.messages[0]
+    assert not services.can_approve(head, opinion) and services.can_approve(users["zastupce"], opinion)
+    # a planner is not an approver either
+    with pytest.raises(ValidationError):
+        services.opinion_approve(opinion=opinion, actor=users["koordinator"])
+    assert fk.opinion_of(process).status == Opinion.Status.WAITING
+    fk.approve(process, users["zastupce"])
+    # approving an opinion that is not waiting for approval
+    with pytest.raises(ValidationError) as exc:
+        services.opinion_approve(opinion=fk.opinion_of(process), actor=users["vedouci"])
+    assert "nečeká na schválení" in exc.value.messages[0]
+
+
+def test_ip_overlap_must_be_answered_before_approval_and_goes_into_statement_4(
+    catalogues, django_capture_on_commit_callbacks, docx_text
+):
+    users = catalogues["users"]
+    data = request_data(catalogues, service_types=["70"], target_groups=["DUS"], districts=["Sokolov"],
+                        period_start=date(2013, 1, 1), period_end=date(2013, 12, 31),
+                        project_title="Sociální rehabilitace pro lidi s duševním onemocněním na Sokolovsku")
+    process = fk.opinion_request_start(actor=users["planovac"], **data)
+    opinion = fk.opinion_of(process)
+    warnings = list(opinion.ip_warnings.select_related("ip_service__project"))
+    assert warnings
+    strong = [w for w in warnings if w.strength == "strong"]
+    assert len(strong) == 1
+    w = strong[0]
+    assert w.ip_service.project.name == "Podpora sítě služeb sociální prevence v Karlovarském kraji"
+    assert "§ 70" in w.message and "Podpora sítě služeb sociální prevence" in w.message
+    assert "shodná cílová skupina DUS" in w.message
+    weak = [x for x in warnings if x.strength == "weak"]
+    assert any("OZP" in x.message for x in weak)  # § 70 for OZP in the same IP: another target group
+
+    task = fk.claim(fk.open_task(process), users["planovac"])
+    services.opinion_draft_save(opinion=opinion, actor=users["planovac"], activity_ids=[], **fk.STATEMENTS)
+    with pytest.raises(ValidationError) as exc:
+        services.opinion_submit(opinion=opinion, actor=users["planovac"])
+    assert "Odpovězte na všechna upozornění" in " ".join(exc.value.messages)
+    assert fk.opinion_of(process).status == Opinion.Status.DRAFTING
+
+    answer = "Projekt rozšiřuje kapacitu nad rámec služeb financovaných z IP (jiní pracovníci, jiné hodiny)."
+    fk.complete(task, users["planovac"], lambda op: (
+        services.opinion_draft_save(opinion=op, actor=users["planovac"], activity_ids=[],
+                                    ip_answers={x.pk: answer for x in op.ip_warnings.all()},
+                                    **{**fk.STATEMENTS, "s1_verdict": "no", "s1_text": "Plán na rok 2013 není."}),
+        services.opinion_submit(opinion=op, actor=users["planovac"]),
+    ))
+    opinion = fk.approve(process, users["vedouci"])
+    assert {x["answer"] for x in opinion.snapshot["ip_warnings"]} == {answer}
+    with django_capture_on_commit_callbacks(execute=True):
+        fk.run_render_job(process)
+    text = docx_text(Document.objects.get(case=opinion.case, kind="opinion"))
+    assert answer in text and "Podpora sítě služeb sociální prevence v Karlovarském kraji" in text
+
+
+def test_liberec_plan_is_never_offered_for_a_karlovy_vary_request(catalogues, kk_plan, lk_plan):
+    users = catalogues["users"]
+    # 2014–2015: only the Liberecký kraj plan is valid then, and it has § 44 / S in A01-01
+    data = request_data(catalogues, service_types=["44"], target_groups=["S", "OZP"],
+                        period_start=date(2014, 3, 1), period_end=date(2015, 12, 31),
+                        project_title="Podpora a rozvoj odlehčovacích služeb")
+    process = fk.opinion_request_start(actor=users["planovac"], **data)
+    opinion = fk.opinion_of(process)
+    assert selectors.suggestions_for(opinion) == []
+    # the Liberec plan would match if the region were Liberecký kraj
+    other = selectors.suggest_activities(paragraphs=["44"], target_groups=["S"], title="", region_name="Liberecký kraj",
+                                         period_start=date(2014, 3, 1), period_end=date(2015, 12, 31))
+    assert other and other[0].item.number == "A01-01" and other[0].reason == "§ 44 a S shodné s A01-01"
+    # and a drafter cannot pick it by hand either
+    with pytest.raises(ValidationError):
+        services.opinion_draft_save(opinion=opinion, actor=users["planovac"], activity_ids=[other[0].item.pk])
+    # a 2011–2012 KV request is matched against the KV plan only
+    kv = selectors.suggest_activities(paragraphs=["44", "40"], target_groups=["S"], title="",
+                                      period_start=date(2011, 1, 1), period_end=date(2017, 12, 31))
+    assert kv and {s.item.plan_id for s in kv} == {kk_plan.pk}
+
+
+def test_suggestions_are_ranked_and_inherited_paragraphs_weigh_less(catalogues, kk_plan):
+    s = selectors.suggest_activities(paragraphs=["70"], target_groups=["DUS"], title="", period_start=date(2011, 1, 1),
+                                     period_end=date(2012, 12, 31))
+    numbers = [x.item.number for x in s]
+    assert numbers[:2] == ["6.1.1", "6.1.2"] or set(numbers[:2]) <= {"6.1.1", "6.1.2", "7.2.1", "7.2.2"}
+    assert "§ 70 shodné s" in s[0].reason
+    s2 = selectors.suggest_activities(paragraphs=["40"], target_groups=["S"], title="", period_start=date(2011, 1, 1),
+                                      period_end=date(2012, 12, 31))
+    by_number = {x.item.number: x for x in s2}
+    assert "§ 40 (zděděno)" in by_number["4.1.1"].reason
+    direct = [x for x in s2 if "§ 40 shodné" in x.reason or "§ 40 a" in x.reason or "§ 40," in x.reason]
+    if direct:
+        assert direct[0].score > by_number["4.1.1"].score - 3
+
+
+def test_a_request_whose_deadline_passes_is_visible_as_overdue(catalogues, kk_plan):
+    users = catalogues["users"]
+    received = timezone.localdate() - timedelta(days=40)
+    process = fk.opinion_request_start(actor=users["planovac"], received_on=received, **request_data(catalogues))
+    opinion = fk.opinion_of(process)
+    assert opinion.case.deadline < timezone.localdate()
+    assert opinion in selectors.opinions_overdue()
+    assert selectors.is_overdue(opinion)
+    fresh = fk.opinion_of(fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues)))
+    assert fresh not in selectors.opinions_overdue()
+    due = list(selectors.opinions_due_for_call(catalogues["call56"]))
+    assert due[0] == opinion and fresh in due
+
+
+def test_request_too_late_for_the_call_buffer_is_accepted_and_flagged(catalogues, kk_plan):
+    users = catalogues["users"]
+    call = catalogues["call56"]
+    call.submission_deadline = timezone.localdate() + timedelta(days=2)
+    call.save()
+    process = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues))
+    opinion = fk.opinion_of(process)
+    assert opinion.too_late
+    assert opinion.case.state_detail == "podáno pozdě vůči uzávěrce výzvy"
+    assert Task.objects.filter(process=process, flow_task=OpinionFlow.draft).exists()

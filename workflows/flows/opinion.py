@@ -1,0 +1,148 @@
+"""Vyjádření k podpoře projektu: request → routing → draft → approval (four-eyes) → DOCX → notice.
+
+Reads top to bottom like its diagram. Rules live in ``opinions.services`` (validation,
+four-eyes, deadlines, freezing) and ``opinions.models`` (routing by the area of support's
+``drafter_role``); the nodes only route and call them.
+
+    start (view) ─┐
+    start_api ────┴─▶ route ─(3.2)─▶ draft_roma ─┐
+                          └────────▶ draft ──────┴─▶ approve ─▶ check_approved ─▶ render (worker) ─▶ notify ─▶ end
+                          ▲                                        │ returned
+                          └────────────────────────────────────────┘   (back to the same drafter)
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.flow.views import UpdateProcessView
+
+from opinions import services, views
+from opinions.models import Opinion, OpinionProcess
+from workflows.jobs import Job
+
+
+class FourEyesView(flow.View):
+    """A human task the opinion's drafter can neither take nor execute (pravidlo čtyř očí)."""
+
+    @staticmethod
+    def _is_drafter(user, task) -> bool:
+        process = task.process.coerced if hasattr(task.process, "coerced") else task.process
+        opinion = Opinion.objects.filter(case_id=process.case_id).only("drafter_id").first()
+        return bool(opinion and opinion.drafter_id and user is not None and opinion.drafter_id == user.pk)
+
+    def can_assign(self, user, task):
+        return super().can_assign(user, task) and not self._is_drafter(user, task)
+
+    def can_execute(self, user, task):
+        return super().can_execute(user, task) and not self._is_drafter(user, task)
+
+
+class OpinionFlow(flow.Flow):
+    process_class = OpinionProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Vyjádření k projektu")
+    process_description = _("Vyjádření kraje k podpoře projektu a návaznosti na střednědobý plán (SPRSS).")
+
+    start = (
+        flow.Start(views.RequestStartView.as_view())
+        .Annotation(title=_("Žádost o vyjádření"))
+        .Permission("opinions.can_start_opinionprocess")
+        .Next(this.route)
+    )
+
+    start_api = (
+        flow.StartHandle(this.start_from_code)
+        .Annotation(title=_("Žádost o vyjádření (API)"))
+        .Next(this.route)
+    )
+
+    route = (
+        flow.If(this.is_roma_area)
+        .Annotation(title=_("Kdo zpracuje?"))
+        .Then(this.draft_roma)
+        .Else(this.draft)
+    )
+
+    draft = (
+        flow.View(views.DraftView.as_view())
+        .Annotation(title=_("Zpracování vyjádření"))
+        .Permission("opinions.can_draft_opinionprocess")
+        .Assign(this.previous_drafter)
+        .Next(this.approve)
+    )
+
+    draft_roma = (
+        flow.View(views.DraftView.as_view())
+        .Annotation(title=_("Zpracování vyjádření (romské lokality)"))
+        .Permission("opinions.can_draft_roma_opinionprocess")
+        .Assign(this.previous_drafter)
+        .Next(this.approve)
+    )
+
+    approve = (
+        FourEyesView(views.ApproveView.as_view())
+        .Annotation(title=_("Schválení vyjádření"))
+        .Permission("opinions.can_approve_opinionprocess")
+        .Next(this.check_approved)
+    )
+
+    check_approved = (
+        flow.If(this.is_approved)
+        .Annotation(title=_("Schváleno?"))
+        .Then(this.render)
+        .Else(this.route)
+    )
+
+    render = (
+        Job(this.render_final)
+        .Annotation(title=_("Vyhotovení vyjádření s č. j."))
+        .OnError(this.repair)
+        .Next(this.notify)
+    )
+
+    repair = (
+        flow.View(UpdateProcessView.as_view(fields=[]))
+        .Annotation(title=_("Oprava po chybě vyhotovení"))
+        .Permission("opinions.can_approve_opinionprocess")
+        .Next(this.render)
+    )
+
+    notify = (
+        flow.Function(this.notify_applicant)
+        .Annotation(title=_("Vyrozumění žadatele"))
+        .Next(this.end)
+    )
+
+    end = flow.End()
+
+    # ---------------------------------------------------------------- node callbacks
+
+    def start_from_code(self, activation, *, actor=None, **request_data):
+        opinion = services.opinion_request_register(actor=actor, **request_data)
+        activation.process.case = opinion.case
+        return activation.process
+
+    def is_roma_area(self, activation):
+        return activation.process.case.opinion.routes_to_roma_coordinator
+
+    def previous_drafter(self, activation):
+        return activation.process.case.opinion.drafter
+
+    def is_approved(self, activation):
+        return activation.process.case.opinion.status == Opinion.Status.APPROVED
+
+    def render_final(self, activation):
+        opinion = Opinion.objects.get(case_id=activation.process.case_id)
+        return services.opinion_render_final(opinion=opinion, source_key=f"task:{activation.task.pk}")
+
+    def notify_applicant(self, activation):
+        services.opinion_notify_applicant(opinion=activation.process.case.opinion)
+
+
+def opinion_request_start(*, actor=None, **request_data) -> OpinionProcess:
+    """Service for the API and code: register a request and start its process (one transaction)."""
+    with transaction.atomic():
+        return OpinionFlow.start_api.run(actor=actor, **request_data)
