@@ -215,7 +215,6 @@ def test_two_simultaneous_claims_exactly_one_wins(demo_users):
     """Two browsers claim the same task at once: the process lock lets exactly one win."""
     import threading
 
-    from django.db import close_old_connections
     from django.test import Client
 
     task = make_task(make_case(title="Závod"))
@@ -230,7 +229,9 @@ def test_two_simultaneous_claims_exactly_one_wins(demo_users):
             response = client.post(f"/ukoly/{task.pk}/prevzit/", follow=True)
             results[username] = response.content.decode()
         finally:
-            close_old_connections()
+            from django.db import connection as thread_connection
+
+            thread_connection.close()
 
     threads = [threading.Thread(target=claim, args=(u,)) for u in ("referent", "referent2")]
     for t in threads:

@@ -1,0 +1,306 @@
+"""Every URL name × every demo role (and an anonymous visitor): allowed or forbidden.
+
+The matrix walks Django's resolver, so a new URL that nobody classified makes this test fail
+until it is added below (``CASES_GET``) or falls under a rule (Viewflow flow URLs: Viewflow's
+view permission; agenda URLs: outsiders never get a page). Document downloads are checked for
+both agendas: issued, draft and personal-data documents.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from viewflow.workflow.status import STATUS
+
+from tests.workflows.surface_helpers import days, make_case, make_task
+from workflows import selectors as sel
+from workflows.models import Case, Document
+
+pytestmark = pytest.mark.django_db
+
+USERS = ["referent", "referent2", "planovac", "koordinator", "vedouci", "zastupce", "portal", "spravce", "ctenar"]
+ROLES = USERS + ["anonymous"]
+REG_STAFF = {"referent", "referent2", "vedouci", "zastupce", "spravce"}
+OP_STAFF = {"planovac", "koordinator", "vedouci", "zastupce", "spravce"}
+WORKERS = REG_STAFF | OP_STAFF
+EVERYONE = set(USERS)
+
+# expected GET outcome of our own pages: the users who get the page (everyone else: 403,
+# anonymous: redirect to the login page). "*redirect" = a redirect for every logged-in user.
+CASES_GET = {
+    "cases:home": "*redirect",
+    "cases:dashboard": WORKERS,
+    "cases:inbox": WORKERS,
+    "cases:queue": WORKERS,
+    "cases:team": {"vedouci", "spravce"},
+    "cases:reassign": {"vedouci"},
+    "cases:claim": "*post-only",
+    "cases:release": "*post-only",
+    "cases:case_detail": "by-object",
+    "cases:case_print": "by-object",
+    "cases:search": EVERYONE - {"portal"},
+    "cases:document_download": "by-object",
+    "cases:stock_inbox": "*redirect",
+    "cases:stock_queue": "*redirect",
+}
+PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
+          "password_reset_complete"}
+LOGGED_IN_ONLY = {"password_change", "password_change_done"}
+# case / document objects and who may open them
+OBJECT_ACCESS = {
+    "reg_case": REG_STAFF,
+    "op_case": OP_STAFF,
+    "reg_issued": REG_STAFF | {"ctenar"},
+    "reg_draft": REG_STAFF,
+    "reg_personal": REG_STAFF,
+    "op_issued": OP_STAFF | {"ctenar"},
+    "op_draft": OP_STAFF,
+    "op_personal": OP_STAFF,
+}
+
+
+def _doc(case, kind, *, status=Document.Status.ISSUED, personal=False):
+    d = Document(case=case, kind=kind, title=f"{kind}", version=1, status=status, personal_data=personal,
+                 reference_number=f"KK/{kind}/SV/2026", sha256=Document.hash_bytes(b"x"), size=1)
+    d.file.save(f"{kind}.docx", ContentFile(b"x"), save=False)
+    d.save()
+    return d
+
+
+@pytest.fixture
+def world(demo_users):
+    reg_case = make_case(title="Registrační věc TAJNÉ-R", applicant="Registrovaný žadatel", deadline=days(3))
+    op_case = make_case(title="Vyjádření TAJNÉ-O", applicant="Žadatel o vyjádření", kind=Case.Kind.OPINION,
+                        deadline=days(3))
+    task = make_task(reg_case, owner=demo_users["referent"])
+    return {
+        "reg_case": reg_case,
+        "op_case": op_case,
+        "task": task,
+        "reg_issued": _doc(reg_case, "reg_issued"),
+        "reg_draft": _doc(reg_case, "reg_draft", status=Document.Status.DRAFT),
+        "reg_personal": _doc(reg_case, "reg_personal", personal=True),
+        "op_issued": _doc(op_case, "op_issued"),
+        "op_draft": _doc(op_case, "op_draft", status=Document.Status.DRAFT),
+        "op_personal": _doc(op_case, "op_personal", personal=True),
+    }
+
+
+def url_names():
+    """(full name, set of kwarg names) of every named URL."""
+    out = []
+
+    def walk(patterns, ns=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, ns + (f"{p.namespace}:" if p.namespace else ""))
+            elif isinstance(p, URLPattern) and p.name:
+                out.append((ns + p.name, set(p.pattern.converters)))
+
+    walk(get_resolver().url_patterns)
+    return sorted(set((n, frozenset(k)) for n, k in out))
+
+
+def _login(client, demo_users, role):
+    client.logout()
+    if role != "anonymous":
+        client.force_login(demo_users[role])
+
+
+def _outcome(response) -> str:
+    if response.status_code == 302:
+        location = response["Location"]
+        return "login" if ("/login/" in location) else "redirect"
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code in (403, 404):
+        return "forbidden"
+    if response.status_code == 405:
+        return "method"
+    return f"status {response.status_code}"
+
+
+def _flow_for(name):
+    for flow in sel.registered_flows():
+        label = flow.instance.flow_label.split("/")[-1]
+        if f":flows:{label}:" in name or name.endswith(f":flows:{label}:index"):
+            return flow
+    return None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_name_for_role(client, demo_users, world, role):
+    _login(client, demo_users, role)
+    user = demo_users.get(role)
+    problems = []
+    checked = 0
+    for name, kwargs in url_names():
+        if name.startswith("admin:"):
+            continue  # covered by test_admin_only_for_admin
+        if name in PUBLIC or name in LOGGED_IN_ONLY:
+            if name in PUBLIC or role != "anonymous":
+                continue
+        args = {}
+        for k in kwargs:
+            if k == "task_pk":
+                args[k] = world["task"].pk
+            elif k == "process_pk":
+                args[k] = world["task"].process_id
+            elif k == "pk":
+                args[k] = world["reg_case"].pk
+            else:
+                args[k] = "x"
+        try:
+            url = reverse(name, kwargs=args)
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"{name}: cannot reverse ({exc})")
+            continue
+        checked += 1
+
+        if name == "cases:case_detail" or name == "cases:case_print":
+            for key in ("reg_case", "op_case"):
+                u = reverse(name, kwargs={"pk": world[key].pk})
+                got = _outcome(client.get(u))
+                want = "login" if role == "anonymous" else ("ok" if role in OBJECT_ACCESS[key] else "forbidden")
+                if got != want:
+                    problems.append(f"{name} {key}: {got}, expected {want}")
+            continue
+        if name == "cases:document_download":
+            for key in ("reg_issued", "reg_draft", "reg_personal", "op_issued", "op_draft", "op_personal"):
+                u = reverse(name, kwargs={"pk": world[key].pk})
+                got = _outcome(client.get(u))
+                want = "login" if role == "anonymous" else ("ok" if role in OBJECT_ACCESS[key] else "forbidden")
+                if got != want:
+                    problems.append(f"{name} {key}: {got}, expected {want}")
+            continue
+
+        response = client.get(url)
+        got = _outcome(response)
+        if got.startswith("status 5"):
+            problems.append(f"{name}: server error {response.status_code}")
+            continue
+        if role == "anonymous":
+            # every page but the public auth pages ends on the login page (possibly via redirects)
+            final = client.get(url, follow=True)
+            path = final.request["PATH_INFO"]
+            if not (path.startswith(("/login/", "/admin/login/")) or final.status_code in (403, 405)):
+                problems.append(f"{name}: anonymous ended on {path} ({final.status_code})")
+            continue
+
+        rule = CASES_GET.get(name)
+        if name.startswith("cases:"):
+            if rule is None:
+                problems.append(f"{name}: not classified in CASES_GET")
+                continue
+            if rule == "*redirect":
+                want = "redirect"
+            elif rule == "*post-only":
+                want = "method"
+            else:
+                want = "ok" if role in rule else "forbidden"
+            if got != want:
+                problems.append(f"{name}: {got}, expected {want}")
+            continue
+
+        if name.startswith("workflow:") or name == "index":
+            flow = _flow_for(name)
+            if flow is None:
+                # site/app level pages (lists filtered by permission) – never an error
+                if got not in ("ok", "redirect", "forbidden"):
+                    problems.append(f"{name}: {got}")
+                continue
+            may_view = flow.instance.has_view_permission(user)
+            if not may_view and got == "ok":
+                problems.append(f"{name}: {role} without view permission on {flow.__name__} got a page")
+            continue
+
+        agenda = name.split(":", 1)[0]
+        if agenda in ("registrations", "opinions"):
+            insiders = REG_STAFF if agenda == "registrations" else OP_STAFF
+            public_registry = agenda == "registrations" and any(w in name for w in ("registry", "registr", "provider"))
+            if role not in insiders and not public_registry and got == "ok" and role != "portal":
+                body = response.content.decode(errors="ignore")
+                if "TAJNÉ" in body:
+                    problems.append(f"{name}: {role} outside the agenda sees case data")
+            if role in ("ctenar", "portal") and not public_registry and got == "ok":
+                body = response.content.decode(errors="ignore")
+                if "TAJNÉ" in body:
+                    problems.append(f"{name}: {role} sees case data")
+            continue
+        if name.startswith("api:") or name.startswith("api-") or name.startswith("schema"):
+            continue  # the API has its own matrix in tests/api
+        if name in LOGGED_IN_ONLY:
+            continue
+        problems.append(f"{name}: not classified")
+    assert checked > 20
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_task_actions_by_role(client, demo_users, world, role):
+    """claim (queue task), release (referent's task), reassign – POST, fresh tasks per role."""
+    _login(client, demo_users, role)
+    queued = make_task(world["reg_case"])
+    assigned = make_task(world["reg_case"], owner=demo_users["referent"])
+    may_claim = {"referent", "referent2", "spravce"}  # the task permission of the letter flow
+    may_release = {"referent", "referent2", "spravce"}  # the owner or a manager of the flow
+    may_reassign = {"vedouci"}
+
+    r = client.post(reverse("cases:claim", args=[queued.pk]))
+    queued.refresh_from_db()
+    if role == "anonymous":
+        assert _outcome(r) == "login"
+    elif role in may_claim:
+        assert r.status_code == 302 and queued.owner == demo_users[role]
+    else:
+        assert r.status_code == 403 and queued.owner is None
+
+    r = client.post(reverse("cases:release", args=[assigned.pk]))
+    assigned.refresh_from_db()
+    if role == "anonymous":
+        assert _outcome(r) == "login"
+    elif role in may_release:
+        assert r.status_code == 302 and assigned.status == STATUS.NEW
+    else:
+        assert r.status_code == 403 and assigned.owner == demo_users["referent"]
+
+    fresh = make_task(world["reg_case"], owner=demo_users["referent"])
+    r = client.post(reverse("cases:reassign", args=[fresh.pk]), {"user": demo_users["referent2"].pk})
+    fresh.refresh_from_db()
+    if role == "anonymous":
+        assert _outcome(r) == "login"
+    elif role in may_reassign:
+        assert fresh.owner == demo_users["referent2"]
+    else:
+        assert r.status_code == 403 and fresh.owner == demo_users["referent"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_case_data_on_pages_of_roles_that_must_not_see_it(client, demo_users, world, role):
+    _login(client, demo_users, role)
+    pages = ["/", "/prehled/", "/ukoly/", "/fronta/", "/tym/", "/hledat/?q=TAJNÉ", "/hledat/?q=KK",
+             f"/pripady/{world['reg_case'].pk}/", f"/pripady/{world['op_case'].pk}/",
+             "/hledat/?q=TAJNÉ&export=csv"]
+    seen = {}
+    for page in pages:
+        body = client.get(page, follow=True).content.decode(errors="ignore")
+        seen[page] = ("TAJNÉ-R" in body, "TAJNÉ-O" in body)
+    for page, (reg, op) in seen.items():
+        if reg:
+            assert role in REG_STAFF, f"{role} sees registration case data on {page}"
+        if op:
+            assert role in OP_STAFF, f"{role} sees opinion case data on {page}"
+
+
+def test_admin_only_for_admin(client, demo_users):
+    names = [n for n, kw in url_names() if n.startswith("admin:") and (n == "admin:index" or n.endswith("_changelist"))]
+    assert names
+    for role in ROLES:
+        _login(client, demo_users, role)
+        for name in names:
+            response = client.get(reverse(name))
+            if role == "spravce":
+                assert response.status_code == 200, name
+            else:
+                assert response.status_code == 302 and "/admin/login/" in response["Location"], (role, name)

@@ -1,0 +1,129 @@
+"""Case page (data, documents, history, diagram, print) and search with exports."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+
+from tests.workflows.surface_helpers import days, make_case, make_task
+from workflows.models import Case, Document
+
+pytestmark = pytest.mark.django_db
+
+
+def _doc(case, *, kind="letter", status=Document.Status.ISSUED, personal=False, ref="KK/1/SV/2026", content=b"x"):
+    version = Document.objects.filter(case=case, kind=kind).count() + 1
+    d = Document(case=case, kind=kind, title=f"Dokument {kind} v{version}", version=version, status=status,
+                 personal_data=personal, reference_number=ref, sha256=Document.hash_bytes(content), size=len(content))
+    d.file.save(f"{kind}-{version}.docx", ContentFile(content), save=False)
+    d.save()
+    return d
+
+
+@pytest.fixture
+def case(demo_users):
+    case = make_case(title="Žádost o registraci", applicant="Chata u lesa, z.ú.", ico="27005496",
+                     deadline=days(-1), actor=demo_users["referent"])
+    make_task(case, owner=demo_users["referent"])
+    return case
+
+
+def test_case_page_shows_data_parties_documents_history_and_diagram(client, demo_users, case):
+    v1 = _doc(case, content=b"one")
+    v2 = _doc(case, content=b"two", ref="KK/2/SV/2026")
+    client.force_login(demo_users["referent"])
+    response = client.get(f"/pripady/{case.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert case.file_mark in html and "Chata u lesa, z.ú." in html and "27005496" in html
+    d = case.deadline
+    assert f"{d.day}. {d.month}. {d.year}" in html and "po lhůtě" in html
+    assert "Lesní 12, 350 02 Cheb" in html  # party
+    assert v2.sha256 in html and v1.sha256 in html and "starší verze" in html
+    assert f"/documents/{v2.pk}/download/" in html and "KK/2/SV/2026" in html
+    assert "Založen případ" in html  # history timeline from CaseEvent
+    assert "<svg" in html and 'class="assigned"' in html.replace("'", '"') or "assigned" in html  # current step
+    assert "Verze pro tisk" in html
+
+
+def test_diagram_highlights_current_step(client, demo_users, case):
+    client.force_login(demo_users["referent"])
+    html = client.get(f"/pripady/{case.pk}/").content.decode()
+    diagram = html[html.index('id="diagram-'):]
+    assert "<svg" in diagram and "assigned" in diagram
+
+
+def test_print_variant_has_no_navigation(client, demo_users, case):
+    client.force_login(demo_users["referent"])
+    html = client.get(f"/pripady/{case.pk}/tisk/").content.decode()
+    assert case.file_mark in html and "vytištěno" in html
+    assert "Hlavní nabídka" not in html and "Odhlásit" not in html
+
+
+def test_case_page_is_forbidden_outside_the_agenda(client, demo_users, case):
+    for username in ("planovac", "koordinator", "ctenar", "portal"):
+        client.force_login(demo_users[username])
+        response = client.get(f"/pripady/{case.pk}/")
+        assert response.status_code == 403, username
+        assert case.applicant_name not in response.content.decode()
+    client.force_login(demo_users["vedouci"])
+    assert client.get(f"/pripady/{case.pk}/").status_code == 200
+
+
+def test_drafts_and_personal_data_hidden_from_reader_in_search(client, demo_users, case):
+    issued = _doc(case, ref="KK/7/SV/2026")
+    draft = _doc(case, kind="draft", status=Document.Status.DRAFT, ref="KK/8/SV/2026")
+    personal = _doc(case, kind="staff", personal=True, ref="KK/9/SV/2026")
+    client.force_login(demo_users["ctenar"])
+    html = client.get("/hledat/?q=KK/").content.decode()
+    assert "KK/7/SV/2026" in html
+    assert "KK/8/SV/2026" not in html and "KK/9/SV/2026" not in html
+    assert case.file_mark not in html  # no case data for the reader
+    assert client.get(f"/documents/{issued.pk}/download/").status_code == 200
+    assert client.get(f"/documents/{draft.pk}/download/").status_code == 403
+    assert client.get(f"/documents/{personal.pk}/download/").status_code == 403
+
+
+@pytest.mark.parametrize("term_of", [
+    lambda c, d: c.ico,
+    lambda c, d: "chata u",
+    lambda c, d: c.file_mark,
+    lambda c, d: d.reference_number,
+    lambda c, d: "registraci",
+])
+def test_search_finds_case_by_ico_name_file_mark_reference_and_title(client, demo_users, case, term_of):
+    other = make_case(title="Jiná věc", applicant="Hora, z.s.", ico="11111111")
+    doc = _doc(case, ref="KK/55/SV/2026")
+    client.force_login(demo_users["referent"])
+    response = client.get("/hledat/", {"q": term_of(case, doc)})
+    cases = list(response.context["page"].object_list)
+    assert case in cases and other not in cases
+
+
+def test_search_hides_other_agendas_cases(client, demo_users, case):
+    client.force_login(demo_users["planovac"])
+    response = client.get("/hledat/", {"q": case.ico})
+    assert list(response.context["page"].object_list) == []
+    assert case.file_mark not in response.content.decode()
+
+
+def test_search_export_xlsx_and_csv(client, demo_users, case):
+    import openpyxl
+
+    client.force_login(demo_users["referent"])
+    response = client.get("/hledat/", {"q": case.ico, "export": "xlsx"})
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert ws["A1"].value == "Spisová značka" and ws["A2"].value == case.file_mark
+    assert ws["D2"].value == "Chata u lesa, z.ú."
+    text = client.get("/hledat/", {"q": case.ico, "export": "csv"}).content.decode("utf-8")
+    assert case.file_mark in text and "Chata u lesa" in text
+
+
+def test_case_page_query_count_is_bounded(client, demo_users, case, django_assert_max_num_queries):
+    for i in range(5):
+        _doc(case, kind=f"k{i}", ref=f"KK/{i}/SV/2026")
+    client.force_login(demo_users["referent"])
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/pripady/{case.pk}/").status_code == 200
