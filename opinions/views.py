@@ -81,6 +81,7 @@ class _OpinionTaskMixin:
 class DraftView(_OpinionTaskMixin, generic.FormView):
     """The drafter's screen: suggestions, applicant record, IP warnings, deadlines, the four statements."""
 
+    form_class = DraftForm
     template_name = "opinions/draft_task.html"
 
     def dispatch(self, request, *args, **kwargs):
