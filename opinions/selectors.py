@@ -207,41 +207,90 @@ def ip_overlaps_for(opinion: Opinion) -> list[IpOverlap]:
 # --------------------------------------------------------------------------- applicant's record
 
 
-def registry_provider(ico: str) -> dict | None:
-    """The provider in the registry (via ``registrations.selectors`` when that agenda offers it)."""
+def _registry():
     try:
         from registrations import selectors as reg
-    except ImportError:
+    except ImportError:  # the registry agenda is optional for this one
         return None
-    for name in ("provider_for_opinion", "provider_by_ico"):
-        func = getattr(reg, name, None)
-        if func is not None:
-            try:
-                found = func(ico)
-            except Exception:  # the other agenda's read must never break the drafter's screen
-                return None
-            if found is None:
-                return None
-            if isinstance(found, dict):
-                return found
-            return {"id": getattr(found, "pk", None), "name": str(getattr(found, "name", found)),
-                    "address": str(getattr(found, "address", "") or getattr(found, "seat", "") or "")}
-    return None
+    return reg
 
 
 def registry_record(ico: str) -> dict | None:
     """Registered services and since when, changes, late notices, cancellations (registry agenda)."""
-    try:
-        from registrations import selectors as reg
-    except ImportError:
-        return None
-    func = getattr(reg, "applicant_record", None) or getattr(reg, "provider_record", None)
+    reg = _registry()
+    func = getattr(reg, "applicant_record", None) if reg else None
     if func is None:
         return None
     try:
         return func(ico)
-    except Exception:
+    except Exception:  # the other agenda's read must never break the drafter's screen
         return None
+
+
+def registry_provider(ico: str) -> dict | None:
+    """The provider in the registry, when known: {"id", "name", "address"}."""
+    reg = _registry()
+    if reg is None:
+        return None
+    record = registry_record(ico)
+    provider = None
+    if getattr(reg, "provider_by_ico", None) is not None:
+        try:
+            provider = reg.provider_by_ico(ico)
+        except Exception:
+            provider = None
+    if record is None and provider is None:
+        return None
+    return {
+        "id": getattr(provider, "pk", None),
+        "name": (record or {}).get("name") or str(getattr(provider, "name", "")),
+        "address": (record or {}).get("address") or str(getattr(provider, "address", "") or ""),
+    }
+
+
+def _d(value) -> str:
+    return f"{value.day}. {value.month}. {value.year}" if isinstance(value, date) else str(value or "")
+
+
+def registry_facts(registry: dict | None) -> list[str]:
+    """The registry's record as sentences the drafter may cite in statement 3."""
+    if not isinstance(registry, dict):
+        return []
+    facts = []
+    for svc in registry.get("services", []) or []:
+        if not isinstance(svc, dict):
+            facts.append(f"Registrovaná služba {svc}")
+            continue
+        par = svc.get("service_type") or svc.get("paragraph")
+        text = f"Registrovaná služba {svc.get('name', '')}" + (f" (§ {par})" if par else "")
+        if svc.get("form"):
+            text += f", {svc['form']}"
+        if svc.get("registered_on"):
+            text += f", registrována od {_d(svc['registered_on'])}"
+        if svc.get("closed_on"):
+            text += f", ukončena {_d(svc['closed_on'])}"
+        facts.append(text)
+    changes = registry.get("changes")
+    if isinstance(changes, int):
+        if changes:
+            facts.append(f"Změny registrace a oznámené změny v registru: {changes}")
+    else:
+        for entry in changes or []:
+            facts.append(f"Změna: {entry.get('summary', entry) if isinstance(entry, dict) else entry}")
+    for entry in registry.get("late_notices", []) or []:
+        if isinstance(entry, dict):
+            facts.append(
+                f"Pozdní oznámení změny ze dne {_d(entry.get('change_date'))} "
+                f"(doručeno {_d(entry.get('received_on'))}, lhůta {_d(entry.get('due_on'))})"
+            )
+        else:
+            facts.append(f"Pozdní oznámení změny: {entry}")
+    for entry in registry.get("cancellations", []) or []:
+        if isinstance(entry, dict):
+            facts.append(f"Zrušení registrace: {entry.get('service', '')} k {_d(entry.get('closed_on'))}")
+        else:
+            facts.append(f"Zrušení registrace: {entry}")
+    return facts
 
 
 def applicant_record(ico: str, *, exclude_opinion: Opinion | None = None) -> dict:
@@ -254,21 +303,7 @@ def applicant_record(ico: str, *, exclude_opinion: Opinion | None = None) -> dic
     if exclude_opinion is not None:
         earlier = earlier.exclude(pk=exclude_opinion.pk)
     registry = registry_record(ico)
-    facts: list[str] = []
-    if isinstance(registry, dict):
-        for svc in registry.get("services", []) or []:
-            if isinstance(svc, dict):
-                facts.append(
-                    f"Registrovaná služba {svc.get('name', '')}"
-                    + (f" (§ {svc['paragraph']})" if svc.get("paragraph") else "")
-                    + (f" od {svc['since']:%-d. %-m. %Y}" if isinstance(svc.get("since"), date) else "")
-                )
-            else:
-                facts.append(f"Registrovaná služba {svc}")
-        for key, label in (("changes", "Změna"), ("late_notices", "Pozdní oznámení změn"),
-                           ("cancellations", "Zrušení registrace")):
-            for entry in registry.get(key, []) or []:
-                facts.append(f"{label}: {entry if not isinstance(entry, dict) else entry.get('summary', entry)}")
+    facts: list[str] = registry_facts(registry)
     for op in earlier:
         verdict = op.get_s3_verdict_display() if op.s3_verdict else "bez hodnocení"
         facts.append(
@@ -349,6 +384,7 @@ __all__ = [
     "opinions_overdue",
     "opinions_visible_to",
     "plans_for_period",
+    "registry_facts",
     "registry_provider",
     "registry_record",
     "suggest_activities",

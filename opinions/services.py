@@ -201,6 +201,7 @@ def opinion_request_register(
     dl = opinion_deadlines(received_on, call_obj.submission_deadline)
     name = applicant_name.strip()
     provider = selectors.registry_provider(ico)
+    applicant_address = applicant_address or (provider or {}).get("address", "") or ""
     case = case_open(
         kind=Case.Kind.OPINION,
         title=f"Vyjádření k projektu „{project_title.strip()}“",
@@ -215,7 +216,7 @@ def opinion_request_register(
         case=case,
         applicant_ico=ico,
         applicant_name=name,
-        applicant_address=applicant_address or "",
+        applicant_address=applicant_address,
         provider_ref=str(provider.get("id") or "") if provider else "",
         contact_name=contact_name or "",
         contact_email=contact_email or "",

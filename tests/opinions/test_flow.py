@@ -244,3 +244,70 @@ def test_request_too_late_for_the_call_buffer_is_accepted_and_flagged(catalogues
     assert opinion.too_late
     assert opinion.case.state_detail == "podáno pozdě vůči uzávěrce výzvy"
     assert Task.objects.filter(process=process, flow_task=OpinionFlow.draft).exists()
+
+
+def test_missed_draft_deadline_reaches_the_reminder_scan(catalogues, kk_plan):
+    from workflows.models import Reminder
+    from workflows.reminders import scan_deadlines
+
+    users = catalogues["users"]
+    today = timezone.localdate()
+    received = today - timedelta(days=28)
+    process = fk.opinion_request_start(actor=users["planovac"], received_on=received, **request_data(catalogues))
+    fk.claim(fk.open_task(process), users["planovac"])
+    case = fk.opinion_of(process).case
+    assert today - timedelta(days=7) <= case.deadline < today
+    scan_deadlines(today)
+    kinds = set(Reminder.objects.filter(case=case).values_list("kind", "recipient__username"))
+    assert ("missed", "planovac") in kinds
+    assert any(user == "vedouci" for _kind, user in kinds)
+
+
+def test_issued_opinion_is_frozen_against_a_later_plan_import(catalogues, kk_plan, django_capture_on_commit_callbacks):
+    from opinions.plan_import import import_plan
+
+    from .conftest import KK_PLAN, seed_text
+
+    users = catalogues["users"]
+    process = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues))
+    opinion = fk.draft(process, users["planovac"])
+    link = opinion.activity_links.select_related("item").get()
+    old_name = link.item.name
+    opinion = fk.approve(process, users["vedouci"])
+    before = services.document_context(opinion)
+    text = seed_text(KK_PLAN).replace(old_name, old_name + " (aktualizováno)")
+    report = import_plan(text, region_name="Karlovarský kraj")
+    assert report.changes
+    link.item.refresh_from_db()
+    assert link.item.name.endswith("(aktualizováno)")
+    opinion.refresh_from_db()
+    after = services.document_context(opinion)
+    assert after["activities"] == before["activities"]
+    assert after["activities"][0]["name"] == old_name
+
+
+def test_applicant_record_lists_earlier_opinions_for_the_same_ico(catalogues, kk_plan):
+    users = catalogues["users"]
+    first = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues, project_title="První projekt"))
+    fk.draft(first, users["planovac"])
+    second = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues, project_title="Druhý projekt"))
+    record = selectors.applicant_record("70832749", exclude_opinion=fk.opinion_of(second))
+    assert [o.project_title for o in record["earlier_opinions"]] == ["První projekt"]
+    assert any("První projekt" in f and "hodnocení předkladatele: kladné" in f for f in record["facts"])
+    assert selectors.applicant_record("25596641")["earlier_opinions"] == []
+
+
+def test_registry_facts_are_worded_for_statement_3():
+    facts = selectors.registry_facts({
+        "name": "Domov Vřesová", "services": [{"name": "Pečovatelská služba", "service_type": "40", "form": "terénní",
+                                               "registered_on": date(2008, 1, 1), "closed_on": None}],
+        "changes": 2, "late_notices": [{"change_date": date(2010, 3, 1), "received_on": date(2010, 5, 2),
+                                        "due_on": date(2010, 4, 15)}],
+        "cancellations": [{"service": "Odlehčovací služby", "closed_on": date(2011, 6, 30)}],
+    })
+    assert facts == [
+        "Registrovaná služba Pečovatelská služba (§ 40), terénní, registrována od 1. 1. 2008",
+        "Změny registrace a oznámené změny v registru: 2",
+        "Pozdní oznámení změny ze dne 1. 3. 2010 (doručeno 2. 5. 2010, lhůta 15. 4. 2010)",
+        "Zrušení registrace: Odlehčovací služby k 30. 6. 2011",
+    ]
