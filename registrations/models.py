@@ -1,1 +1,434 @@
-from django.db import models  # noqa: F401
+"""Registration agenda (Agenda A): providers, proceedings, the registry and its history.
+
+Each proceeding model is one-to-one with the shared ``workflows.Case``. The registry is
+``Provider`` + ``RegisteredService``; every change of it is a ``RegistryVersion`` row
+(before → after, which case, which document, who, when). Registry rows are never deleted:
+a cancelled service is closed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflows.models import Case, CaseProcess, Document, ServiceType, TargetGroup
+
+
+class ServiceForm(models.TextChoices):
+    RESIDENTIAL = "residential", _("pobytová")
+    OUTPATIENT = "outpatient", _("ambulantní")
+    FIELD = "field", _("terénní")
+
+
+class DeliveryChannel(models.TextChoices):
+    DATA_BOX = "data_box", _("datová schránka")
+    POST = "post", _("poštou")
+    IN_PERSON = "in_person", _("osobně")
+
+
+class Provider(models.Model):
+    """Poskytovatel sociálních služeb: one record per IČO, created at the first intake."""
+
+    ico = models.CharField(_("IČO"), max_length=8, unique=True, null=True, blank=True)
+    name = models.CharField(_("název / jméno"), max_length=255, db_index=True)
+    legal_form = models.CharField(_("právní forma"), max_length=100, blank=True)
+    address = models.CharField(_("sídlo / adresa"), max_length=300)
+    statutory_body = models.CharField(_("statutární orgán"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    data_box = models.CharField(_("ID datové schránky"), max_length=7, blank=True)
+    is_natural_person = models.BooleanField(_("fyzická osoba"), default=False)
+    created_at = models.DateTimeField(_("založeno"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("poskytovatel")
+        verbose_name_plural = _("poskytovatelé")
+
+    def __str__(self):
+        return f"{self.name} (IČO {self.ico})" if self.ico else self.name
+
+    def party(self) -> dict:
+        """The provider as a party of a case (workflows.CaseParty fields)."""
+        return {
+            "role": "applicant",
+            "name": self.name,
+            "ico": self.ico or "",
+            "address": self.address,
+            "data_box": self.data_box,
+            "email": self.email,
+        }
+
+    @property
+    def is_registered(self) -> bool:
+        return self.services.filter(state=RegisteredService.State.ACTIVE).exists()
+
+
+class ChecklistItem(models.Model):
+    """Configurable checklist: completeness (§ 79 odst. 2 and 5) and conditions (§ 79, § 80)."""
+
+    class Stage(models.TextChoices):
+        COMPLETENESS = "completeness", _("úplnost žádosti")
+        CONDITIONS = "conditions", _("podmínky registrace")
+
+    stage = models.CharField(_("fáze"), max_length=16, choices=Stage.choices, default=Stage.COMPLETENESS)
+    code = models.SlugField(_("kód"), max_length=40, unique=True)
+    label = models.CharField(_("položka"), max_length=300)
+    legal_ground = models.CharField(_("právní základ"), max_length=100, blank=True)
+    forms = models.CharField(
+        _("formy služby"), max_length=100, blank=True,
+        help_text=_("kódy forem oddělené čárkou (residential, outpatient, field); prázdné = všechny"),
+    )
+    proceeding_kinds = models.CharField(
+        _("druhy řízení"), max_length=100, blank=True,
+        help_text=_("registration, change, cancellation oddělené čárkou; prázdné = registrace i změna"),
+    )
+    active = models.BooleanField(_("platná"), default=True)
+    sort_key = models.PositiveIntegerField(_("pořadí"), default=0)
+
+    class Meta:
+        ordering = ["stage", "sort_key", "code"]
+        verbose_name = _("položka kontrolního seznamu")
+        verbose_name_plural = _("kontrolní seznam")
+
+    def __str__(self):
+        return self.label
+
+    def applies_to(self, *, forms: set[str], proceeding_kind: str) -> bool:
+        wanted_forms = {f.strip() for f in self.forms.split(",") if f.strip()}
+        kinds = {k.strip() for k in self.proceeding_kinds.split(",") if k.strip()} or {"registration", "change"}
+        return proceeding_kind in kinds and (not wanted_forms or bool(wanted_forms & forms))
+
+
+class Proceeding(models.Model):
+    """Správní řízení of the agenda: registration (A1), change (A2b) or cancellation (A3)."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", _("registrace")
+        CHANGE = "change", _("změna registrace")
+        CANCELLATION = "cancellation", _("zrušení registrace")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("probíhá")
+        GRANTED = "granted", _("vyhověno")
+        REFUSED = "refused", _("zamítnuto")
+        TERMINATED = "terminated", _("zastaveno")
+
+    class Phase(models.TextChoices):
+        INTAKE = "intake", _("příjem")
+        CHECK = "check", _("kontrola úplnosti")
+        SUSPENDED = "suspended", _("přerušeno – výzva k odstranění nedostatků")
+        ASSESSMENT = "assessment", _("posouzení podmínek")
+        COMMENTS = "comments", _("seznámení s podklady (§ 36 odst. 3)")
+        DECISION = "decision", _("rozhodnutí")
+        APPEAL_PERIOD = "appeal_period", _("lhůta k odvolání")
+        APPEAL = "appeal", _("odvolání")
+        FINAL = "final", _("pravomocně skončeno")
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="proceeding", verbose_name=_("případ"))
+    kind = models.CharField(_("druh řízení"), max_length=16, choices=Kind.choices)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="proceedings", verbose_name=_("poskytovatel"))
+    ex_officio = models.BooleanField(_("z moci úřední"), default=False)
+    received_on = models.DateField(_("zahájeno dne"), null=True, blank=True)
+    grounds = models.TextField(_("důvody / předmět"), blank=True)
+    phase = models.CharField(_("fáze"), max_length=16, choices=Phase.choices, default=Phase.INTAKE)
+    outcome = models.CharField(_("výsledek"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    # completeness and suspension
+    remedy_days = models.PositiveSmallIntegerField(_("lhůta k odstranění nedostatků (dny)"), default=30)
+    remedy_deadline = models.DateField(_("lhůta k odstranění nedostatků"), null=True, blank=True)
+    deficiency_note = models.TextField(_("další nedostatky"), blank=True)
+    # assessment
+    assessment_note = models.TextField(_("závěr posouzení"), blank=True)
+    proposal = models.CharField(_("návrh rozhodnutí"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    reasoning = models.TextField(_("odůvodnění"), blank=True)
+    omit_reasoning = models.BooleanField(_("bez odůvodnění (plně vyhovující rozhodnutí)"), default=False)
+    comments_days = models.PositiveSmallIntegerField(_("lhůta k vyjádření k podkladům (dny)"), default=5)
+    comments_deadline = models.DateField(_("lhůta k vyjádření k podkladům"), null=True, blank=True)
+    comments = models.TextField(_("vyjádření účastníka"), blank=True)
+    # decision, appeal, finality
+    decided_on = models.DateField(_("rozhodnuto dne"), null=True, blank=True)
+    decision_delivered_on = models.DateField(_("rozhodnutí doručeno dne"), null=True, blank=True)
+    appeal_deadline = models.DateField(_("lhůta k odvolání"), null=True, blank=True)
+    waived_on = models.DateField(_("vzdání se odvolání dne"), null=True, blank=True)
+    final_on = models.DateField(_("právní moc dne"), null=True, blank=True)
+    final_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("právní moc potvrdil(a)"),
+    )
+    cancel_services = models.ManyToManyField(
+        "RegisteredService", blank=True, related_name="cancellation_proceedings", verbose_name=_("rušené služby"),
+    )
+
+    class Meta:
+        ordering = ["-case__received_on", "-pk"]
+        verbose_name = _("řízení")
+        verbose_name_plural = _("řízení")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.provider.name} ({self.case.file_mark})"
+
+    @property
+    def forms(self) -> set[str]:
+        return set(self.services.values_list("form", flat=True))
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.case.suspensions.filter(ended_on__isnull=True).exists()
+
+
+class ServiceApplication(models.Model):
+    """One service asked for in an application (A1) or its changed data (A2b)."""
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="services")
+    registered_service = models.ForeignKey(
+        "RegisteredService", null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests",
+        verbose_name=_("měněná registrovaná služba"),
+    )
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, verbose_name=_("druh služby"))
+    form = models.CharField(_("forma"), max_length=12, choices=ServiceForm.choices)
+    target_groups = models.ManyToManyField(TargetGroup, blank=True, verbose_name=_("okruh osob"))
+    age_from = models.PositiveSmallIntegerField(_("věk od"), null=True, blank=True)
+    age_to = models.PositiveSmallIntegerField(_("věk do"), null=True, blank=True)
+    place = models.CharField(_("místo poskytování"), max_length=300)
+    territory = models.CharField(_("územní působnost"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(_("kapacita"))
+    start_on = models.DateField(_("poskytována od"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("služba v žádosti")
+        verbose_name_plural = _("služby v žádosti")
+
+    def __str__(self):
+        return f"{self.service_type} – {self.get_form_display()}"
+
+
+class ChecklistAnswer(models.Model):
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="checklist")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT)
+    fulfilled = models.BooleanField(_("splněno"), default=False)
+    note = models.CharField(_("poznámka"), max_length=500, blank=True)
+    checked_at = models.DateTimeField(_("zkontrolováno"), default=timezone.now)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["item__sort_key", "pk"]
+        unique_together = [("proceeding", "item")]
+        verbose_name = _("odpověď kontrolního seznamu")
+        verbose_name_plural = _("kontrolní seznam řízení")
+
+
+class Delivery(models.Model):
+    """Doručení of one document: channel, dates; the delivery date arms deadlines."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deliveries")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("dokument"))
+    channel = models.CharField(_("způsob doručení"), max_length=12, choices=DeliveryChannel.choices)
+    ready_on = models.DateField(_("dodáno do schránky / připraveno k vyzvednutí"))
+    collected_on = models.DateField(_("převzato dne"), null=True, blank=True)
+    delivered_on = models.DateField(_("doručeno dne"))
+    by_fiction = models.BooleanField(_("fikce doručení"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["delivered_on", "pk"]
+        verbose_name = _("doručení")
+        verbose_name_plural = _("doručení")
+
+    def __str__(self):
+        return f"{self.document.title}: {self.delivered_on}"
+
+
+class Appeal(models.Model):
+    """Odvolání: granted by the office (§ 87) or forwarded to the ministry (§ 88)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("čeká na vyřízení")
+        AUTOREMEDY = "autoremedy", _("vyhověno v autoremeduře (§ 87)")
+        FORWARDED = "forwarded", _("postoupeno ministerstvu (§ 88)")
+        UPHELD = "upheld", _("odvolání zamítnuto, rozhodnutí potvrzeno")
+        ANNULLED = "annulled", _("rozhodnutí zrušeno a věc vrácena")
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.PROTECT, related_name="appeals")
+    received_on = models.DateField(_("odvolání doručeno dne"))
+    forward_by = models.DateField(_("postoupit do"), null=True, blank=True)
+    forwarded_on = models.DateField(_("postoupeno dne"), null=True, blank=True)
+    outcome = models.CharField(_("výsledek"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_on = models.DateField(_("vyřízeno dne"), null=True, blank=True)
+    note = models.TextField(_("poznámka"), blank=True)
+
+    class Meta:
+        ordering = ["received_on", "pk"]
+        verbose_name = _("odvolání")
+        verbose_name_plural = _("odvolání")
+
+
+class RegisteredService(models.Model):
+    """A registered social service of a provider, as in the registry."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("registrována")
+        CLOSED = "closed", _("registrace zrušena")
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
+    national_id = models.CharField(_("identifikátor služby (§ 85)"), max_length=20, blank=True, db_index=True)
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, verbose_name=_("druh služby"))
+    form = models.CharField(_("forma"), max_length=12, choices=ServiceForm.choices)
+    target_groups = models.ManyToManyField(TargetGroup, blank=True, verbose_name=_("okruh osob"))
+    age_from = models.PositiveSmallIntegerField(_("věk od"), null=True, blank=True)
+    age_to = models.PositiveSmallIntegerField(_("věk do"), null=True, blank=True)
+    place = models.CharField(_("místo poskytování"), max_length=300)
+    territory = models.CharField(_("územní působnost"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(_("kapacita"))
+    provided_from = models.DateField(_("poskytována od"), null=True, blank=True)
+    registered_on = models.DateField(_("registrována dne"))
+    registration_case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("řízení o registraci"))
+    state = models.CharField(_("stav"), max_length=8, choices=State.choices, default=State.ACTIVE, db_index=True)
+    closed_on = models.DateField(_("zrušena ke dni"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider__name", "service_type__sort_key", "pk"]
+        verbose_name = _("registrovaná služba")
+        verbose_name_plural = _("registrované služby")
+
+    def __str__(self):
+        return f"{self.service_type} – {self.get_form_display()} ({self.provider.name})"
+
+    @property
+    def identifier(self) -> str:
+        """The § 85 identifier when known, else the file mark of the registration case."""
+        return self.national_id or (self.registration_case.file_mark or "")
+
+
+class RegistryVersion(models.Model):
+    """One change of the registry: before → after, which case and document, who, when."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="versions")
+    service = models.ForeignKey(RegisteredService, null=True, blank=True, on_delete=models.PROTECT, related_name="versions")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="registry_versions")
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("změna"), max_length=24)
+    summary = models.CharField(_("popis"), max_length=500)
+    before = models.JSONField(_("před"), null=True, blank=True)
+    after = models.JSONField(_("po"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("kdy"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("verze rejstříku")
+        verbose_name_plural = _("historie rejstříku")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Historie rejstříku je jen pro zápis.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Historie rejstříku je jen pro zápis.")
+
+
+class ChangeNotice(models.Model):
+    """Oznámení změn (§ 82 odst. 1): no decision; late notices are flagged, never rejected."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("přijato")
+        RECORDED = "recorded", _("zapsáno do rejstříku")
+        CONVERTED = "converted", _("převedeno na žádost o změnu registrace")
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="change_notice", verbose_name=_("případ"))
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="change_notices")
+    service = models.ForeignKey(RegisteredService, null=True, blank=True, on_delete=models.PROTECT, related_name="change_notices")
+    change_date = models.DateField(_("datum změny"))
+    received_on = models.DateField(_("datum doručení"))
+    due_on = models.DateField(_("lhůta k oznámení"))
+    is_late = models.BooleanField(_("opožděné oznámení"), default=False, db_index=True)
+    acknowledge = models.BooleanField(_("zaslat potvrzení"), default=False)
+    status = models.CharField(_("stav"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    check_note = models.TextField(_("poznámka ke kontrole"), blank=True)
+    converted_to = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("oznámení změn")
+        verbose_name_plural = _("oznámení změn")
+
+    def __str__(self):
+        return f"Oznámení změn – {self.provider.name} ({self.received_on})"
+
+
+class ChangeNoticeItem(models.Model):
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("pracovníci")
+        CONTACT = "contact", _("kontaktní údaje")
+        HOURS = "hours", _("provozní doba")
+        DESCRIPTION = "description", _("popis realizace služby")
+        PREMISES = "premises", _("nájemní smlouva / užívání prostor")
+        INSURANCE = "insurance", _("pojištění")
+        OTHER = "other", _("jiné")
+
+    notice = models.ForeignKey(ChangeNotice, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("druh změny"), max_length=12, choices=Kind.choices)
+    description = models.CharField(_("popis změny"), max_length=500)
+    attachment = models.CharField(_("doložený dokument"), max_length=300, blank=True)
+    personal_data = models.BooleanField(_("obsahuje osobní údaje pracovníků"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("změněný údaj")
+        verbose_name_plural = _("změněné údaje")
+
+
+# ---------------------------------------------------------------- Viewflow process models
+
+
+class RegistrationProcess(CaseProcess):
+    class Meta:
+        proxy = True
+        verbose_name = _("řízení o registraci")
+        verbose_name_plural = _("řízení o registraci")
+        permissions = [
+            ("can_check_registrationprocess", "Může kontrolovat úplnost žádosti o registraci"),
+            ("can_deliver_registrationprocess", "Může zapisovat doručení v řízení o registraci"),
+            ("can_assess_registrationprocess", "Může posuzovat podmínky registrace"),
+            ("can_decide_registrationprocess", "Může vést odvolání a potvrzovat právní moc v řízení o registraci"),
+        ]
+
+
+class ChangeApplicationProcess(CaseProcess):
+    class Meta:
+        proxy = True
+        verbose_name = _("řízení o změně registrace")
+        verbose_name_plural = _("řízení o změně registrace")
+        permissions = [
+            ("can_check_changeapplicationprocess", "Může kontrolovat úplnost žádosti o změnu registrace"),
+            ("can_deliver_changeapplicationprocess", "Může zapisovat doručení v řízení o změně registrace"),
+            ("can_assess_changeapplicationprocess", "Může posuzovat žádost o změnu registrace"),
+            ("can_decide_changeapplicationprocess", "Může vést odvolání a potvrzovat právní moc v řízení o změně"),
+        ]
+
+
+class CancellationProcess(CaseProcess):
+    class Meta:
+        proxy = True
+        verbose_name = _("řízení o zrušení registrace")
+        verbose_name_plural = _("řízení o zrušení registrace")
+        permissions = [
+            ("can_check_cancellationprocess", "Může vést řízení o zrušení registrace"),
+            ("can_deliver_cancellationprocess", "Může zapisovat doručení v řízení o zrušení registrace"),
+            ("can_assess_cancellationprocess", "Může posuzovat zrušení registrace"),
+            ("can_decide_cancellationprocess", "Může vést odvolání a potvrzovat právní moc v řízení o zrušení"),
+        ]
+
+
+class ChangeNoticeProcess(CaseProcess):
+    class Meta:
+        proxy = True
+        verbose_name = _("oznámení změn")
+        verbose_name_plural = _("oznámení změn")
+        permissions = [
+            ("can_check_changenoticeprocess", "Může kontrolovat oznámení změn"),
+        ]

@@ -1,0 +1,239 @@
+"""Forms of the registration agenda: thin parsing, the rules live in services.
+
+Task forms expose ``handler_kwargs()``: the keyword arguments of the flow's step handler.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workflows import deadlines
+from workflows.models import ServiceType, TargetGroup
+
+from .models import Appeal, ChecklistItem, DeliveryChannel, Proceeding, RegisteredService, ServiceForm
+from .services import _checklist_for
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def date_field(label, required=True, help_text=""):
+    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text)
+
+
+class TaskForm(forms.Form):
+    def __init__(self, *args, activation=None, **kwargs):
+        self.activation = activation
+        super().__init__(*args, **kwargs)
+
+    @property
+    def proceeding(self) -> Proceeding | None:
+        case = getattr(self.activation.process, "case", None) if self.activation else None
+        return getattr(case, "proceeding", None)
+
+    def handler_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ChecklistMixin:
+    stage = ChecklistItem.Stage.COMPLETENESS
+
+    def add_checklist_fields(self):
+        self.items = _checklist_for(self.proceeding, self.stage) if self.proceeding else []
+        for item in self.items:
+            label = item.label + (f" ({item.legal_ground})" if item.legal_ground else "")
+            self.fields[f"ok_{item.code}"] = forms.BooleanField(label=label, required=False)
+            self.fields[f"note_{item.code}"] = forms.CharField(label=_("poznámka"), required=False, max_length=500)
+
+    def answers(self) -> dict:
+        return {i.code: (self.cleaned_data.get(f"ok_{i.code}", False), self.cleaned_data.get(f"note_{i.code}", ""))
+                for i in self.items}
+
+
+class CompletenessForm(ChecklistMixin, TaskForm):
+    deficiency_note = forms.CharField(label=_("další nedostatky žádosti"), required=False, widget=forms.Textarea)
+    remedy_days = forms.IntegerField(label=_("lhůta k odstranění nedostatků (dny)"), initial=30, min_value=1, max_value=180)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_checklist_fields()
+
+    def handler_kwargs(self):
+        return {"answers": self.answers(), "deficiency_note": self.cleaned_data["deficiency_note"],
+                "remedy_days": self.cleaned_data["remedy_days"]}
+
+
+class DeliveryForm(TaskForm):
+    channel = forms.ChoiceField(label=_("způsob doručení"), choices=DeliveryChannel.choices)
+    ready_on = date_field(_("dodáno do datové schránky / připraveno k vyzvednutí"))
+    collected_on = date_field(_("převzato dne"), required=False,
+                              help_text=_("nevyzvedne-li adresát písemnost do 10 dnů, je doručena fikcí desátým dnem"))
+
+
+class SupplementForm(TaskForm):
+    received_on = date_field(_("doplnění doručeno dne"))
+    note = forms.CharField(label=_("co bylo doplněno"), required=False, max_length=300)
+
+
+class RemedyMissedForm(TaskForm):
+    supplement_received_on = date_field(
+        _("doplnění přece doručeno dne"), required=False,
+        help_text=_("vyplňte, jen pokud bylo doplnění podáno (např. poštou) poslední den lhůty; jinak se řízení zastaví"),
+    )
+    note = forms.CharField(label=_("poznámka"), required=False, max_length=300)
+
+
+class AssessmentForm(ChecklistMixin, TaskForm):
+    stage = ChecklistItem.Stage.CONDITIONS
+    proposal = forms.ChoiceField(label=_("návrh rozhodnutí"), choices=[
+        (Proceeding.Outcome.GRANTED, _("vyhovět žádosti")), (Proceeding.Outcome.REFUSED, _("zamítnout žádost"))])
+    reasoning = forms.CharField(label=_("odůvodnění"), required=False, widget=forms.Textarea)
+    omit_reasoning = forms.BooleanField(label=_("plně vyhovující rozhodnutí bez odůvodnění (§ 68 odst. 4)"), required=False)
+    extension_days = forms.IntegerField(label=_("prodloužit lhůtu k rozhodnutí o (dny)"), required=False, min_value=0, max_value=30)
+    extension_ground = forms.ChoiceField(label=_("důvod prodloužení"), required=False,
+                                         choices=[("", "—"), *deadlines.EXTENSION_GROUNDS])
+    extension_note = forms.CharField(label=_("poznámka k prodloužení"), required=False, max_length=300)
+    comments_days = forms.IntegerField(label=_("lhůta k vyjádření k podkladům (dny)"), initial=5, min_value=1, max_value=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.proceeding is None or self.proceeding.kind != Proceeding.Kind.CANCELLATION:
+            self.add_checklist_fields()
+        else:
+            self.items = []
+            self.fields["proposal"].choices = [(Proceeding.Outcome.GRANTED, _("zrušit registraci")),
+                                               (Proceeding.Outcome.REFUSED, _("žádost o zrušení zamítnout"))]
+
+    def handler_kwargs(self):
+        data = dict(self.cleaned_data)
+        return {"answers": self.answers(), "proposal": data["proposal"], "reasoning": data["reasoning"],
+                "omit_reasoning": data["omit_reasoning"], "extension_days": data.get("extension_days") or 0,
+                "extension_ground": data.get("extension_ground") or "", "extension_note": data.get("extension_note") or "",
+                "comments_days": data["comments_days"]}
+
+
+class CommentsForm(TaskForm):
+    comments = forms.CharField(label=_("vyjádření účastníka k podkladům (prázdné = nevyjádřil se)"), required=False,
+                               widget=forms.Textarea)
+
+
+class AppealPeriodForm(TaskForm):
+    result = forms.ChoiceField(label=_("po uplynutí lhůty k odvolání"), choices=[
+        ("final", _("odvolání nepodáno – potvrdit právní moc")), ("appeal", _("bylo podáno odvolání"))])
+    final_on = date_field(_("právní moc dne"), required=False)
+    waived_on = date_field(_("účastník se vzdal odvolání dne"), required=False)
+    appeal_received_on = date_field(_("odvolání doručeno dne"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("result") == "final" and not data.get("final_on"):
+            self.add_error("final_on", _("Zadejte den nabytí právní moci."))
+        if data.get("result") == "appeal" and not data.get("appeal_received_on"):
+            self.add_error("appeal_received_on", _("Zadejte den doručení odvolání."))
+        return data
+
+    def handler_kwargs(self):
+        data = self.cleaned_data
+        if data["result"] == "appeal":
+            return {"appeal_received_on": data["appeal_received_on"]}
+        return {"final_on": data["final_on"], "waived_on": data.get("waived_on")}
+
+
+class AppealRouteForm(TaskForm):
+    route = forms.ChoiceField(label=_("postup"), choices=[
+        (Appeal.Outcome.AUTOREMEDY, _("vyhovět odvolání v plném rozsahu (§ 87)")),
+        (Appeal.Outcome.FORWARDED, _("postoupit spis ministerstvu (§ 88)"))])
+    forwarded_on = date_field(_("postoupeno / vyřízeno dne"), required=False)
+    note = forms.CharField(label=_("stanovisko / poznámka"), required=False, widget=forms.Textarea)
+
+
+class MinistryOutcomeForm(TaskForm):
+    outcome = forms.ChoiceField(label=_("rozhodnutí odvolacího orgánu"), choices=[
+        (Appeal.Outcome.UPHELD, _("odvolání zamítnuto, rozhodnutí potvrzeno")),
+        (Appeal.Outcome.ANNULLED, _("rozhodnutí zrušeno a věc vrácena k novému projednání"))])
+    outcome_on = date_field(_("rozhodnuto dne"))
+    final_on = date_field(_("právní moc dne"), required=False)
+    note = forms.CharField(label=_("poznámka"), required=False, max_length=500)
+
+
+class NoticeCheckForm(TaskForm):
+    action = forms.ChoiceField(label=_("vyřízení"), choices=[
+        ("record", _("zapsat změny do rejstříku")), ("convert", _("převést na žádost o změnu registrace"))])
+    note = forms.CharField(label=_("poznámka ke kontrole"), required=False, widget=forms.Textarea)
+    capacity = forms.IntegerField(label=_("nová kapacita (při převodu)"), required=False)
+    place = forms.CharField(label=_("nové místo poskytování (při převodu)"), required=False, max_length=300)
+
+
+# ------------------------------------------------------------------ intake (start of a flow)
+
+
+class ProviderForm(forms.Form):
+    is_natural_person = forms.BooleanField(label=_("fyzická osoba"), required=False)
+    ico = forms.CharField(label=_("IČO"), required=False, max_length=12)
+    name = forms.CharField(label=_("název / jméno"), max_length=255)
+    legal_form = forms.CharField(label=_("právní forma"), required=False, max_length=100)
+    address = forms.CharField(label=_("sídlo / adresa"), max_length=300)
+    statutory_body = forms.CharField(label=_("statutární orgán"), required=False, max_length=300)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    phone = forms.CharField(label=_("telefon"), required=False, max_length=40)
+    data_box = forms.CharField(label=_("ID datové schránky"), required=False, max_length=7)
+
+
+class ApplicationForm(ProviderForm):
+    """Intake of an application for registration with one service (more via the API/services)."""
+
+    received_on = date_field(_("žádost doručena dne"))
+    service_type = forms.ModelChoiceField(label=_("druh služby"), queryset=ServiceType.objects.all(),
+                                          to_field_name="paragraph")
+    form = forms.ChoiceField(label=_("forma"), choices=ServiceForm.choices)
+    target_groups = forms.ModelMultipleChoiceField(label=_("okruh osob"), queryset=TargetGroup.objects.all(),
+                                                   required=False, to_field_name="code")
+    age_from = forms.IntegerField(label=_("věk od"), required=False, min_value=0)
+    age_to = forms.IntegerField(label=_("věk do"), required=False, min_value=0)
+    place = forms.CharField(label=_("místo poskytování"), max_length=300)
+    territory = forms.CharField(label=_("územní působnost"), required=False, max_length=300)
+    capacity = forms.IntegerField(label=_("kapacita"))
+    start_on = date_field(_("poskytování od"), required=False)
+
+    PROVIDER_FIELDS = list(ProviderForm.base_fields)
+    SERVICE_FIELDS = ["service_type", "form", "target_groups", "age_from", "age_to", "place", "territory", "capacity", "start_on"]
+
+    def __init__(self, *args, activation=None, **kwargs):
+        self.activation = activation
+        super().__init__(*args, **kwargs)
+
+    def handler_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "provider": {f: data.get(f) for f in self.PROVIDER_FIELDS},
+            "services": [{f: data.get(f) for f in self.SERVICE_FIELDS}],
+            "received_on": data["received_on"],
+        }
+
+
+class ChangeNoticeIntakeForm(forms.Form):
+    ico = forms.CharField(label=_("IČO poskytovatele"), max_length=12)
+    service = forms.ModelChoiceField(label=_("služba"), queryset=RegisteredService.objects.filter(state="active"),
+                                     required=False)
+    change_date = date_field(_("datum změny"))
+    received_on = date_field(_("oznámení doručeno dne"))
+    kind = forms.ChoiceField(label=_("druh změny"), choices=[
+        ("staff", _("pracovníci")), ("contact", _("kontaktní údaje")), ("hours", _("provozní doba")),
+        ("description", _("popis realizace služby")), ("premises", _("nájemní smlouva / užívání prostor")),
+        ("insurance", _("pojištění")), ("other", _("jiné"))])
+    description = forms.CharField(label=_("popis změny"), max_length=500)
+    acknowledge = forms.BooleanField(label=_("zaslat potvrzení o přijetí"), required=False)
+
+    def __init__(self, *args, activation=None, **kwargs):
+        self.activation = activation
+        super().__init__(*args, **kwargs)
+
+    def handler_kwargs(self):
+        data = self.cleaned_data
+        return {"ico": data["ico"], "service": data.get("service"), "change_date": data["change_date"],
+                "received_on": data["received_on"], "acknowledge": data["acknowledge"],
+                "items": [{"kind": data["kind"], "description": data["description"]}]}
+
+
+class NationalIdForm(forms.Form):
+    national_id = forms.CharField(label=_("identifikátor služby (§ 85)"), max_length=20)

@@ -1,0 +1,151 @@
+"""Reads of the registration agenda (registry, provider record, exports, late notices).
+
+Other agendas (opinions) and the REST API call these; nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+
+from workflows.models import Case, Document
+from workflows.permissions import can_view_document
+
+from .models import ChangeNotice, Proceeding, Provider, RegisteredService, RegistryVersion
+
+PUBLIC_COLUMNS = [
+    "provider_name", "provider_ico", "provider_address", "provider_legal_form", "service_identifier",
+    "service_type_paragraph", "service_type", "form", "place", "territory", "target_groups", "age_from", "age_to",
+    "capacity", "provided_from", "registered_on", "state", "closed_on",
+]
+
+
+def provider_list(*, query: str = ""):
+    qs = Provider.objects.annotate(
+        active_services=Count("services", filter=Q(services__state=RegisteredService.State.ACTIVE)),
+        late_notices=Count("change_notices", filter=Q(change_notices__is_late=True), distinct=True),
+    ).order_by("name")
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(ico__startswith=query))
+    return qs
+
+
+def provider_by_ico(ico: str) -> Provider | None:
+    return Provider.objects.filter(ico=ico).first()
+
+
+@dataclass
+class ProviderRecord:
+    provider: Provider
+    services: list = field(default_factory=list)
+    history: list = field(default_factory=list)
+    open_cases: list = field(default_factory=list)
+    closed_proceedings: list = field(default_factory=list)
+    late_notices: list = field(default_factory=list)
+    documents: list = field(default_factory=list)
+
+
+def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
+    """Everything about one provider: services, registry history, open cases, late notices."""
+    services = list(
+        provider.services.select_related("service_type", "registration_case").prefetch_related("target_groups")
+    )
+    history = list(
+        RegistryVersion.objects.filter(provider=provider).select_related("case", "document", "actor", "service__service_type")
+        .order_by("-at", "-pk")
+    )
+    case_ids = set(provider.proceedings.values_list("case_id", flat=True)) | set(
+        provider.change_notices.values_list("case_id", flat=True)
+    )
+    cases = Case.objects.filter(pk__in=case_ids)
+    open_cases = list(cases.exclude(state__in=[Case.State.CLOSED, Case.State.CANCELED]).order_by("deadline"))
+    closed = list(provider.proceedings.filter(phase=Proceeding.Phase.FINAL).select_related("case"))
+    late = list(provider.change_notices.filter(is_late=True).select_related("case"))
+    docs = []
+    if user is not None:
+        docs = [d for d in Document.objects.filter(case_id__in=case_ids).select_related("case").order_by("-created_at")
+                if can_view_document(user, d)]
+    return ProviderRecord(provider, services, history, open_cases, closed, late, docs)
+
+
+def applicant_record(ico: str) -> dict | None:
+    """Facts from the registry for the opinions agenda (statement 3): services since, changes,
+    late notices, cancellations. Plain data, no models."""
+    provider = provider_by_ico(ico)
+    if provider is None:
+        return None
+    services = provider.services.select_related("service_type")
+    return {
+        "name": provider.name,
+        "ico": provider.ico,
+        "address": provider.address,
+        "services": [
+            {"identifier": s.identifier, "service_type": s.service_type.paragraph, "name": s.service_type.name,
+             "form": s.get_form_display(), "registered_on": s.registered_on, "state": s.state, "closed_on": s.closed_on,
+             "capacity": s.capacity}
+            for s in services
+        ],
+        "changes": RegistryVersion.objects.filter(provider=provider, action__in=["changed", "notice"]).count(),
+        "late_notices": [
+            {"change_date": n.change_date, "received_on": n.received_on, "due_on": n.due_on}
+            for n in provider.change_notices.filter(is_late=True)
+        ],
+        "cancellations": [
+            {"service": s.service_type.name, "closed_on": s.closed_on}
+            for s in services if s.state == RegisteredService.State.CLOSED
+        ],
+    }
+
+
+def registry_public_rows() -> list[dict]:
+    """Public overview of registered providers and services (no staff personal data)."""
+    services = (
+        RegisteredService.objects.select_related("provider", "service_type", "registration_case")
+        .prefetch_related("target_groups").order_by("provider__name", "service_type__sort_key", "pk")
+    )
+    rows = []
+    for s in services:
+        rows.append({
+            "provider_name": s.provider.name,
+            "provider_ico": s.provider.ico or "",
+            "provider_address": s.provider.address,
+            "provider_legal_form": s.provider.legal_form,
+            "service_identifier": s.identifier,
+            "service_type_paragraph": s.service_type.paragraph,
+            "service_type": s.service_type.name,
+            "form": s.get_form_display(),
+            "place": s.place,
+            "territory": s.territory,
+            "target_groups": [g.name for g in s.target_groups.all()],
+            "age_from": s.age_from,
+            "age_to": s.age_to,
+            "capacity": s.capacity,
+            "provided_from": s.provided_from.isoformat() if s.provided_from else "",
+            "registered_on": s.registered_on.isoformat(),
+            "state": s.get_state_display(),
+            "closed_on": s.closed_on.isoformat() if s.closed_on else "",
+        })
+    return rows
+
+
+def late_notices(*, since=None):
+    qs = ChangeNotice.objects.filter(is_late=True).select_related("provider", "case")
+    if since:
+        qs = qs.filter(received_on__gte=since)
+    return qs.order_by("-received_on")
+
+
+def open_proceedings():
+    return (Proceeding.objects.exclude(phase=Proceeding.Phase.FINAL)
+            .select_related("case", "provider").order_by("case__deadline"))
+
+
+def service_history(service: RegisteredService):
+    return service.versions.select_related("case", "document", "actor").order_by("at", "pk")
+
+
+def registered_services_of(provider: Provider):
+    return provider.services.filter(state=RegisteredService.State.ACTIVE).prefetch_related(
+        Prefetch("target_groups")
+    )

@@ -1,0 +1,157 @@
+"""Views of the registration agenda: thin — parse a form, call a handler/service, render.
+
+``TaskFormView`` and ``StartFormView`` serve the Viewflow nodes: the form's
+``handler_kwargs()`` go to the flow's step handler named on the node (``handler``), which
+calls the services. A ``ValidationError`` from a service shows on the form and nothing
+is written (the handler runs in a savepoint).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from viewflow.workflow.flow.views import mixins as vf_mixins
+
+from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
+
+from . import selectors, services
+from .forms import NationalIdForm
+from .models import Provider, RegisteredService
+
+
+def _apply_validation_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateNames, generic.FormView):
+    """Execute a View node: form → flow handler → activation.execute()."""
+
+    handler: str = ""
+    template_filename = "task.html"
+    success_message = _("Úkol byl dokončen.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["activation"] = self.request.activation
+        return kwargs
+
+    def form_valid(self, form):
+        activation = self.request.activation
+        flow = activation.flow_class.instance
+        try:
+            with transaction.atomic():
+                getattr(flow, self.handler)(activation, user=self.request.user, **form.handler_kwargs())
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        activation.execute()
+        messages.success(self.request, self.success_message, fail_silently=True)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
+    """Execute a Start node: the intake form starts the process."""
+
+    handler: str = ""
+    template_filename = "start.html"
+
+    @property
+    def flow_class(self):
+        return self.request.activation.flow_class
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["activation"] = self.request.activation
+        return kwargs
+
+    def form_valid(self, form):
+        activation = self.request.activation
+        flow = activation.flow_class.instance
+        try:
+            with transaction.atomic():
+                getattr(flow, self.handler)(activation, user=self.request.user, **form.handler_kwargs())
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        activation.execute()
+        messages.success(self.request, _("Případ založen: {}").format(activation.process.case.file_mark), fail_silently=True)
+        return HttpResponseRedirect(activation.flow_class.instance.reverse("index"))
+
+
+# ------------------------------------------------------------------ registry pages
+
+
+def _can_see_registry(user) -> bool:
+    return can_work_on_agenda(user, "registrations") or has_role(user, ROLE_READER)
+
+
+@login_required
+def registry(request):
+    if not _can_see_registry(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    providers = selectors.provider_list(query=query)
+    return render(request, "registrations/registry.html", {"providers": providers, "query": query,
+                                                           "staff": can_work_on_agenda(request.user, "registrations")})
+
+
+@login_required
+def provider_detail(request, pk: int):
+    if not _can_see_registry(request.user):
+        raise PermissionDenied
+    provider = get_object_or_404(Provider, pk=pk)
+    record = selectors.provider_record(provider, user=request.user)
+    return render(request, "registrations/provider_detail.html", {"record": record, "provider": provider,
+                                                                  "staff": can_work_on_agenda(request.user, "registrations"),
+                                                                  "id_form": NationalIdForm()})
+
+
+@login_required
+def service_national_id(request, pk: int):
+    if request.method != "POST" or not can_work_on_agenda(request.user, "registrations"):
+        raise PermissionDenied
+    service = get_object_or_404(RegisteredService, pk=pk)
+    form = NationalIdForm(request.POST)
+    if form.is_valid():
+        try:
+            services.service_set_national_id(service=service, national_id=form.cleaned_data["national_id"], actor=request.user)
+            messages.success(request, _("Identifikátor služby uložen."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("registrations:provider", pk=service.provider_id)
+
+
+@login_required
+def registry_export(request, fmt: str):
+    if not _can_see_registry(request.user):
+        raise PermissionDenied
+    rows = selectors.registry_public_rows()
+    if fmt == "json":
+        response = JsonResponse({"providers_services": rows}, json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response["Content-Disposition"] = 'attachment; filename="registr-poskytovatelu.json"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="registr-poskytovatelu.csv"'
+    response.write("\ufeff")
+    writer = csv.DictWriter(response, fieldnames=selectors.PUBLIC_COLUMNS, delimiter=";")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: (", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+    return response
+
+
+def registry_json_text() -> str:
+    return json.dumps(selectors.registry_public_rows(), ensure_ascii=False)

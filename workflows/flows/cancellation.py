@@ -1,0 +1,76 @@
+"""A3 Řízení o zrušení registrace (§ 82 odst. 3 zákona 108/2006 Sb.).
+
+    receive ─▶ is_ex_officio ─yes─▶ issue_opening_notice ─▶ deliver_opening_notice (starts the clock) ─┐
+                    └──no (on request)────────────────────────────────────────────────────────────────▶ assess
+    assess ─▶ needs_evidence_notice (ex officio: always) ─▶ … ─▶ issue_decision ─▶ delivery ─▶ appeal ─▶ finality
+          ─▶ finalize: the registry entry is closed (never deleted) ─▶ end
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from registrations import documents as docs
+from registrations import services as svc
+from registrations.forms import AssessmentForm, DeliveryForm
+from registrations.models import CancellationProcess
+from workflows.jobs import Job
+
+from .proceeding import DecisionSteps, EvidenceSteps, task
+
+
+class CancellationFlow(EvidenceSteps, DecisionSteps, flow.Flow):
+    process_class = CancellationProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Řízení o zrušení registrace")
+    process_description = _("Zrušení registrace na žádost nebo z moci úřední (§ 82 odst. 3 zákona 108/2006 Sb.).")
+
+    receive = (
+        flow.StartHandle(this.start_cancellation)
+        .Annotation(title=_("Zahájení řízení o zrušení registrace"))
+        .Next(this.is_ex_officio)
+    )
+    is_ex_officio = (
+        flow.If(this.opened_ex_officio)
+        .Annotation(title=_("Z moci úřední?"))
+        .Then(this.issue_opening_notice)
+        .Else(this.assess)
+    )
+    issue_opening_notice = (
+        Job(this.render_opening_notice)
+        .Annotation(title=_("Vyhotovení oznámení o zahájení řízení"))
+        .Next(this.deliver_opening_notice)
+    )
+    deliver_opening_notice = (
+        task(DeliveryForm, "handle_delivery", "deliver")
+        .Annotation(title=_("Doručení oznámení o zahájení řízení"))
+        .Next(this.assess)
+    )
+    assess = (
+        task(AssessmentForm, "handle_assessment", "assess")
+        .Annotation(title=_("Posouzení důvodů zrušení registrace"))
+        .Next(this.needs_evidence_notice)
+    )
+    # needs_evidence_notice … await_comments: EvidenceSteps
+    # issue_decision … finalize, end: DecisionSteps
+    reopen = (
+        flow.Function(this.reopen_proceeding)
+        .Annotation(title=_("Řízení pokračuje (autoremedura / zrušené rozhodnutí)"))
+        .Next(this.assess)
+    )
+
+    def start_cancellation(self, activation, *, user=None, provider, services, ex_officio, grounds, received_on=None):
+        proceeding = svc.cancellation_open(provider=provider, services=services, ex_officio=ex_officio, grounds=grounds,
+                                           received_on=received_on, actor=user)
+        activation.process.case = proceeding.case
+        activation.process.data = {"officer_id": user.pk if getattr(user, "is_authenticated", False) else None}
+        return activation.process
+
+    def opened_ex_officio(self, activation):
+        return self.proceeding(activation).ex_officio
+
+    def render_opening_notice(self, activation):
+        proceeding = self.proceeding(activation)
+        doc = docs.render_opening_notice(proceeding, source_key=self.source_key(activation),
+                                         actor=self.officer_user(activation))
+        return self.to_deliver(activation, doc)

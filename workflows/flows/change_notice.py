@@ -1,0 +1,118 @@
+"""A2a Oznámení změn (§ 82 odst. 1 zákona 108/2006 Sb.) — no decision.
+
+    receive ─▶ check_notice ─▶ is_converted ─yes─▶ convert (starts A2b) ─▶ close ─▶ end
+                                    └no─▶ wants_ack ─yes─▶ issue_ack (worker) ─▶ close ─▶ end
+                                              └no────────────────────────────────▶ close
+
+A late notice is flagged at intake (deadlines module), never rejected.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from registrations import documents as docs
+from registrations import services as svc
+from registrations.forms import NoticeCheckForm
+from registrations.models import ChangeNotice, ChangeNoticeProcess
+from workflows.jobs import Job
+
+from .proceeding import ProceedingSteps, task
+
+
+class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
+    process_class = ChangeNoticeProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Oznámení změn")
+    process_description = _("Oznámení změn údajů poskytovatele (§ 82 odst. 1 zákona 108/2006 Sb.).")
+
+    receive = (
+        flow.StartHandle(this.start_notice)
+        .Annotation(title=_("Příjem oznámení změn"))
+        .Next(this.check_notice)
+    )
+    check_notice = (
+        task(NoticeCheckForm, "handle_check_notice", "check")
+        .Annotation(title=_("Kontrola oznámení a dokladů"))
+        .Next(this.is_converted)
+    )
+    is_converted = (
+        flow.If(this.was_converted)
+        .Annotation(title=_("Převést na žádost o změnu registrace?"))
+        .Then(this.convert)
+        .Else(this.wants_ack)
+    )
+    convert = (
+        flow.Function(this.start_change_application)
+        .Annotation(title=_("Založení řízení o změně registrace"))
+        .Next(this.close)
+    )
+    wants_ack = (
+        flow.If(this.acknowledgement_requested)
+        .Annotation(title=_("Zaslat potvrzení?"))
+        .Then(this.issue_ack)
+        .Else(this.close)
+    )
+    issue_ack = (
+        Job(this.render_ack)
+        .Annotation(title=_("Vyhotovení potvrzení o přijetí oznámení"))
+        .Next(this.close)
+    )
+    close = (
+        flow.Function(this.close_notice)
+        .Annotation(title=_("Uzavření oznámení"))
+        .Next(this.end)
+    )
+    end = flow.End().Annotation(title=_("Vyřízeno"))
+
+    def start_notice(self, activation, *, user=None, **data):
+        notice = svc.change_notice_receive(actor=user, **data)
+        activation.process.case = notice.case
+        activation.process.data = {"officer_id": user.pk if getattr(user, "is_authenticated", False) else None}
+        return activation.process
+
+    @staticmethod
+    def notice(activation) -> ChangeNotice:
+        return ChangeNotice.objects.select_related("case", "provider", "service").get(case_id=activation.process.case_id)
+
+    def handle_check_notice(self, activation, *, user, action, note="", capacity=None, place=""):
+        notice = self.notice(activation)
+        if action == "convert":
+            if notice.service is None:
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError("Pro převod na žádost o změnu registrace musí oznámení určovat službu.")
+            changes = {}
+            if capacity is not None:
+                changes["capacity"] = capacity
+            if place:
+                changes["place"] = place
+            proceeding = svc.change_notice_convert(
+                notice=notice, services=[svc.change_services_from_registered(notice.service, **changes)], note=note,
+                actor=user,
+            )
+            self.remember_officer(activation, user, converted_case_id=proceeding.case_id)
+        else:
+            svc.change_notice_record(notice=notice, note=note, actor=user)
+            self.remember_officer(activation, user)
+
+    def was_converted(self, activation):
+        return bool(activation.process.data.get("converted_case_id"))
+
+    def start_change_application(self, activation):
+        from registrations.models import Proceeding
+
+        from .change_application import ChangeApplicationFlow
+
+        proceeding = Proceeding.objects.get(case_id=activation.process.data["converted_case_id"])
+        ChangeApplicationFlow.receive.run(proceeding=proceeding, user=self.officer_user(activation))
+
+    def acknowledgement_requested(self, activation):
+        return self.notice(activation).acknowledge
+
+    def render_ack(self, activation):
+        return docs.render_notice_ack(self.notice(activation), source_key=self.source_key(activation),
+                                      actor=self.officer_user(activation))
+
+    def close_notice(self, activation):
+        svc.change_notice_close(notice=self.notice(activation), actor=self.officer_user(activation))

@@ -1,0 +1,366 @@
+"""Steps shared by the registration agenda's proceedings (A1, A2b, A3).
+
+Reuse is by flow-class inheritance of plain node mixins (Viewflow's subprocess nodes are not in
+the open-source edition):
+
+* ``CompletenessSteps`` (A1, A2b): completeness check → výzva + usnesení o přerušení →
+  delivery → wait for the supplement, with a database timer on the remedy deadline → (missed)
+  usnesení o zastavení → the shared decision steps;
+* ``EvidenceSteps`` (A1, A2b, A3): the § 36 odst. 3 notice before a refusal (and always in an
+  ex officio cancellation) → delivery → comments;
+* ``DecisionSteps`` (all): decision (worker) → delivery → appeal period → appeal (§ 87 / § 88)
+  → finality confirmed by the officer → registry.
+
+Each node copy belongs to its flow: Viewflow copies inherited nodes shallowly, so
+``ProceedingSteps.__init_subclass__`` gives every flow fresh copies with their own boundary
+lists (otherwise a ``.OnTimeout`` boundary of one flow would be armed on the other's tasks).
+``this.`` references resolve against the concrete flow, so a step's ``.Next`` may name a node
+the concrete flow defines (``this.assess``, ``this.reopen``).
+
+Handlers named on the View nodes (``node.handler``) take ``(activation, *, user, **form
+data)`` and call ``registrations.services``; the forms and views are in ``registrations``.
+Documents are rendered only in ``Job`` nodes (the worker).
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow
+from viewflow.workflow.base import Node
+
+from registrations import documents as docs
+from registrations import services as svc
+from registrations.forms import (
+    AppealPeriodForm,
+    AppealRouteForm,
+    AssessmentForm,
+    CommentsForm,
+    CompletenessForm,
+    DeliveryForm,
+    MinistryOutcomeForm,
+    RemedyMissedForm,
+    SupplementForm,
+)
+from registrations.models import Appeal, Proceeding
+from registrations.views import TaskFormView
+from workflows.jobs import Job
+from workflows.models import Document
+from workflows.permissions import ROLE_REGISTRATION_OFFICER
+
+
+def officer(step: str):
+    """Permission of a step in the concrete flow: ``registrations.can_<step>_<process model>``."""
+
+    def permission(activation):
+        return f"registrations.can_{step}_{activation.flow_class.process_class._meta.model_name}"
+
+    permission.__name__ = f"can_{step}"
+    return permission
+
+
+def case_officer(activation):
+    """Tasks go to the officer who last worked on the case (if still an officer), else the queue."""
+    user_id = (activation.process.data or {}).get("officer_id")
+    if not user_id:
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True, groups__name=ROLE_REGISTRATION_OFFICER).first()
+    return user
+
+
+def task(form_class, handler: str, step: str):
+    """A user task: its form, the flow method that handles it, and its permission."""
+    node = flow.View(TaskFormView.as_view(form_class=form_class, handler=handler))
+    node.handler = handler
+    return node.Permission(officer(step)).Assign(case_officer)
+
+
+class ProceedingSteps:
+    """Base of the step mixins: per-flow node copies (see module docstring)."""
+
+    def __init_subclass__(cls, **kwargs):
+        for name in dir(cls):
+            if name.startswith("_") or name == "instance":
+                continue
+            value = getattr(cls, name, None)
+            if isinstance(value, Node) and name not in cls.__dict__:
+                fresh = copy.copy(value)
+                fresh._boundary_events = []
+                fresh._incoming_edges = []
+                setattr(cls, name, fresh)
+        super().__init_subclass__(**kwargs)
+
+    # ---------------------------------------------------------------- helpers
+
+    @staticmethod
+    def proceeding(activation) -> Proceeding:
+        return Proceeding.objects.select_related("case", "provider").get(case_id=activation.process.case_id)
+
+    @staticmethod
+    def remember_officer(activation, user, **data) -> None:
+        process = activation.process
+        process.data = {**(process.data or {}), **data}
+        if getattr(user, "is_authenticated", False):
+            process.data["officer_id"] = user.pk
+        process.save(update_fields=["data"])
+
+    @staticmethod
+    def officer_user(activation):
+        user_id = (activation.process.data or {}).get("officer_id")
+        return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+    def source_key(self, activation) -> str:
+        return f"task:{activation.task.pk}"
+
+    def to_deliver(self, activation, document: Document) -> Document:
+        self.remember_officer(activation, None, pending_delivery=document.pk)
+        return document
+
+    # ---------------------------------------------------------------- shared handlers
+
+    def handle_delivery(self, activation, *, user, channel, ready_on, collected_on=None):
+        document = Document.objects.get(pk=activation.process.data["pending_delivery"])
+        svc.delivery_record(document=document, channel=channel, ready_on=ready_on, collected_on=collected_on, actor=user)
+        self.remember_officer(activation, user, pending_delivery=None)
+
+
+class CompletenessSteps(ProceedingSteps):
+    """A1 / A2b: completeness → výzva + přerušení → delivery → supplement or timeout → zastavení."""
+
+    check = (
+        task(CompletenessForm, "handle_check", "check")
+        .Annotation(title=_("Kontrola úplnosti žádosti"))
+        .Next(this.is_complete)
+    )
+    is_complete = (
+        flow.If(this.application_complete)
+        .Annotation(title=_("Žádost je úplná?"))
+        .Then(this.assess)
+        .Else(this.issue_deficiency)
+    )
+    issue_deficiency = (
+        Job(this.render_deficiency)
+        .Annotation(title=_("Vyhotovení výzvy a usnesení o přerušení"))
+        .Next(this.deliver_deficiency)
+    )
+    deliver_deficiency = (
+        task(DeliveryForm, "handle_delivery", "deliver")
+        .Annotation(title=_("Doručení výzvy a usnesení o přerušení"))
+        .Next(this.await_supplement)
+    )
+    await_supplement = (
+        task(SupplementForm, "handle_supplement", "check")
+        .Annotation(title=_("Doplnění žádosti"))
+        .OnTimeout(this.remedy_due, this.remedy_missed, title=_("Lhůta k odstranění nedostatků uplynula"))
+        .Next(this.check)
+    )
+    remedy_missed = (
+        task(RemedyMissedForm, "handle_remedy_missed", "check")
+        .Annotation(title=_("Marné uplynutí lhůty – zastavit řízení?"))
+        .Next(this.is_terminated)
+    )
+    is_terminated = (
+        flow.If(this.termination_confirmed)
+        .Annotation(title=_("Zastavit řízení?"))
+        .Then(this.issue_decision)
+        .Else(this.check)
+    )
+    reopen = (
+        flow.Function(this.reopen_proceeding)
+        .Annotation(title=_("Řízení pokračuje (autoremedura / zrušené rozhodnutí)"))
+        .Next(this.reopen_to_check)
+    )
+    reopen_to_check = (
+        flow.If(this.back_to_check)
+        .Annotation(title=_("Znovu kontrolovat úplnost?"))
+        .Then(this.check)
+        .Else(this.assess)
+    )
+
+    def handle_check(self, activation, *, user, answers, deficiency_note="", remedy_days=None):
+        proceeding = self.proceeding(activation)
+        complete = svc.completeness_record(proceeding=proceeding, answers=answers, deficiency_note=deficiency_note,
+                                           remedy_days=remedy_days, actor=user)
+        self.remember_officer(activation, user, complete=complete)
+
+    def application_complete(self, activation):
+        return bool(activation.process.data.get("complete"))
+
+    def render_deficiency(self, activation):
+        proceeding = self.proceeding(activation)
+        doc = docs.render_deficiency(proceeding, source_key=self.source_key(activation), actor=self.officer_user(activation))
+        return self.to_deliver(activation, doc)
+
+    def remedy_due(self, activation):
+        """The timer fires at the start of the day after the remedy deadline (local time)."""
+        proceeding = self.proceeding(activation)
+        if proceeding.remedy_deadline is None:
+            return timedelta(days=1)
+        day_after = proceeding.remedy_deadline + timedelta(days=1)
+        return timezone.make_aware(datetime.combine(day_after, time.min))
+
+    def handle_supplement(self, activation, *, user, received_on, note=""):
+        svc.supplement_receive(proceeding=self.proceeding(activation), received_on=received_on, note=note, actor=user)
+        self.remember_officer(activation, user)
+
+    def handle_remedy_missed(self, activation, *, user, supplement_received_on=None, note=""):
+        terminate = svc.remedy_missed_record(proceeding=self.proceeding(activation),
+                                             supplement_received_on=supplement_received_on, note=note, actor=user)
+        self.remember_officer(activation, user, terminate=terminate)
+
+    def termination_confirmed(self, activation):
+        return bool(activation.process.data.get("terminate"))
+
+    def back_to_check(self, activation):
+        return self.proceeding(activation).phase == Proceeding.Phase.CHECK
+
+
+class EvidenceSteps(ProceedingSteps):
+    """§ 36 odst. 3: tell the parties they may see the evidence and comment, before the decision."""
+
+    needs_evidence_notice = (
+        flow.If(this.evidence_notice_needed)
+        .Annotation(title=_("Seznámit s podklady (§ 36 odst. 3)?"))
+        .Then(this.issue_evidence_notice)
+        .Else(this.issue_decision)
+    )
+    issue_evidence_notice = (
+        Job(this.render_evidence_notice)
+        .Annotation(title=_("Vyhotovení vyrozumění o podkladech"))
+        .Next(this.deliver_evidence_notice)
+    )
+    deliver_evidence_notice = (
+        task(DeliveryForm, "handle_delivery", "deliver")
+        .Annotation(title=_("Doručení vyrozumění o podkladech"))
+        .Next(this.await_comments)
+    )
+    await_comments = (
+        task(CommentsForm, "handle_comments", "assess")
+        .Annotation(title=_("Vyjádření účastníka k podkladům"))
+        .Next(this.issue_decision)
+    )
+
+    def evidence_notice_needed(self, activation):
+        return svc.evidence_notice_needed(self.proceeding(activation))
+
+    def render_evidence_notice(self, activation):
+        proceeding = self.proceeding(activation)
+        doc = docs.render_evidence_notice(proceeding, source_key=self.source_key(activation),
+                                          actor=self.officer_user(activation))
+        return self.to_deliver(activation, doc)
+
+    def handle_comments(self, activation, *, user, comments=""):
+        svc.comments_record(proceeding=self.proceeding(activation), comments=comments, actor=user)
+        self.remember_officer(activation, user)
+
+    def handle_assessment(self, activation, *, user, **data):
+        svc.assessment_record(proceeding=self.proceeding(activation), actor=user, **data)
+        self.remember_officer(activation, user)
+
+
+class DecisionSteps(ProceedingSteps):
+    """Decision → delivery → appeal period → appeal (§ 87 / § 88) → finality → registry."""
+
+    issue_decision = (
+        Job(this.render_decision)
+        .Annotation(title=_("Vyhotovení rozhodnutí"))
+        .Next(this.deliver_decision)
+    )
+    deliver_decision = (
+        task(DeliveryForm, "handle_delivery", "deliver")
+        .Annotation(title=_("Doručení rozhodnutí"))
+        .Next(this.appeal_period)
+    )
+    appeal_period = (
+        task(AppealPeriodForm, "handle_appeal_period", "decide")
+        .Annotation(title=_("Lhůta k odvolání: právní moc, nebo odvolání"))
+        .Next(this.is_appealed)
+    )
+    is_appealed = (
+        flow.If(this.has_pending_appeal)
+        .Annotation(title=_("Odvolání podáno?"))
+        .Then(this.decide_appeal)
+        .Else(this.finalize)
+    )
+    decide_appeal = (
+        task(AppealRouteForm, "handle_appeal_route", "decide")
+        .Annotation(title=_("Vyřízení odvolání: autoremedura (§ 87), nebo postoupení (§ 88)"))
+        .Next(this.is_forwarded)
+    )
+    is_forwarded = (
+        flow.If(this.appeal_forwarded)
+        .Annotation(title=_("Postoupeno ministerstvu?"))
+        .Then(this.issue_forwarding)
+        .Else(this.reopen)
+    )
+    issue_forwarding = (
+        Job(this.render_forwarding)
+        .Annotation(title=_("Vyhotovení předkládací zprávy"))
+        .Next(this.ministry_outcome)
+    )
+    ministry_outcome = (
+        task(MinistryOutcomeForm, "handle_ministry_outcome", "decide")
+        .Annotation(title=_("Rozhodnutí odvolacího orgánu"))
+        .Next(this.is_upheld)
+    )
+    is_upheld = (
+        flow.If(this.appeal_upheld)
+        .Annotation(title=_("Rozhodnutí potvrzeno?"))
+        .Then(this.finalize)
+        .Else(this.reopen)
+    )
+    finalize = (
+        flow.Function(this.apply_finality)
+        .Annotation(title=_("Zápis do rejstříku a uzavření"))
+        .Next(this.end)
+    )
+    end = flow.End().Annotation(title=_("Konec řízení"))
+
+    def render_decision(self, activation):
+        proceeding = self.proceeding(activation)
+        actor = self.officer_user(activation)
+        doc = docs.render_decision(proceeding, source_key=self.source_key(activation), actor=actor)
+        svc.decision_issued(proceeding=proceeding, document=doc, actor=actor)
+        return self.to_deliver(activation, doc)
+
+    def handle_appeal_period(self, activation, *, user, appeal_received_on=None, final_on=None, waived_on=None):
+        appeal = svc.appeal_period_record(proceeding=self.proceeding(activation), appeal_received_on=appeal_received_on,
+                                          final_on=final_on, waived_on=waived_on, actor=user)
+        self.remember_officer(activation, user, appeal_id=appeal.pk if appeal else None)
+
+    def has_pending_appeal(self, activation):
+        return bool(activation.process.data.get("appeal_id"))
+
+    def _appeal(self, activation) -> Appeal:
+        return Appeal.objects.select_related("proceeding__case").get(pk=activation.process.data["appeal_id"])
+
+    def handle_appeal_route(self, activation, *, user, route, note="", forwarded_on=None):
+        svc.appeal_route(appeal=self._appeal(activation), route=route, note=note, forwarded_on=forwarded_on, actor=user)
+        self.remember_officer(activation, user)
+
+    def appeal_forwarded(self, activation):
+        return self._appeal(activation).outcome == Appeal.Outcome.FORWARDED
+
+    def render_forwarding(self, activation):
+        return docs.render_appeal_forward(self._appeal(activation), source_key=self.source_key(activation),
+                                          actor=self.officer_user(activation))
+
+    def handle_ministry_outcome(self, activation, *, user, outcome, outcome_on, final_on=None, note=""):
+        svc.appeal_outcome_record(appeal=self._appeal(activation), outcome=outcome, outcome_on=outcome_on,
+                                  final_on=final_on, note=note, actor=user)
+        self.remember_officer(activation, user)
+
+    def appeal_upheld(self, activation):
+        return self._appeal(activation).outcome == Appeal.Outcome.UPHELD
+
+    def apply_finality(self, activation):
+        svc.proceeding_finalize(proceeding=self.proceeding(activation), actor=self.officer_user(activation))
+
+    def reopen_proceeding(self, activation):
+        """After § 87 autoremedy or an annulled decision the proceeding continues."""
+        self.remember_officer(activation, None, appeal_id=None, complete=False, terminate=False)
