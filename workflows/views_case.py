@@ -180,9 +180,17 @@ def search_registry(user, term: str) -> list[dict]:
         return []
     module = _agenda_module("registrations", "selectors")
     provider = getattr(module, "registry_search", None) if module else None
-    if provider is None:
+    if provider is not None:
+        return list(provider(term, limit=SEARCH_LIMIT))
+    listing = getattr(module, "provider_list", None) if module else None
+    if listing is None:
         return []
-    return list(provider(term, limit=SEARCH_LIMIT))
+    rows = []
+    for p in listing(query=term)[:SEARCH_LIMIT]:
+        active = getattr(p, "active_services", None)
+        rows.append({"name": p.name, "ico": p.ico or "", "url": "",
+                     "detail": f"{p.address}" + (f" · registrované služby: {active}" if active is not None else "")})
+    return rows
 
 
 def search_issued_documents(user, term: str):
