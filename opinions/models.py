@@ -376,7 +376,7 @@ class IpWarning(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["opinion", "-strength", "pk"]
+        ordering = ["opinion", "strength", "pk"]  # "strong" before "weak"
         verbose_name = _("upozornění na IP")
         verbose_name_plural = _("upozornění na IP")
         constraints = [models.UniqueConstraint(fields=["opinion", "ip_service"], name="ipwarning_unique")]

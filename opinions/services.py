@@ -52,10 +52,9 @@ def _resolve_call(call) -> Call:
         return call
     if call in (None, ""):
         raise ValidationError({"call": "Vyberte výzvu z katalogu."})
-    if isinstance(call, int) or (isinstance(call, str) and call.isdigit() and Call.objects.filter(pk=int(call)).exists()
-                                 and not Call.objects.filter(number=call).exists()):
-        found = Call.objects.filter(pk=int(call)).select_related("programme").first()
-    else:
+    if isinstance(call, int):
+        found = Call.objects.filter(pk=call).select_related("programme").first()
+    else:  # a call number as the applicant knows it ("56"); the catalogue id only as an int
         matches = list(Call.objects.filter(number=str(call).strip()).select_related("programme")[:2])
         if len(matches) > 1:
             raise ValidationError({"call": f"Výzva č. {call} je ve více programech; vyberte ji z katalogu."})
