@@ -59,12 +59,13 @@ def filesize(value) -> str:
 def bar_chart(items, label_key="label", value_key="count", title="", width=520, danger_key="danger"):
     """A horizontal bar chart as inline SVG (server-rendered, no scripts, prints well)."""
     items = list(items)
-    bar_h, gap, label_w = 22, 8, 170
+    bar_h, gap, label_w = 22, 8, 150
     height = max(1, len(items)) * (bar_h + gap) + 10
     top = max([float(i[value_key] or 0) for i in items] + [1])
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" width="100%" '
+        f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" aria-label="{escape(title)}">'
+        f'<title>{escape(title)}</title>'
     ]
     for n, item in enumerate(items):
         y = 5 + n * (bar_h + gap)
