@@ -7,6 +7,7 @@ from workflows.site import auth_viewset, site
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("opinions/", include("opinions.urls")),
+    path("registry/", include("registrations.urls")),
     path("", include("workflows.urls")),
     path("", auth_viewset.urls),
     path("app/", site.urls),

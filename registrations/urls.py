@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registrations"
+
+urlpatterns = [
+    path("", views.registry, name="registry"),
+    path("poskytovatel/<int:pk>/", views.provider_detail, name="provider"),
+    path("sluzba/<int:pk>/identifikator/", views.service_national_id, name="service_national_id"),
+    path("export.<str:fmt>", views.registry_export, name="export"),
+]

@@ -1,0 +1,114 @@
+"""A1 over HTTP through Viewflow's views (logged in as the officer), the registry pages and exports."""
+
+import json
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from registrations.models import Proceeding, RegisteredService
+from workflows.flows.registration import RegistrationFlow as F
+from workflows.models import Case
+
+from .conftest import checklist, run_jobs
+
+pytestmark = pytest.mark.django_db
+
+APPLICATION = {
+    "ico": "25596641", "name": "Sdružení Fiktivní péče, z. s.", "legal_form": "spolek",
+    "address": "Zámecká 5, 357 35 Chodov", "data_box": "xyz9876", "received_on": "2026-09-01",
+    "service_type": "39", "form": "field", "target_groups": ["OZP"], "age_from": "18", "place": "Sokolov",
+    "territory": "okres Sokolov", "capacity": "6", "start_on": "2026-11-01",
+}
+
+
+def node_url(node, *args):
+    app = node.flow_class.__name__.removesuffix("Flow").lower()
+    return reverse(f"workflow:flows:{app}:{node.name}:execute", args=args)
+
+
+def task_url(process, node):
+    task = Task.objects.get(process=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+    return node_url(node, process.pk, task.pk), task
+
+
+def post_task(client, process, node, data):
+    url, _ = task_url(process, node)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    run_jobs(process)
+
+
+def test_registration_over_http(demo_users):
+    officer = demo_users["referent"]
+    client = Client()
+    client.force_login(officer)
+    start_url = node_url(F.start)
+    assert client.get(start_url).status_code == 200
+
+    bad = client.post(start_url, {**APPLICATION, "ico": "25596642"})
+    assert bad.status_code == 200 and "kontrolní číslici" in bad.content.decode()
+    bad = client.post(start_url, {**APPLICATION, "capacity": "0"})
+    assert bad.status_code == 200 and "větší než nula" in bad.content.decode()
+    assert not Case.objects.exists()
+
+    assert client.post(start_url, APPLICATION).status_code == 302
+    proceeding = Proceeding.objects.get()
+    process = proceeding.case.processes.get()
+
+    url, task = task_url(process, F.check)
+    assert task.owner == officer  # assigned to the officer who took the application
+    page = client.get(url)
+    assert page.status_code == 200 and "bezúhonnosti" in page.content.decode()
+    answers = {f"ok_{code}": "on" for code, (ok, _) in checklist(proceeding).items()}
+    post_task(client, process, F.check, {**answers, "remedy_days": "30"})
+    post_task(client, process, F.assess, {
+        **{f"ok_{code}": "on" for code in checklist(proceeding, "conditions")},
+        "proposal": "granted", "reasoning": "Podmínky splněny.", "comments_days": "5",
+    })
+    # a wrong delivery date shows the Czech message and writes nothing
+    url, _ = task_url(process, F.deliver_decision)
+    bad = client.post(url, {"channel": "data_box", "ready_on": "2026-10-05", "collected_on": "2026-10-01"})
+    assert bad.status_code == 200 and "nemůže předcházet" in bad.content.decode()
+    post_task(client, process, F.deliver_decision, {"channel": "data_box", "ready_on": "2026-10-05", "collected_on": "2026-10-06"})
+    post_task(client, process, F.appeal_period, {"result": "final", "final_on": "2026-10-22"})
+
+    process.refresh_from_db()
+    assert process.status == "DONE"
+    service = RegisteredService.objects.get()
+    assert service.capacity == 6 and service.registered_on == date(2026, 10, 22)
+
+    # registry pages and exports: the officer and the reader
+    reader = Client()
+    reader.force_login(demo_users["ctenar"])
+    page = reader.get("/registry/")
+    assert page.status_code == 200 and "Sdružení Fiktivní péče" in page.content.decode()
+    detail = reader.get(f"/registry/poskytovatel/{service.provider_id}/").content.decode()
+    assert "Osobní asistence" in detail and "Rozhodnutí o registraci" in detail  # issued decision visible
+    assert "Jana Nováková" not in detail  # no staff names for the reader
+    exported = json.loads(reader.get("/registry/export.json").content)
+    assert exported["providers_services"][0]["capacity"] == 6
+    csv_text = reader.get("/registry/export.csv").content.decode("utf-8-sig")
+    assert "25596641" in csv_text and "Osobní asistence" in csv_text and "referent" not in csv_text
+    # the reader cannot work on tasks nor set identifiers
+    assert reader.post(f"/registry/sluzba/{service.pk}/identifikator/", {"national_id": "7654321"}).status_code == 403
+    assert client.post(f"/registry/sluzba/{service.pk}/identifikator/", {"national_id": "7654321"}).status_code == 302
+    service.refresh_from_db()
+    assert service.national_id == "7654321"
+
+
+def test_planner_cannot_take_registration_tasks(demo_users, officer):
+    from .conftest import PROVIDER, service
+
+    process = F.receive.run(user=demo_users["portal"], provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    task = Task.objects.get(process=process, flow_task=F.check)
+    assert task.owner is None  # from the portal: in the officers' queue
+    with task.activation() as activation:
+        assert not activation.assign.has_perm(demo_users["planovac"])
+        assert activation.assign.has_perm(officer)
+    client = Client()
+    client.force_login(demo_users["planovac"])
+    assert client.get("/registry/").status_code == 403
