@@ -39,7 +39,7 @@ MEDIA_ROOT = Path(env("OSV_STORAGE_DIR", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: downloads go through permission-checked views
 STATIC_ROOT = Path(env("OSV_STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_URL = "/static/"
-for _folder in (VAR_DIR, MEDIA_ROOT, VAR_DIR / "broker" / "queue", VAR_DIR / "broker" / "processed", VAR_DIR / "broker" / "control"):
+for _folder in (VAR_DIR, MEDIA_ROOT, STATIC_ROOT, VAR_DIR / "broker" / "queue", VAR_DIR / "broker" / "processed", VAR_DIR / "broker" / "control"):
     _folder.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_SECRET_KEY = "embedded-insecure-secret-key-change-me"
@@ -126,6 +126,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if OSV_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users
+# failed logins: 5 per user name + address lock that pair for 15 minutes (workflows.auth_throttle)
+AUTHENTICATION_BACKENDS = ["workflows.auth_throttle.ThrottledModelBackend"]
+OSV_LOGIN_FAILURE_LIMIT = int(env("OSV_LOGIN_FAILURE_LIMIT", "5"))
+OSV_LOGIN_LOCK_MINUTES = int(env("OSV_LOGIN_LOCK_MINUTES", "15"))
+# the login counters must be shared by every web process: a file cache by default, Redis if given
+if env("OSV_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("OSV_CACHE_URL")}}
+elif OSV_ENV == "test":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
