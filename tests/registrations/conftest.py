@@ -41,7 +41,7 @@ def open_task(process, node):
     return Task.objects.get(process=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
 
 
-def do(process, node, user, **data):
+def do(process, node, user, *, in_process_jobs=True, **data):
     """Complete a View node as ``user`` (assign, start, handler, execute), then run jobs."""
     task = open_task(process, node)
     with task.activation() as activation:
@@ -51,7 +51,8 @@ def do(process, node, user, **data):
         activation.start(None)
         getattr(node.flow_class.instance, node.handler)(activation, user=user, **data)
         activation.execute()
-    run_jobs(process)
+    if in_process_jobs:
+        run_jobs(process)
     process.refresh_from_db()
     return task
 
