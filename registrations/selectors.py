@@ -46,6 +46,34 @@ class ProviderRecord:
     documents: list = field(default_factory=list)
 
 
+FIELD_LABELS = {
+    "service_type": "druh (§)", "service_name": "druh", "form": "forma", "target_groups": "okruh osob",
+    "age_from": "věk od", "age_to": "věk do", "place": "místo", "territory": "působnost", "capacity": "kapacita",
+    "provided_from": "poskytována od", "national_id": "identifikátor", "state": "stav", "items": "změny",
+    "change_date": "datum změny", "late": "opožděné", "name": "název", "address": "sídlo", "ico": "IČO",
+}
+
+
+def _rows(data) -> list[tuple[str, str]]:
+    """A version's before/after as readable (label, value) pairs for templates."""
+    if not isinstance(data, dict):
+        return []
+    rows = []
+    for key, value in data.items():
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            value = "; ".join(
+                (v.get("description", "") if isinstance(v, dict) else str(v)) for v in value
+            )
+        elif value is True:
+            value = "ano"
+        elif value is False:
+            value = "ne"
+        rows.append((FIELD_LABELS.get(key, key), str(value)))
+    return rows
+
+
 def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
     """Everything about one provider: services, registry history, open cases, late notices."""
     services = list(
@@ -55,6 +83,9 @@ def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
         RegistryVersion.objects.filter(provider=provider).select_related("case", "document", "actor", "service__service_type")
         .order_by("-at", "-pk")
     )
+    for version in history:
+        version.before_rows = _rows(version.before)
+        version.after_rows = _rows(version.after)
     case_ids = set(provider.proceedings.values_list("case_id", flat=True)) | set(
         provider.change_notices.values_list("case_id", flat=True)
     )
