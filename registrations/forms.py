@@ -5,6 +5,8 @@ Task forms expose ``handler_kwargs()``: the keyword arguments of the flow's step
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -195,12 +197,15 @@ class ApplicationForm(ProviderForm):
     capacity = forms.IntegerField(label=_("kapacita"))
     start_on = date_field(_("poskytování od"), required=False)
 
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
     PROVIDER_FIELDS = list(ProviderForm.base_fields)
     SERVICE_FIELDS = ["service_type", "form", "target_groups", "age_from", "age_to", "place", "territory", "capacity", "start_on"]
 
     def __init__(self, *args, activation=None, **kwargs):
         self.activation = activation
         super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = uuid.uuid4().hex
 
     def handler_kwargs(self):
         data = self.cleaned_data
@@ -208,6 +213,7 @@ class ApplicationForm(ProviderForm):
             "provider": {f: data.get(f) for f in self.PROVIDER_FIELDS},
             "services": [{f: data.get(f) for f in self.SERVICE_FIELDS}],
             "received_on": data["received_on"],
+            "submission_key": data.get("submission_key") or None,
         }
 
 
@@ -237,3 +243,66 @@ class ChangeNoticeIntakeForm(forms.Form):
 
 class NationalIdForm(forms.Form):
     national_id = forms.CharField(label=_("identifikátor služby (§ 85)"), max_length=20)
+
+
+class CancellationIntakeForm(forms.Form):
+    services = forms.ModelMultipleChoiceField(
+        label=_("rušené registrované služby"), queryset=RegisteredService.objects.filter(state="active")
+        .select_related("provider", "service_type"))
+    ex_officio = forms.BooleanField(label=_("z moci úřední"), required=False)
+    grounds = forms.CharField(label=_("důvody / předmět řízení"), widget=forms.Textarea)
+    received_on = date_field(_("žádost doručena / řízení zahájeno dne"))
+
+    def __init__(self, *args, activation=None, **kwargs):
+        self.activation = activation
+        super().__init__(*args, **kwargs)
+
+    def clean_services(self):
+        services = list(self.cleaned_data["services"])
+        if len({s.provider_id for s in services}) > 1:
+            raise forms.ValidationError(_("Vyberte služby jednoho poskytovatele."))
+        return services
+
+    def handler_kwargs(self):
+        data = self.cleaned_data
+        return {"provider": data["services"][0].provider, "services": data["services"], "ex_officio": data["ex_officio"],
+                "grounds": data["grounds"], "received_on": data["received_on"]}
+
+
+class ChangeApplicationIntakeForm(forms.Form):
+    """Application to change the registration of one service (data that are part of the decision)."""
+
+    service = forms.ModelChoiceField(label=_("měněná registrovaná služba"), queryset=RegisteredService.objects.filter(
+        state="active").select_related("provider", "service_type"))
+    received_on = date_field(_("žádost doručena dne"))
+    form = forms.ChoiceField(label=_("nová forma (prázdné = beze změny)"), choices=[("", "—"), *ServiceForm.choices],
+                             required=False)
+    place = forms.CharField(label=_("nové místo poskytování"), required=False, max_length=300)
+    territory = forms.CharField(label=_("nová územní působnost"), required=False, max_length=300)
+    capacity = forms.IntegerField(label=_("nová kapacita"), required=False)
+    target_groups = forms.ModelMultipleChoiceField(label=_("nový okruh osob"), queryset=TargetGroup.objects.all(),
+                                                   required=False, to_field_name="code")
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, activation=None, **kwargs):
+        self.activation = activation
+        super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = uuid.uuid4().hex
+
+    def handler_kwargs(self):
+        from .services import change_services_from_registered
+
+        data = self.cleaned_data
+        service = data["service"]
+        changes = {k: data[k] for k in ("form", "place", "territory") if data.get(k)}
+        if data.get("capacity") is not None:
+            changes["capacity"] = data["capacity"]
+        if data.get("target_groups"):
+            changes["target_groups"] = list(data["target_groups"])
+        provider = service.provider
+        return {
+            "provider": {"ico": provider.ico, "name": provider.name, "address": provider.address,
+                         "is_natural_person": provider.is_natural_person},
+            "services": [change_services_from_registered(service, **changes)],
+            "received_on": data["received_on"], "submission_key": data.get("submission_key") or None,
+        }

@@ -55,7 +55,9 @@ def test_registration_over_http(demo_users):
     assert bad.status_code == 200 and "větší než nula" in bad.content.decode()
     assert not Case.objects.exists()
 
-    assert client.post(start_url, APPLICATION).status_code == 302
+    assert client.post(start_url, {**APPLICATION, "submission_key": "k-1"}).status_code == 302
+    again = client.post(start_url, {**APPLICATION, "submission_key": "k-1"})  # double click
+    assert again.status_code == 200 and "už byla podána" in again.content.decode()
     proceeding = Proceeding.objects.get()
     process = proceeding.case.processes.get()
 
@@ -65,6 +67,9 @@ def test_registration_over_http(demo_users):
     assert page.status_code == 200 and "bezúhonnosti" in page.content.decode()
     answers = {f"ok_{code}": "on" for code, (ok, _) in checklist(proceeding).items()}
     post_task(client, process, F.check, {**answers, "remedy_days": "30"})
+    second = client.post(url, {**answers, "remedy_days": "30"}, follow=True)  # the same form again
+    assert "už byl dokončen" in second.content.decode()
+    assert Task.objects.filter(process=process, flow_task=F.assess).count() == 1
     post_task(client, process, F.assess, {
         **{f"ok_{code}": "on" for code in checklist(proceeding, "conditions")},
         "proposal": "granted", "reasoning": "Podmínky splněny.", "comments_days": "5",
@@ -112,3 +117,28 @@ def test_planner_cannot_take_registration_tasks(demo_users, officer):
     client = Client()
     client.force_login(demo_users["planovac"])
     assert client.get("/registry/").status_code == 403
+
+
+def test_notice_and_cancellation_started_over_http(demo_users):
+    from registrations import demo
+    from registrations.models import ChangeNotice
+    from workflows.flows.cancellation import CancellationFlow
+    from workflows.flows.change_notice import ChangeNoticeFlow
+
+    demo.seed()
+    client = Client()
+    client.force_login(demo_users["referent"])
+    service = RegisteredService.objects.filter(provider__ico="44312211").first()
+    url = node_url(ChangeNoticeFlow.start)
+    assert client.get(url).status_code == 200
+    data = {"ico": "44312211", "service": service.pk, "change_date": "2026-08-03", "received_on": "2026-10-01",
+            "kind": "premises", "description": "Nová nájemní smlouva"}
+    assert client.post(url, data).status_code == 302
+    assert ChangeNotice.objects.filter(provider__ico="44312211", is_late=True, items__kind="premises").exists()
+    bad = client.post(url, {**data, "ico": "25596641"})
+    assert "není v registru" in bad.content.decode()
+
+    url = node_url(CancellationFlow.start)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"services": [service.pk], "grounds": "Ukončení činnosti", "received_on": "2026-11-02"}).status_code == 302
+    assert Proceeding.objects.filter(kind="cancellation", provider__ico="44312211", ex_officio=False).exists()

@@ -12,7 +12,8 @@ from viewflow.workflow import flow, lock
 
 from registrations import documents as docs
 from registrations import services as svc
-from registrations.forms import AssessmentForm, DeliveryForm
+from registrations.forms import AssessmentForm, CancellationIntakeForm, DeliveryForm
+from registrations.views import StartFormView
 from registrations.models import CancellationProcess
 from workflows.jobs import Job
 
@@ -25,6 +26,12 @@ class CancellationFlow(EvidenceSteps, DecisionSteps, flow.Flow):
     process_title = _("Řízení o zrušení registrace")
     process_description = _("Zrušení registrace na žádost nebo z moci úřední (§ 82 odst. 3 zákona 108/2006 Sb.).")
 
+    start = (
+        flow.Start(StartFormView.as_view(form_class=CancellationIntakeForm, handler="start_cancellation"))
+        .Annotation(title=_("Zahájení řízení o zrušení registrace"))
+        .Permission("registrations.can_check_cancellationprocess")
+        .Next(this.is_ex_officio)
+    )
     receive = (
         flow.StartHandle(this.start_cancellation)
         .Annotation(title=_("Zahájení řízení o zrušení registrace"))

@@ -12,7 +12,8 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from registrations import services as svc
-from registrations.forms import AssessmentForm
+from registrations.forms import AssessmentForm, ChangeApplicationIntakeForm
+from registrations.views import StartFormView
 from registrations.models import ChangeApplicationProcess, Proceeding
 
 from .proceeding import CompletenessSteps, DecisionSteps, EvidenceSteps, task
@@ -24,6 +25,12 @@ class ChangeApplicationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flo
     process_title = _("Řízení o změně registrace")
     process_description = _("Žádost o změnu registrace (§ 82 odst. 2 zákona 108/2006 Sb.).")
 
+    start = (
+        flow.Start(StartFormView.as_view(form_class=ChangeApplicationIntakeForm, handler="start_change"))
+        .Annotation(title=_("Příjem žádosti o změnu registrace"))
+        .Permission("registrations.can_check_changeapplicationprocess")
+        .Next(this.check)
+    )
     receive = (
         flow.StartHandle(this.start_change)
         .Annotation(title=_("Příjem žádosti o změnu registrace"))

@@ -13,7 +13,8 @@ from viewflow.workflow import flow, lock
 
 from registrations import documents as docs
 from registrations import services as svc
-from registrations.forms import NoticeCheckForm
+from registrations.forms import ChangeNoticeIntakeForm, NoticeCheckForm
+from registrations.views import StartFormView
 from registrations.models import ChangeNotice, ChangeNoticeProcess
 from workflows.jobs import Job
 
@@ -26,6 +27,12 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
     process_title = _("Oznámení změn")
     process_description = _("Oznámení změn údajů poskytovatele (§ 82 odst. 1 zákona 108/2006 Sb.).")
 
+    start = (
+        flow.Start(StartFormView.as_view(form_class=ChangeNoticeIntakeForm, handler="start_notice"))
+        .Annotation(title=_("Zápis oznámení změn"))
+        .Permission("registrations.can_check_changenoticeprocess")
+        .Next(this.check_notice)
+    )
     receive = (
         flow.StartHandle(this.start_notice)
         .Annotation(title=_("Příjem oznámení změn"))

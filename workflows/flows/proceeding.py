@@ -27,12 +27,17 @@ from __future__ import annotations
 import copy
 from datetime import datetime, time, timedelta
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.base import Node
+from viewflow.workflow.flow import utils as flow_utils
+from viewflow.workflow.status import STATUS
 
 from registrations import documents as docs
 from registrations import services as svc
@@ -73,9 +78,28 @@ def case_officer(activation):
     return user
 
 
+class TaskNode(flow.View):
+    """A user task whose form, posted again after the task is done, says so in Czech (and writes nothing)."""
+
+    @property
+    def view_path(self):
+        inner = flow_utils.wrap_view(self, self.view)
+        node = self
+
+        def guarded(request, *args, **kwargs):
+            task = node.flow_class.task_class._default_manager.filter(pk=kwargs.get("task_pk")).first()
+            if task is not None and task.status in (STATUS.DONE, STATUS.CANCELED):
+                messages.warning(request, _("Tento úkol už byl dokončen (formulář byl odeslán podruhé); nic dalšího "
+                                            "se nezapsalo."))
+                return redirect(node.reverse("detail", args=[kwargs["process_pk"], task.pk]))
+            return inner(request, *args, **kwargs)
+
+        return path(f"<int:process_pk>/{self.name}/<int:task_pk>/execute/", guarded, name="execute")
+
+
 def task(form_class, handler: str, step: str):
     """A user task: its form, the flow method that handles it, and its permission."""
-    node = flow.View(TaskFormView.as_view(form_class=form_class, handler=handler))
+    node = TaskNode(TaskFormView.as_view(form_class=form_class, handler=handler))
     node.handler = handler
     return node.Permission(officer(step)).Assign(case_officer)
 
