@@ -180,3 +180,51 @@ def registered_services_of(provider: Provider):
     return provider.services.filter(state=RegisteredService.State.ACTIVE).prefetch_related(
         Prefetch("target_groups")
     )
+
+
+# ------------------------------------------------------------------ hooks for the shared surfaces
+
+
+def registry_search(term: str, limit: int = 200) -> list[dict]:
+    """Registry hits for the shared search page (reader included): provider name, IČO, § 85 id."""
+    from django.urls import reverse
+
+    term = (term or "").strip()
+    if not term:
+        return []
+    qs = provider_list().filter(
+        Q(name__icontains=term) | Q(ico__startswith=term) | Q(services__national_id=term)
+        | Q(services__registration_case__file_mark=term)
+    ).distinct()[:limit]
+    return [{"name": p.name, "ico": p.ico or "", "url": reverse("registrations:provider", args=[p.pk]),
+             "detail": p.address + f" · registrované služby: {p.active_services}"} for p in qs]
+
+
+def case_search_q(term: str) -> Q:
+    """Extra case search: the provider's name / IČO and the service's place or identifier."""
+    return (
+        Q(proceeding__provider__name__icontains=term) | Q(proceeding__provider__ico__startswith=term)
+        | Q(proceeding__services__place__icontains=term) | Q(change_notice__provider__name__icontains=term)
+    )
+
+
+def task_list_filters() -> list:
+    """Filters the shared inbox/queue offers for registration cases (phase, service type)."""
+    from workflows.models import ServiceType
+    from workflows.selectors import TaskListFilter
+
+    phases = dict(Proceeding.Phase.choices)
+    return [
+        TaskListFilter(
+            name="reg_phase", label="Fáze řízení",
+            choices=lambda: [(k, str(v)) for k, v in phases.items()],
+            apply=lambda qs, v, path: qs.filter(**{f"{path}__proceeding__phase": v}) if v in phases else qs.none(),
+            agendas={"registrations"},
+        ),
+        TaskListFilter(
+            name="reg_service_type", label="Druh služby (§)",
+            choices=lambda: [(t.paragraph, f"§ {t.paragraph} {t.name}"[:60]) for t in ServiceType.objects.all()[:100]],
+            apply=lambda qs, v, path: qs.filter(**{f"{path}__proceeding__services__service_type__paragraph": v}).distinct(),
+            agendas={"registrations"},
+        ),
+    ]

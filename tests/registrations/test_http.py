@@ -142,3 +142,22 @@ def test_notice_and_cancellation_started_over_http(demo_users):
     assert client.get(url).status_code == 200
     assert client.post(url, {"services": [service.pk], "grounds": "Ukončení činnosti", "received_on": "2026-11-02"}).status_code == 302
     assert Proceeding.objects.filter(kind="cancellation", provider__ico="44312211", ex_officio=False).exists()
+
+
+def test_search_inbox_filters_and_admin(demo_users):
+    from registrations import demo
+
+    demo.seed()
+    reader = Client()
+    reader.force_login(demo_users["ctenar"])
+    page = reader.get("/hledat/", {"q": "Slunečnice"}).content.decode()
+    assert "Domov Slunečnice" in page and "/registry/poskytovatel/" in page
+    officer = Client()
+    officer.force_login(demo_users["referent"])
+    assert officer.get("/ukoly/", {"reg_phase": "assessment"}).status_code == 200
+    assert officer.get("/fronta/", {"reg_service_type": "40"}).status_code == 200
+    assert officer.get("/hledat/", {"q": "Krokus"}).status_code == 200
+    admin = Client()
+    admin.force_login(demo_users["spravce"])
+    for url in ["/admin/registrations/checklistitem/", "/admin/registrations/provider/", "/admin/registrations/registryversion/"]:
+        assert admin.get(url).status_code == 200, url
