@@ -276,8 +276,32 @@ def opinion_ip_warnings_refresh(*, opinion: Opinion) -> list[IpWarning]:
 def _check_drafting(opinion: Opinion, actor) -> None:
     if opinion.status not in (Opinion.Status.DRAFTING, Opinion.Status.RETURNED):
         raise ValidationError(f"Vyjádření je ve stavu „{opinion.get_status_display()}“ – nelze ho upravovat.")
-    if opinion.drafter_id and actor is not None and opinion.drafter_id != actor.pk:
-        raise ValidationError(f"Vyjádření zpracovává {_user_label(opinion.drafter)}.")
+
+
+def _take_over(opinion: Opinion, actor) -> None:
+    """The first (or a new, after the head reassigned the task) drafter of the opinion."""
+    if actor is None or opinion.drafter_id == actor.pk:
+        return
+    before = opinion.drafter
+    opinion.drafter = actor
+    opinion.save(update_fields=["drafter"])
+    record_event(case=opinion.case, actor=actor, action="opinion_drafter",
+                 summary=f"Vyjádření zpracovává {_user_label(actor)}"
+                 + (f" (převzato od {_user_label(before)})" if before else ""),
+                 before={"drafter": _user_label(before)}, after={"drafter": _user_label(actor)})
+
+
+def drafter_ids(opinion: Opinion) -> set[int]:
+    """Everyone who has drafted this opinion (four-eyes: none of them may approve it)."""
+    from workflows.models import CaseEvent
+
+    ids = set(
+        CaseEvent.objects.filter(case_id=opinion.case_id, action__in=["opinion_drafter", "opinion_draft", "ip_answer"])
+        .exclude(actor=None).values_list("actor_id", flat=True)
+    )
+    if opinion.drafter_id:
+        ids.add(opinion.drafter_id)
+    return ids
 
 
 @transaction.atomic
@@ -296,8 +320,7 @@ def opinion_draft_save(
     unknown = set(statements) - set(STATEMENT_FIELDS)
     if unknown:
         raise ValidationError(f"Neznámá pole vyjádření: {', '.join(sorted(unknown))}.")
-    if opinion.drafter_id is None:
-        opinion.drafter = actor
+    _take_over(opinion, actor)
     for name, value in statements.items():
         setattr(opinion, name, value or "")
     if s3_facts is not None:
@@ -367,8 +390,7 @@ def opinion_submit(*, opinion: Opinion, actor, task=None) -> Opinion:
         )
     if problems:
         raise ValidationError(problems)
-    if opinion.drafter_id is None:
-        opinion.drafter = actor
+    _take_over(opinion, actor)
     opinion.status = Opinion.Status.WAITING
     opinion.submitted_at = timezone.now()
     opinion.save(update_fields=["status", "submitted_at", "drafter"])
@@ -386,7 +408,7 @@ def can_approve(user, opinion: Opinion) -> bool:
     """Four-eyes: head or deputy, and never the drafter of this opinion."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if opinion.drafter_id is not None and opinion.drafter_id == user.pk:
+    if user.pk in drafter_ids(opinion):
         return False
     return has_role(user, ROLE_HEAD, ROLE_DEPUTY)
 
@@ -394,7 +416,7 @@ def can_approve(user, opinion: Opinion) -> bool:
 def _check_approver(opinion: Opinion, actor) -> None:
     if opinion.status != Opinion.Status.WAITING:
         raise ValidationError(f"Vyjádření nečeká na schválení (stav: {opinion.get_status_display().lower()}).")
-    if opinion.drafter_id is not None and actor is not None and opinion.drafter_id == actor.pk:
+    if actor is not None and actor.pk in drafter_ids(opinion):
         raise ValidationError("Zpracovatel(ka) vyjádření je nemůže sám(a) schválit ani vrátit (pravidlo čtyř očí).")
     if not has_role(actor, ROLE_HEAD, ROLE_DEPUTY):
         raise ValidationError("Vyjádření schvaluje vedoucí odboru nebo jeho zástupce.")
@@ -570,6 +592,7 @@ __all__ = [
     "build_snapshot",
     "can_approve",
     "document_context",
+    "drafter_ids",
     "opinion_approve",
     "opinion_draft_save",
     "opinion_ip_answer",

@@ -311,3 +311,25 @@ def test_registry_facts_are_worded_for_statement_3():
         "Pozdní oznámení změny ze dne 1. 3. 2010 (doručeno 2. 5. 2010, lhůta 15. 4. 2010)",
         "Zrušení registrace: Odlehčovací služby k 30. 6. 2011",
     ]
+
+
+def test_reassigned_draft_keeps_four_eyes_for_everyone_who_drafted(catalogues, kk_plan):
+    users = catalogues["users"]
+    deputy, planner = users["zastupce"], users["planovac"]
+    deputy.groups.add(*planner.groups.all())  # the deputy also drafts
+    process = fk.opinion_request_start(actor=planner, **request_data(catalogues))
+    task = fk.claim(fk.open_task(process), deputy)
+    with task.activation() as activation:
+        activation.start(None)
+        services.opinion_draft_save(opinion=fk.opinion_of(process), actor=deputy, s1_text="Rozpracováno.")
+    with task.activation() as activation:  # the head hands the task over
+        activation.reassign(user=planner)
+    opinion = fk.draft(process, planner)
+    assert opinion.drafter == planner
+    assert opinion.case.events.filter(action="opinion_drafter", summary__contains="převzato").exists()
+    approval = fk.open_task(process, OpinionFlow.approve)
+    assert not approval.flow_task.can_assign(deputy, approval)
+    assert not services.can_approve(deputy, opinion)
+    with pytest.raises(ValidationError):
+        services.opinion_approve(opinion=opinion, actor=deputy)
+    assert fk.approve(process, users["vedouci"]).status == Opinion.Status.APPROVED

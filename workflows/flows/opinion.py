@@ -29,9 +29,11 @@ class FourEyesView(flow.View):
 
     @staticmethod
     def _is_drafter(user, task) -> bool:
+        if user is None or not user.is_authenticated:
+            return False
         process = task.process.coerced if hasattr(task.process, "coerced") else task.process
-        opinion = Opinion.objects.filter(case_id=process.case_id).only("drafter_id").first()
-        return bool(opinion and opinion.drafter_id and user is not None and opinion.drafter_id == user.pk)
+        opinion = Opinion.objects.filter(case_id=process.case_id).first()
+        return bool(opinion and user.pk in services.drafter_ids(opinion))
 
     def can_assign(self, user, task):
         return super().can_assign(user, task) and not self._is_drafter(user, task)
