@@ -88,10 +88,12 @@ def proceeding_context(proceeding: Proceeding, *, actor=None) -> dict:
     }
 
 
-def _render(proceeding_or_case, *, kind: str, context: dict, source_key: str, actor=None, case=None) -> Document:
+def _render(proceeding_or_case, *, kind: str, context: dict, source_key: str, actor=None, case=None,
+            personal_data: bool = False) -> Document:
     case = case or proceeding_or_case.case
     return generate_document(
         case=case, kind=kind, title=TITLES[kind], template_code=kind, context=context, source_key=source_key, actor=actor,
+        personal_data=personal_data,
     )
 
 
@@ -159,4 +161,6 @@ def render_notice_ack(notice: ChangeNotice, *, source_key: str, actor=None) -> D
         "today_date": svc.czech_date(timezone.localdate()),
         **_official(actor),
     }
-    return _render(notice, kind=svc.DOC_NOTICE_ACK, context=ctx, source_key=source_key, actor=actor)
+    # an acknowledgement naming staff (clean record, qualification) is not for readers
+    staff = notice.items.filter(personal_data=True).exists()
+    return _render(notice, kind=svc.DOC_NOTICE_ACK, context=ctx, source_key=source_key, actor=actor, personal_data=staff)

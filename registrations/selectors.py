@@ -23,7 +23,7 @@ PUBLIC_COLUMNS = [
 
 def provider_list(*, query: str = ""):
     qs = Provider.objects.annotate(
-        active_services=Count("services", filter=Q(services__state=RegisteredService.State.ACTIVE)),
+        active_services=Count("services", filter=Q(services__state=RegisteredService.State.ACTIVE), distinct=True),
         late_notices=Count("change_notices", filter=Q(change_notices__is_late=True), distinct=True),
     ).order_by("name")
     if query:

@@ -46,6 +46,11 @@ def test_late_notice_is_flagged_recorded_and_acknowledged(officer, registered, d
     ack = Document.objects.get(case=process.case, kind="reg_notice_ack")
     text = docx_text(ack)
     assert "po lhůtě" in text and "15. 10. 2026" in text and ack.reference_number in text
+    assert ack.personal_data  # names staff: never shown to a reader
+    from workflows.permissions import can_view_document
+
+    assert not can_view_document(officer.__class__.objects.get(username="ctenar"), ack)
+    assert can_view_document(officer, ack)
     notice.case.refresh_from_db()
     assert notice.case.state == Case.State.CLOSED
 

@@ -240,3 +240,18 @@ def test_delivery_dates_in_wrong_order(officer):
     future = timezone.localdate() + timedelta(days=3)
     with pytest.raises(ValidationError):
         do(process, F.deliver_deficiency, officer, channel="post", ready_on=future)
+
+
+def test_supplement_posted_on_the_last_day_continues_after_the_timer(officer):
+    process, proceeding = start(officer, services=[service()])
+    do(process, F.check, officer, answers=checklist(proceeding, missing=("premises",)), remedy_days=10)
+    do(process, F.deliver_deficiency, officer, channel="data_box", ready_on=date(2026, 9, 2), collected_on=date(2026, 9, 2))
+    assert fire_due_timers() == 1
+    # posted on 12. 9. (the last day), arrived on 15. 9.: the proceeding continues, no termination
+    do(process, F.remedy_missed, officer, supplement_received_on=date(2026, 9, 15), note="podáno poštou 12. 9.")
+    assert open_task(process, F.check)
+    assert not Document.objects.filter(case=process.case, kind="reg_termination").exists()
+    case = Case.objects.get(pk=process.case_id)
+    assert case.state == Case.State.OPEN
+    # suspension 2. 9. – 15. 9. (14 days): 1. 10. + 14 = 15. 10.
+    assert case.deadline == date(2026, 10, 15)
