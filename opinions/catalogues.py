@@ -11,7 +11,7 @@ from django.db import transaction
 from workflows.catalogues import DATA_DIR
 from workflows.models import ServiceType, TargetGroup
 
-from .models import AreaOfSupport, IndividualProject, IndividualProjectService, Programme
+from .models import AreaOfSupport, IndividualProject, IndividualProjectService, IpWarning, Programme
 
 OP_LZZ = {
     "code": "CZ.1.04",
@@ -69,24 +69,31 @@ def load_individual_projects(path: Path | None = None) -> dict[str, int]:
             },
         )
         counts["projects"] += 1
-        wanted = []
+        wanted = {}
         for svc in entry.get("supported_services") or []:
             territory = svc.get("territory", "kraj")
             whole = territory == "kraj"
-            wanted.append((str(svc["paragraph"]), tuple(svc.get("target_groups", [])), whole,
-                           [] if whole else list(territory), svc.get("note", "")))
-        current = [
+            key = (str(svc["paragraph"]), tuple(sorted(svc.get("target_groups", []))), whole,
+                   tuple([] if whole else territory), svc.get("note", ""))
+            wanted[key] = svc
+        current = {
             (s.service_type.paragraph, tuple(sorted(g.code for g in s.target_groups.all())), s.whole_region,
-             list(s.districts), s.note)
+             tuple(s.districts), s.note): s
             for s in project.services.select_related("service_type").prefetch_related("target_groups")
-        ]
-        if sorted(current) != sorted((p, tuple(sorted(g)), w, d, n) for p, g, w, d, n in wanted):
-            project.services.all().delete()
-            for paragraph, codes, whole, districts, note in wanted:
-                service = IndividualProjectService.objects.create(
-                    project=project, service_type=services[paragraph], whole_region=whole,
-                    districts=districts, note=note,
-                )
-                service.target_groups.set([groups[c] for c in codes])
+        }
+        for key in wanted.keys() - current.keys():
+            paragraph, codes, whole, districts, note = key
+            service = IndividualProjectService.objects.create(
+                project=project, service_type=services[paragraph], whole_region=whole, districts=list(districts),
+                note=note,
+            )
+            service.target_groups.set([groups[c] for c in codes])
+        for key in current.keys() - wanted.keys():
+            stale = current[key]
+            if IpWarning.objects.filter(ip_service=stale).exists():
+                counts.setdefault("kept_referenced", 0)
+                counts["kept_referenced"] += 1  # drafters answered warnings about it: keep the row
+            else:
+                stale.delete()
         counts["services"] += len(wanted)
     return counts

@@ -116,3 +116,17 @@ def test_management_command_imports_and_reports(catalogues, capsys):
     call_command("import_plan", str(KK_PLAN), "--region", "Karlovarský kraj")
     assert "Beze změn" in capsys.readouterr().out
     assert Plan.objects.count() == 1
+
+
+def test_individual_projects_load_from_yaml_and_reload_without_changes(catalogues):
+    from opinions.catalogues import load_individual_projects
+    from opinions.models import IndividualProject, IndividualProjectService
+
+    assert IndividualProject.objects.count() == 4
+    ip = IndividualProject.objects.get(name="Podpora sítě služeb sociální prevence v Karlovarském kraji")
+    assert (ip.start.isoformat(), ip.end.isoformat()) == ("2012-08-01", "2015-02-28")
+    dus70 = ip.services.get(service_type__paragraph="70", target_groups__code="DUS")
+    assert not dus70.whole_region and dus70.districts == ["Cheb", "Sokolov", "Karlovy Vary"]
+    pks = sorted(IndividualProjectService.objects.values_list("pk", flat=True))
+    load_individual_projects()
+    assert sorted(IndividualProjectService.objects.values_list("pk", flat=True)) == pks
