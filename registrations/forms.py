@@ -306,3 +306,8 @@ class ChangeApplicationIntakeForm(forms.Form):
             "services": [change_services_from_registered(service, **changes)],
             "received_on": data["received_on"], "submission_key": data.get("submission_key") or None,
         }
+
+
+class RemedyExtendForm(forms.Form):
+    new_deadline = date_field(_("nová lhůta k odstranění nedostatků"))
+    note = forms.CharField(label=_("žádost ze dne / důvod"), required=False, max_length=200)

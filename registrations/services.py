@@ -425,6 +425,33 @@ def supplement_receive(*, proceeding: Proceeding, received_on: date, note: str =
 
 
 @transaction.atomic
+def remedy_extend(*, proceeding: Proceeding, new_deadline: date, note: str = "", actor=None) -> None:
+    """§ 39 odst. 2: the remedy deadline extended on the applicant's request; the timer moves too."""
+    from datetime import datetime, time
+
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    if not proceeding.is_suspended or proceeding.remedy_deadline is None:
+        raise _err("Lhůtu k odstranění nedostatků lze prodloužit jen v přerušeném řízení.")
+    if new_deadline is None or new_deadline <= proceeding.remedy_deadline:
+        raise _err(f"Nová lhůta musí být pozdější než dosavadní ({czech_date(proceeding.remedy_deadline)}).", "new_deadline")
+    new_deadline = deadlines.shift_to_working_day(new_deadline)
+    before = {"remedy_deadline": proceeding.remedy_deadline}
+    proceeding.remedy_deadline = new_deadline
+    proceeding.save(update_fields=["remedy_deadline"])
+    due = timezone.make_aware(datetime.combine(new_deadline + timedelta(days=1), time.min))
+    moved = Task.objects.filter(
+        process__caseprocess__case=proceeding.case, flow_task_type="TIMER", status=STATUS.SCHEDULED
+    ).update(scheduled=due)
+    record_event(case=proceeding.case, actor=actor, action="remedy_extended",
+                 summary=f"Lhůta k odstranění nedostatků prodloužena do {czech_date(new_deadline)}"
+                         + (f" ({note})" if note else ""),
+                 before=before, after={"remedy_deadline": new_deadline, "timers_moved": moved})
+    refresh_deadline(proceeding, actor=actor)
+
+
+@transaction.atomic
 def remedy_missed_record(*, proceeding: Proceeding, supplement_received_on: date | None = None, note: str = "", actor=None) -> bool:
     """After the remedy deadline: either a supplement posted in time arrived (→ back to the check),
     or nothing came (→ usnesení o zastavení). Returns True when the proceeding is to be terminated."""

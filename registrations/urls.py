@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.registry, name="registry"),
     path("poskytovatel/<int:pk>/", views.provider_detail, name="provider"),
     path("sluzba/<int:pk>/identifikator/", views.service_national_id, name="service_national_id"),
+    path("pripad/<int:pk>/prodlouzit-lhutu/", views.remedy_extend, name="remedy_extend"),
     path("export.<str:fmt>", views.registry_export, name="export"),
 ]

@@ -24,7 +24,7 @@ from viewflow.workflow.flow.views import mixins as vf_mixins
 from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
 
 from . import selectors, services
-from .forms import NationalIdForm
+from .forms import NationalIdForm, RemedyExtendForm
 from .models import Provider, RegisteredService
 
 
@@ -132,6 +132,27 @@ def service_national_id(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("registrations:provider", pk=service.provider_id)
+
+
+@login_required
+def remedy_extend(request, pk: int):
+    """§ 39 odst. 2: extend the remedy deadline of a suspended proceeding (officer)."""
+    from workflows.models import Case
+
+    if request.method != "POST" or not can_work_on_agenda(request.user, "registrations"):
+        raise PermissionDenied
+    case = get_object_or_404(Case, pk=pk)
+    form = RemedyExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.remedy_extend(proceeding=case.proceeding, new_deadline=form.cleaned_data["new_deadline"],
+                                   note=form.cleaned_data["note"], actor=request.user)
+            messages.success(request, _("Lhůta k odstranění nedostatků prodloužena."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Zadejte nové datum lhůty."))
+    return redirect("registrations:provider", pk=case.proceeding.provider_id)
 
 
 @login_required

@@ -255,3 +255,27 @@ def test_supplement_posted_on_the_last_day_continues_after_the_timer(officer):
     assert case.state == Case.State.OPEN
     # suspension 2. 9. – 15. 9. (14 days): 1. 10. + 14 = 15. 10.
     assert case.deadline == date(2026, 10, 15)
+
+
+def test_remedy_deadline_extended_on_request_moves_the_timer(officer):
+    from django.test import Client
+
+    process, proceeding = start(officer, services=[service()])
+    do(process, F.check, officer, answers=checklist(proceeding, missing=("premises",)), remedy_days=30)
+    today = timezone.localdate()
+    do(process, F.deliver_deficiency, officer, channel="data_box", ready_on=today - timedelta(days=5),
+       collected_on=today - timedelta(days=5))
+    proceeding.refresh_from_db()
+    old = proceeding.remedy_deadline
+    client = Client()
+    client.force_login(officer)
+    bad = client.post(f"/registry/pripad/{process.case_id}/prodlouzit-lhutu/", {"new_deadline": old.isoformat()}, follow=True)
+    assert "musí být pozdější" in bad.content.decode()
+    new = old + timedelta(days=14)
+    client.post(f"/registry/pripad/{process.case_id}/prodlouzit-lhutu/", {"new_deadline": new.isoformat(), "note": "žádost"})
+    proceeding.refresh_from_db()
+    assert proceeding.remedy_deadline >= new
+    timer = Task.objects.get(process=process, flow_task=F.await_supplement__timeout)
+    assert timezone.localtime(timer.scheduled).date() == proceeding.remedy_deadline + timedelta(days=1)
+    assert Case.objects.get(pk=process.case_id).deadline == proceeding.remedy_deadline
+    assert fire_due_timers() == 0  # not due yet
