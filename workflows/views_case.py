@@ -38,7 +38,13 @@ def _diagram(process: CaseProcess) -> str:
         return ""
     try:
         grid = chart.calc_layout_data(flow_class)
-        chart.calc_cell_status(flow_class, grid, process.pk)
+        # the latest task of each node decides its colour, so a step that is open again
+        # (e.g. approval after a return) shows as current, not as done
+        tasks = flow_class.task_class._default_manager.filter(process_id=process.pk).order_by("created", "pk")
+        nodes = set(grid.nodes)
+        for task in tasks:
+            if task.flow_task in nodes:
+                grid[task.flow_task].status = task.status
         svg = chart.grid_to_svg(grid)
     except Exception:  # a diagram must never break the case page
         return ""

@@ -80,7 +80,7 @@ def test_reader_cannot_open_officers_task_and_staff_find_their_work(page, live_s
     d = main.deadline
     assert f"{d.day}. {d.month}. {d.year}" in first.inner_text()
     assert page.locator("html").get_attribute("lang") == "cs"
-    shot(page, "inbox")
+    shot(page, "officer-inbox")
 
     # the case page: data, document with its hash, history, diagram with the current step
     page.click("#task-list tbody tr:first-child td:nth-child(2) a")
@@ -90,7 +90,7 @@ def test_reader_cannot_open_officers_task_and_staff_find_their_work(page, live_s
     assert doc.sha256 in page.content() and doc.reference_number in page.content()
     assert page.locator("#history li").count() >= 2
     assert page.locator(".diagram svg").count() >= 1
-    shot(page, "case-page")
+    shot(page, "registration-case-page")
     with page.expect_download() as download:
         page.click(f"a[href='/documents/{doc.pk}/download/']")
     assert download.value.suggested_filename.endswith(".docx")
@@ -109,4 +109,4 @@ def test_reader_cannot_open_officers_task_and_staff_find_their_work(page, live_s
     assert "Čeká na schválení" in content and "Vyjádření – sociální rehabilitace" in content
     assert "Jana Nováková" in content and "Petr Dvořák" in content
     assert page.locator("svg.chart").count() >= 2
-    shot(page, "head-dashboard")
+    shot(page, "head-dashboard-small-office")

@@ -13,8 +13,9 @@ from workflows.models import Case, LetterProcess
 
 
 def make_case(*, title="Dotaz", applicant="Domov Pod Lesem, o.p.s.", ico="25596641", deadline=None,
-              kind=Case.Kind.LETTER, actor=None, state=None) -> Case:
+              kind=Case.Kind.LETTER, actor=None, state=None, received_on=None) -> Case:
     case = case_open(kind=kind, title=title, applicant_name=applicant, ico=ico, deadline=deadline, actor=actor,
+                     received_on=received_on,
                      parties=[{"name": applicant, "ico": ico, "address": "Lesní 12, 350 02 Cheb"}])
     if state:
         Case.objects.filter(pk=case.pk).update(state=state)

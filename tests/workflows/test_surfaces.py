@@ -316,9 +316,12 @@ def test_lead_time_of_finished_processes(demo_users):
 
     from workflows.models import CaseProcess
 
-    task = make_task(make_case())
     now = timezone.now()
-    CaseProcess.objects.filter(pk=task.process_id).update(
-        status=PROCESS.DONE, created=now - datetime.timedelta(days=4), finished=now)
+    today = timezone.localdate()
+    for received_ago in (4, 10):
+        task = make_task(make_case(received_on=today - datetime.timedelta(days=received_ago)))
+        CaseProcess.objects.filter(pk=task.process_id).update(status=PROCESS.DONE, finished=now)
+    old = make_task(make_case(received_on=today - datetime.timedelta(days=200)))
+    CaseProcess.objects.filter(pk=old.process_id).update(status=PROCESS.DONE, finished=now - datetime.timedelta(days=100))
     rows = sel.lead_times(demo_users["vedouci"])
-    assert rows and rows[0]["count"] == 1 and rows[0]["avg_days"] == pytest.approx(4.0, abs=0.01)
+    assert rows == [{"flow": "Dopis", "count": 2, "avg_days": 7.0}]
