@@ -71,6 +71,16 @@ class DeliveryForm(TaskForm):
     collected_on = date_field(_("převzato dne"), required=False,
                               help_text=_("nevyzvedne-li adresát písemnost do 10 dnů, je doručena fikcí desátým dnem"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from workflows.models import Document
+
+        pk = (getattr(self.activation, "process", None) and self.activation.process.data or {}).get("pending_delivery")
+        document = Document.objects.filter(pk=pk).first() if pk else None
+        if document is not None:
+            self.fields["channel"].help_text = _("Doručuje se: {title}, č. j. {ref}").format(
+                title=document.title, ref=document.reference_number or "—")
+
 
 class SupplementForm(TaskForm):
     received_on = date_field(_("doplnění doručeno dne"))
