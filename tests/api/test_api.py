@@ -123,11 +123,13 @@ def test_submission_roles(demo_users):
 
 @pytest.mark.skipif(not _has("workflows.flows.opinion", "opinion_request_start"), reason="agenda vyjádření ještě nemá start z API")
 def test_portal_registers_an_opinion_request(demo_users):
-    from opinions.models import Call
+    from opinions.catalogues import load_programmes
+    from opinions.models import AreaOfSupport, Call
 
-    call = Call.objects.select_related("area").filter(submission_deadline__isnull=False).order_by("-submission_deadline").first()
-    if call is None:
-        pytest.skip("katalog výzev je prázdný")
+    programme = load_programmes()
+    area = AreaOfSupport.objects.get(programme=programme, code="3.1")
+    call = Call.objects.create(programme=programme, number="56", area=area, name="Podpora sociálních služeb",
+                               submission_deadline=datetime.date(2030, 6, 30))
     payload = {
         "applicant_ico": "25596641", "applicant_name": "Domov Pod Lesem, o.p.s.",
         "project_title": "Podpora terénních služeb", "call": call.number,

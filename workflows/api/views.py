@@ -211,7 +211,7 @@ class DocumentDownload(APIView):
 
 
 def _submitted(case: Case, request) -> Response:
-    data = {"case": ser.CaseSerializer(case).data, "status_url": reverse("cases:api:case-detail", args=[case.pk])}
+    data = {"case": case, "status_url": reverse("cases:api:case-detail", args=[case.pk])}
     return Response(ser.SubmissionResultSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
