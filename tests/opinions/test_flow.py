@@ -333,3 +333,26 @@ def test_reassigned_draft_keeps_four_eyes_for_everyone_who_drafted(catalogues, k
     with pytest.raises(ValidationError):
         services.opinion_approve(opinion=opinion, actor=deputy)
     assert fk.approve(process, users["vedouci"]).status == Opinion.Status.APPROVED
+
+
+def test_applicant_known_in_the_registry_is_linked_and_its_record_cited(catalogues, kk_plan):
+    registrations = pytest.importorskip("registrations.models")
+    from workflows.cases import case_open
+    from workflows.models import ServiceType
+
+    users = catalogues["users"]
+    provider = registrations.Provider.objects.create(ico="70832749", name="Pečovatelská služba Sokolov, p.o.",
+                                                     address="Sokolovská 1, 356 01 Sokolov")
+    reg_case = case_open(kind=Case.Kind.REGISTRATION, title="Registrace", applicant_name=provider.name,
+                         ico=provider.ico)
+    registrations.RegisteredService.objects.create(
+        provider=provider, service_type=ServiceType.objects.get(paragraph="40"), form="field", place="Sokolov",
+        capacity=40, registered_on=date(2007, 6, 1), registration_case=reg_case)
+    process = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues, applicant_address=""))
+    opinion = fk.opinion_of(process)
+    assert opinion.provider_ref == str(provider.pk)
+    assert opinion.applicant_address == "Sokolovská 1, 356 01 Sokolov"
+    record = selectors.applicant_record(opinion.applicant_ico, exclude_opinion=opinion)
+    assert record["provider"]["name"] == provider.name
+    assert any(f.startswith("Registrovaná služba Pečovatelská služba (§ 40), terénní") and "1. 6. 2007" in f
+               for f in record["facts"])

@@ -130,3 +130,21 @@ def test_individual_projects_load_from_yaml_and_reload_without_changes(catalogue
     pks = sorted(IndividualProjectService.objects.values_list("pk", flat=True))
     load_individual_projects()
     assert sorted(IndividualProjectService.objects.values_list("pk", flat=True)) == pks
+
+
+def test_import_is_one_transaction_nothing_half_imported(catalogues, monkeypatch):
+    from opinions import plan_import
+
+    calls = {"n": 0}
+    original = PlanItemService.objects.bulk_create
+
+    def failing(objs, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise RuntimeError("disk full")
+        return original(objs, *args, **kwargs)
+
+    monkeypatch.setattr(PlanItemService.objects, "bulk_create", failing)
+    with pytest.raises(RuntimeError):
+        plan_import.import_plan(seed_text(KK_PLAN), region_name="Karlovarský kraj")
+    assert Plan.objects.count() == 0 and PlanItem.objects.count() == 0 and PlanItemService.objects.count() == 0
