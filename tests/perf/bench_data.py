@@ -1,0 +1,234 @@
+"""Bulk generator of benchmark data: cases, processes of every registered flow (multi-table:
+Process rows, then CaseProcess rows by raw insert — Django's bulk_create refuses MTI models),
+about five tasks per process in mixed states, 30 users with the real roles, deadlines.
+
+Growable: ``grow_to(n)`` adds processes up to ``n`` without touching what is there, so the
+deadline scan can be measured at 20 000 and again at 200 000 with the same due items.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.utils import timezone
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from workflows.models import Case
+
+BATCH = 5000
+PREFIX = "BENCH"
+# share of processes per flow (by class name) and the case kind each one carries
+FLOW_MIX = [
+    ("RegistrationFlow", 0.45, Case.Kind.REGISTRATION),
+    ("ChangeNoticeFlow", 0.15, Case.Kind.CHANGE_NOTICE),
+    ("ChangeApplicationFlow", 0.10, Case.Kind.CHANGE_APPLICATION),
+    ("CancellationFlow", 0.05, Case.Kind.CANCELLATION),
+    ("OpinionFlow", 0.20, Case.Kind.OPINION),
+    ("LetterFlow", 0.05, Case.Kind.LETTER),
+]
+ROLE_PLAN = (["registration_officer"] * 12 + ["planner"] * 8 + ["roma_coordinator"] * 2 + ["department_head"] * 2
+             + ["deputy_head"] * 2 + ["reader"] * 4)
+QUEUE_SHARE = 0.10  # processes waiting in a queue (NEW task) — ~20 000 at 200 000, as in the notes
+ACTIVE_SHARE = 0.16  # processes not finished (queue + assigned + scheduled jobs)
+BUSY_USER_TASKS = 40
+
+
+def _flows():
+    from workflows.selectors import registered_flows
+
+    by_name = {f.__name__: f for f in registered_flows()}
+    out = []
+    for name, share, kind in FLOW_MIX:
+        flow = by_name.get(name)
+        if flow is None:
+            continue
+        nodes = list(flow.instance.nodes())
+        human = [n for n in nodes if getattr(n, "task_type", "") == "HUMAN"]
+        start = next((n for n in nodes if getattr(n, "task_type", "") in ("HUMAN_START", "START")), None)
+        end = next((n for n in nodes if getattr(n, "task_type", "") == "END"), None)
+        jobs = [n for n in nodes if getattr(n, "task_type", "") == "JOB"]
+        perms = {}
+        for n in human:
+            perm = getattr(n, "_owner_permission", None)
+            if callable(perm):
+                perm = perm(SimpleNamespace(flow_class=flow, process=None, task=None))
+            perms[n.name] = perm or ""
+        out.append(SimpleNamespace(cls=flow, share=share, kind=kind, human=human, start=start, end=end, jobs=jobs,
+                                   perms=perms))
+    total = sum(f.share for f in out)
+    for f in out:
+        f.share /= total
+    return out
+
+
+def ensure_users(count: int):
+    from workflows.roles import ensure_groups
+
+    ensure_groups()
+    User = get_user_model()
+    users = []
+    for i in range(count):
+        role = ROLE_PLAN[i % len(ROLE_PLAN)]
+        user, created = User.objects.get_or_create(username=f"bench{i + 1:02d}",
+                                                   defaults={"first_name": "Bench", "last_name": f"{role} {i + 1}"})
+        if created:
+            user.set_password("bench-heslo-2026")
+            user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        users.append((user, role))
+    return users
+
+
+def existing_count() -> int:
+    return Case.objects.filter(file_mark__startswith=f"SZ {PREFIX}/").count()
+
+
+def _role_can(role: str, perm: str) -> bool:
+    group = Group.objects.get(name=role)
+    app_label, codename = perm.split(".", 1)
+    return group.permissions.filter(content_type__app_label=app_label, codename=codename).exists()
+
+
+def grow_to(total: int, *, users, due: int, progress=print, seed: int = 2026) -> dict:
+    """Add processes until there are ``total``; the first ``due`` active cases are due today ± 3 days."""
+    start = existing_count()
+    if start >= total:
+        return {"added": 0, "seconds": 0.0}
+    rng = random.Random(seed + start)
+    flows = _flows()
+    today = timezone.localdate()
+    now = timezone.now()
+    busy = users[0][0]
+    role_of = {u.pk: r for u, r in users}
+    # who may own a task of which node: users whose role holds the node's permission
+    owners_for: dict[tuple, list] = {}
+    for f in flows:
+        for n in f.human:
+            perm = f.perms[n.name]
+            owners_for[(f.cls, n.name)] = [u for u, r in users if perm and _role_can(r, perm)] or [busy]
+    busy_assigned = Task.objects.filter(owner=busy, status=STATUS.ASSIGNED).count()
+    due_made = Case.objects.filter(file_mark__startswith=f"SZ {PREFIX}/", deadline__gte=today - timedelta(days=3),
+                                   deadline__lte=today + timedelta(days=3)).count()
+    t0 = time.perf_counter()
+    added = 0
+    for chunk_start in range(start, total, BATCH):
+        chunk_end = min(chunk_start + BATCH, total)
+        plans = []
+        cases = []
+        for i in range(chunk_start, chunk_end):
+            r = rng.random()
+            acc = 0.0
+            flow = flows[-1]
+            for f in flows:
+                acc += f.share
+                if r < acc:
+                    flow = f
+                    break
+            created = now - timedelta(days=rng.randint(0, 3 * 365), minutes=rng.randint(0, 1440))
+            s = rng.random()
+            if s < QUEUE_SHARE:
+                fate = "queue"
+            elif s < ACTIVE_SHARE:
+                fate = "assigned"
+            else:
+                fate = "done"
+            if fate == "done":
+                state, deadline = Case.State.CLOSED, None
+            else:
+                state = Case.State.OPEN
+                if due_made < due:
+                    deadline = today + timedelta(days=rng.randint(-3, 3))
+                    due_made += 1
+                else:
+                    deadline = today + timedelta(days=rng.randint(30, 180))
+            cases.append(Case(kind=flow.kind, file_mark=f"SZ {PREFIX}/{i + 1}/SV", title=f"Případ {i + 1}",
+                              applicant_name=f"Poskytovatel {i % 5000}", ico=f"{10000000 + i % 5000}",
+                              received_on=created.date(), deadline=deadline, state=state))
+            plans.append((flow, fate, created))
+        with transaction.atomic():
+            Case.objects.bulk_create(cases, batch_size=BATCH)
+            if cases[0].pk is None:  # backends that return no ids
+                marks = [c.file_mark for c in cases]
+                ids = dict(Case.objects.filter(file_mark__in=marks).values_list("file_mark", "pk"))
+                for c in cases:
+                    c.pk = ids[c.file_mark]
+            processes = [Process(flow_class=flow.cls, status=PROCESS.DONE if fate == "done" else PROCESS.NEW,
+                                 created=created, finished=created + timedelta(days=20) if fate == "done" else None,
+                                 data={})
+                         for flow, fate, created in plans]
+            Process.objects.bulk_create(processes, batch_size=BATCH)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO workflows_caseprocess (process_ptr_id, case_id) VALUES (%s, %s)",
+                    [(p.pk, c.pk) for p, c in zip(processes, cases)],
+                )
+            tasks = []
+            for (flow, fate, created), process in zip(plans, processes):
+                t = created
+                if flow.start is not None:
+                    tasks.append(Task(process=process, flow_task=flow.start, flow_task_type=flow.start.task_type,
+                                      status=STATUS.DONE, created=t, finished=t))
+                middle = rng.sample(flow.human, k=min(3, len(flow.human))) if flow.human else []
+                for node in middle[:-1] if fate != "done" else middle:
+                    t = t + timedelta(days=rng.randint(1, 5))
+                    tasks.append(Task(process=process, flow_task=node, flow_task_type="HUMAN", status=STATUS.DONE,
+                                      created=t, assigned=t, started=t, finished=t + timedelta(hours=2),
+                                      owner=rng.choice(owners_for[(flow.cls, node.name)]),
+                                      owner_permission=flow.perms[node.name]))
+                if fate == "done":
+                    if flow.jobs:
+                        job = rng.choice(flow.jobs)
+                        tasks.append(Task(process=process, flow_task=job, flow_task_type="JOB", status=STATUS.DONE,
+                                          created=t, scheduled=t, started=t, finished=t))
+                    if flow.end is not None:
+                        tasks.append(Task(process=process, flow_task=flow.end, flow_task_type="END",
+                                          status=STATUS.DONE, created=t, finished=t))
+                    continue
+                node = middle[-1] if middle else None
+                if node is None:
+                    continue
+                t = t + timedelta(days=1)
+                perm = flow.perms[node.name]
+                if fate == "queue":
+                    tasks.append(Task(process=process, flow_task=node, flow_task_type="HUMAN", status=STATUS.NEW,
+                                      created=t, owner_permission=perm))
+                else:
+                    candidates = owners_for[(flow.cls, node.name)]
+                    if busy in candidates and busy_assigned < BUSY_USER_TASKS:
+                        owner = busy
+                        busy_assigned += 1
+                    else:
+                        others = [u for u in candidates if u != busy] or candidates
+                        owner = rng.choice(others)
+                    tasks.append(Task(process=process, flow_task=node, flow_task_type="HUMAN",
+                                      status=STATUS.ASSIGNED, created=t, assigned=t, owner=owner,
+                                      owner_permission=perm))
+            Task.objects.bulk_create(tasks, batch_size=BATCH)
+        added += len(cases)
+        elapsed = time.perf_counter() - t0
+        progress(f"  data: {chunk_end:>7} / {total} processes ({chunk_end - start} new, "
+                 f"{(chunk_end - start) / max(elapsed, 1e-9):,.0f}/s)")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"added": added, "seconds": round(time.perf_counter() - t0, 1), "roles": sorted(set(role_of.values()))}
+
+
+def data_summary() -> dict:
+    return {
+        "processes": Process.objects.count(),
+        "tasks": Task.objects.count(),
+        "queue_new_tasks": Task.objects.filter(status=STATUS.NEW, flow_task_type="HUMAN").count(),
+        "assigned_tasks": Task.objects.filter(status=STATUS.ASSIGNED).count(),
+        "cases": Case.objects.count(),
+    }

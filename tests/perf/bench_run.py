@@ -1,0 +1,213 @@
+"""Measurements of the benchmark: list pages (ours vs Viewflow's stock), document throughput
+(worker pipeline vs raw docxtpl), deadline scan. Called by ``manage.py bench``."""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def percentile(values, q):
+    values = sorted(values)
+    if not values:
+        return None
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def measure_page(client: Client, url: str, requests: int, warmup: int = 3) -> dict:
+    for _ in range(warmup):
+        response = client.get(url)
+        if response.status_code != 200:
+            return {"url": url, "status": response.status_code}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    queries = len(captured)
+    times = []
+    for _ in range(requests):
+        t0 = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+    return {
+        "url": url, "status": response.status_code, "requests": requests, "queries": queries,
+        "bytes": len(response.content), "p50_ms": round(percentile(times, 0.5), 1),
+        "p95_ms": round(percentile(times, 0.95), 1), "max_ms": round(max(times), 1),
+    }
+
+
+def measure_pages(user, requests: int, progress=print) -> dict:
+    out = {}
+    with override_settings(ROOT_URLCONF="tests.perf.bench_urls", DEBUG=False):
+        from django.urls import clear_url_caches
+
+        clear_url_caches()
+        client = Client()
+        client.force_login(user)
+        pages = {
+            "our inbox": reverse("cases:inbox"),
+            "our queue": reverse("cases:queue"),
+            "stock inbox": "/app/workflow/inbox/",
+            "stock queue": "/app/workflow/queue/",
+        }
+        for name, url in pages.items():
+            progress(f"  pages: {name} ({url}) × {requests}")
+            out[name] = measure_page(client, url, requests)
+        clear_url_caches()
+    for scope in ("inbox", "queue"):
+        ours, stock = out.get(f"our {scope}", {}), out.get(f"stock {scope}", {})
+        if ours.get("p95_ms") and stock.get("p95_ms"):
+            out[f"{scope} ratio ours/stock p95"] = round(ours["p95_ms"] / stock["p95_ms"], 3)
+    return out
+
+
+# ------------------------------------------------------------------------------ documents
+
+
+def _letter_case():
+    from workflows.models import Case
+
+    return Case.objects.create(kind=Case.Kind.LETTER, file_mark=f"SZ BENCH/doc/{uuid.uuid4().hex[:12]}",
+                               title="Dopis (benchmark)", applicant_name="Spolek Pomoc, z.s.", ico="26997789")
+
+
+def _letter_context(case):
+    from workflows.documents import base_context
+
+    body = "Vážení,\nv příloze zasíláme sdělení k řízení.\nS pozdravem"
+    return {**base_context(case), "subject": "Sdělení (benchmark)", "body_paragraphs": body.split("\n"),
+            "reference_number": "KK/1/SV/2026"}
+
+
+def raw_docxtpl(count: int) -> dict:
+    from docxtpl import DocxTemplate
+
+    from workflows.documents import TEMPLATE_DIR
+
+    case = _letter_case()
+    context = _letter_context(case)
+    path = str(TEMPLATE_DIR / "letter.docx")
+    t0 = time.perf_counter()
+    for _ in range(count):
+        doc = DocxTemplate(path)
+        doc.render(context, autoescape=True)
+        doc.save(io.BytesIO())
+    seconds = time.perf_counter() - t0
+    return {"documents": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2)}
+
+
+def in_process_pipeline(count: int) -> dict:
+    """letter_send + run_job in this process (flow, numbering, storage, history; no broker)."""
+    from viewflow.workflow.models import Task
+
+    from workflows import jobs
+    from workflows.flows.letter import LetterFlow, letter_send
+
+    original = jobs.dispatch_job
+    jobs.dispatch_job = lambda pk: None
+    try:
+        t0 = time.perf_counter()
+        for _ in range(count):
+            process = letter_send(case=_letter_case(), subject="Sdělení (benchmark)", body="Vážení,\ntext")
+            task = Task.objects.get(process=process, flow_task=LetterFlow.render)
+            assert jobs.run_job(task.pk) == "done"
+        seconds = time.perf_counter() - t0
+    finally:
+        jobs.dispatch_job = original
+    return {"documents": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2)}
+
+
+def _start_worker(log_path: Path, concurrency: int) -> subprocess.Popen:
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
+         f"--concurrency={concurrency}", "--pool=prefork", "--without-heartbeat", "--without-gossip",
+         "--without-mingle", f"--hostname=bench-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    return proc
+
+
+def worker_pipeline(count: int, concurrency: int, progress=print) -> dict:
+    """letter_send × count from here; a real Celery worker renders; time until all are DONE."""
+    import signal
+
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from workflows.flows.letter import LetterFlow, letter_send
+
+    log_path = Path(settings.VAR_DIR) / "bench" / "worker.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    proc = _start_worker(log_path, concurrency)
+    try:
+        # wait until the worker consumes: send one warm-up letter and wait for it
+        process = letter_send(case=_letter_case(), subject="warm-up", body="x")
+        task_pk = Task.objects.get(process=process, flow_task=LetterFlow.render).pk
+        deadline = time.time() + 120
+        while Task.objects.get(pk=task_pk).status != STATUS.DONE:
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("worker did not start: " + log_path.read_text()[-2000:])
+            time.sleep(0.2)
+        progress(f"  documents: worker ready, sending {count} letters")
+        t0 = time.perf_counter()
+        pks = []
+        for _ in range(count):
+            process = letter_send(case=_letter_case(), subject="Sdělení (benchmark)", body="Vážení,\ntext")
+            pks.append(Task.objects.get(process=process, flow_task=LetterFlow.render).pk)
+        sent = time.perf_counter() - t0
+        deadline = time.time() + 600
+        while Task.objects.filter(pk__in=pks, status=STATUS.DONE).count() < count:
+            if time.time() > deadline:
+                raise RuntimeError("worker did not finish in 10 minutes")
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t0
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return {"documents": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2),
+            "send_seconds": round(sent, 2), "worker_concurrency": concurrency}
+
+
+# ------------------------------------------------------------------------------ deadline scan
+
+
+def measure_scan(repeat: int = 5) -> dict:
+    from workflows.reminders import due_cases, scan_deadlines
+
+    today = timezone.localdate()
+    times, query_times, counts = [], [], {}
+    for _ in range(repeat):
+        with transaction.atomic():
+            t0 = time.perf_counter()
+            list(due_cases(today))
+            query_times.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            counts = scan_deadlines(today)
+            times.append((time.perf_counter() - t0) * 1000)
+            transaction.set_rollback(True)  # the reminders are not kept: every repeat does the full work
+    return {"scan_ms": round(statistics.median(times), 1), "due_query_ms": round(statistics.median(query_times), 1),
+            "due_cases": counts.get("cases"), "reminders": counts.get("sent")}
