@@ -130,6 +130,14 @@ def import_plan(
     services = {s.paragraph: s for s in ServiceType.objects.all()}
     groups = {g.code: g for g in TargetGroup.objects.all()}
     report_problems = [_problem_text(p) for p in parsed.problems]
+    if parsed.region_hint and region_name and parsed.region_hint.strip() != region:
+        report_problems.insert(0, f"Text plánu uvádí kraj „{parsed.region_hint}“, importováno jako plán kraje „{region}“ – ověřte.")
+    similar = Plan.objects.filter(region_name=region, valid_from__lte=valid_to, valid_to__gte=valid_from).exclude(title=title)
+    for other in similar:
+        report_problems.append(
+            f"V kraji je již plán „{other.title}“ s překrývající se platností; návrhy aktivit budou brát oba – "
+            "nahrazuje-li tento soubor starší plán, upravte nebo smažte starší plán v administraci."
+        )
 
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(region_name=region, title=title).first()

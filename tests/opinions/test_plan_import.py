@@ -148,3 +148,13 @@ def test_import_is_one_transaction_nothing_half_imported(catalogues, monkeypatch
     with pytest.raises(RuntimeError):
         plan_import.import_plan(seed_text(KK_PLAN), region_name="Karlovarský kraj")
     assert Plan.objects.count() == 0 and PlanItem.objects.count() == 0 and PlanItemService.objects.count() == 0
+
+
+def test_report_warns_of_region_mismatch_and_overlapping_plans(catalogues):
+    text = seed_text(KK_PLAN)
+    report = import_plan(text, region_name="Liberecký kraj")
+    assert "Text plánu uvádí kraj „Karlovarský kraj“, importováno jako plán kraje „Liberecký kraj“" in report.problems[0]
+    renamed = text.replace("PLÁN PRÁCE NA OBDOBÍ 2011 – 2012", "PLÁN PRÁCE NA OBDOBÍ 2011 – 2012 (oprava)", 1)
+    second = import_plan(renamed, region_name="Liberecký kraj")
+    assert second.created
+    assert any("s překrývající se platností" in p for p in second.problems)
