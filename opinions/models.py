@@ -252,6 +252,7 @@ class Opinion(models.Model):
         RETURNED = "returned", _("Vráceno k přepracování")
         APPROVED = "approved", _("Schváleno")
         ISSUED = "issued", _("Vydáno")
+        WITHDRAWN = "withdrawn", _("Vzato zpět")
 
     class Compliance(models.TextChoices):
         YES = "yes", _("ano")

@@ -552,6 +552,46 @@ def opinion_render_final(*, opinion: Opinion, source_key: str):
     return document
 
 
+WITHDRAWABLE = (Opinion.Status.DRAFTING, Opinion.Status.RETURNED, Opinion.Status.WAITING)
+
+
+def _mark_withdrawn(opinion: Opinion, actor, reason: str) -> None:
+    opinion.status = Opinion.Status.WITHDRAWN
+    opinion.save(update_fields=["status"])
+    set_case_state(case=opinion.case, state=Case.State.CANCELED, detail="žádost vzata zpět", actor=actor,
+                   summary=f"Žádost o vyjádření vzata zpět: {reason}")
+    set_case_deadline(case=opinion.case, deadline=None, actor=actor, reason="žádost vzata zpět")
+
+
+@transaction.atomic
+def opinion_withdraw(*, opinion: Opinion, actor, reason: str) -> Opinion:
+    """The applicant withdrew the request (or it is void): the process is cancelled, the case too."""
+    from workflows.models import CaseProcess
+    from workflows.permissions import can_work_on_agenda
+    from viewflow.workflow.status import PROCESS
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Uveďte, proč se žádost bere zpět."})
+    if not can_work_on_agenda(actor, "opinions"):
+        raise ValidationError("Žádost o vyjádření může vzít zpět jen pracovník agendy vyjádření.")
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    if opinion.status not in WITHDRAWABLE:
+        raise ValidationError(f"Vyjádření ve stavu „{opinion.get_status_display().lower()}“ nelze vzít zpět.")
+    _mark_withdrawn(opinion, actor, reason)
+    for process in CaseProcess.objects.filter(case_id=opinion.case_id, status=PROCESS.NEW):
+        process.flow_class.instance.cancel(process)  # the flow's cancel sees the opinion already withdrawn
+    return opinion
+
+
+@transaction.atomic
+def opinion_process_canceled(*, case_id: int, actor=None) -> None:
+    """Called by the flow when its process is cancelled from Viewflow's screens."""
+    opinion = Opinion.objects.select_for_update().filter(case_id=case_id).first()
+    if opinion is not None and opinion.status in WITHDRAWABLE:
+        _mark_withdrawn(opinion, actor, "proces zrušen")
+
+
 def _send_notification(opinion_pk: int) -> None:
     opinion = Opinion.objects.select_related("case", "document").get(pk=opinion_pk)
     if not opinion.contact_email:
@@ -598,6 +638,8 @@ __all__ = [
     "opinion_ip_answer",
     "opinion_ip_warnings_refresh",
     "opinion_notify_applicant",
+    "opinion_process_canceled",
+    "opinion_withdraw",
     "opinion_render_final",
     "opinion_request_register",
     "opinion_return",

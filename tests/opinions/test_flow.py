@@ -356,3 +356,37 @@ def test_applicant_known_in_the_registry_is_linked_and_its_record_cited(catalogu
     assert record["provider"]["name"] == provider.name
     assert any(f.startswith("Registrovaná služba Pečovatelská služba (§ 40), terénní") and "1. 6. 2007" in f
                for f in record["facts"])
+
+
+def test_withdrawn_request_cancels_process_and_case(catalogues, kk_plan, client):
+    from viewflow.workflow.status import STATUS
+
+    users = catalogues["users"]
+    process = fk.opinion_request_start(actor=users["planovac"], received_on=timezone.localdate() - timedelta(days=40),
+                                       **request_data(catalogues))
+    fk.draft(process, users["planovac"])
+    opinion = fk.opinion_of(process)
+    assert opinion in selectors.opinions_overdue()
+    with pytest.raises(ValidationError):
+        services.opinion_withdraw(opinion=opinion, actor=users["planovac"], reason="  ")
+    client.force_login(users["ctenar"])
+    assert client.post(f"/opinions/{opinion.pk}/withdraw/", {"reason": "x"}).status_code == 403
+    client.force_login(users["planovac"])
+    assert client.post(f"/opinions/{opinion.pk}/withdraw/", {"reason": "Žadatel projekt nepodá."}).status_code == 302
+    opinion.refresh_from_db()
+    assert opinion.status == Opinion.Status.WITHDRAWN
+    assert opinion.case.state == Case.State.CANCELED and opinion.case.deadline is None
+    process.refresh_from_db()
+    assert process.status == PROCESS.CANCELED
+    assert not Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED]).exists()
+    assert opinion not in selectors.opinions_overdue()
+    with pytest.raises(ValidationError):
+        services.opinion_withdraw(opinion=opinion, actor=users["planovac"], reason="znovu")
+
+
+def test_cancelling_the_process_in_viewflow_withdraws_the_opinion(catalogues, kk_plan):
+    users = catalogues["users"]
+    process = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues))
+    OpinionFlow.instance.cancel(process)
+    opinion = fk.opinion_of(process)
+    assert opinion.status == Opinion.Status.WITHDRAWN and opinion.case.state == Case.State.CANCELED

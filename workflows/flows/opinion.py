@@ -120,6 +120,12 @@ class OpinionFlow(flow.Flow):
 
     end = flow.End()
 
+    def cancel(self, process):
+        """Cancelling the process (Viewflow's screen) withdraws the request and cancels the case."""
+        super().cancel(process)
+        case_id = getattr(process, "case_id", None) or process.coerced.case_id
+        services.opinion_process_canceled(case_id=case_id)
+
     # ---------------------------------------------------------------- node callbacks
 
     def start_from_code(self, activation, *, actor=None, **request_data):
