@@ -20,7 +20,7 @@ from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
 
 from . import selectors, services
 from .forms import ApprovalForm, DraftForm, OpinionRequestForm
-from .models import Call, Opinion
+from .models import Call, Opinion, PlanItem
 
 
 def _success_url(request) -> str:
@@ -92,11 +92,16 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        chosen = {link.item_id: link for link in self.opinion.activity_links.select_related("item__plan")}
-        choices = [(str(s.item.pk), f"{s.item.label} – {s.reason} [{s.item.plan.title[:60]}]") for s in self.suggestions]
-        for item_id, link in chosen.items():
-            if item_id not in {s.item.pk for s in self.suggestions}:
-                choices.append((str(item_id), f"{link.item.label} – {link.reason}"))
+        suggested = {s.item.pk for s in self.suggestions}
+        choices = [(str(s.item.pk), f"{s.item.label} – {s.reason}") for s in self.suggestions]
+        # every other activity of the region's plans valid in the period, for the drafter's own judgement
+        others = PlanItem.objects.filter(
+            plan__in=selectors.plans_for_period(self.opinion.period_start, self.opinion.period_end),
+            kind=PlanItem.Kind.ACTIVITY, active=True,
+        ).exclude(pk__in=suggested).select_related("plan")
+        choices += [(str(item.pk), f"{item.label} (bez automatické shody)") for item in others]
+        for link in self.opinion.activity_links.select_related("item__plan").exclude(item_id__in=[int(c) for c, _l in choices]):
+            choices.append((str(link.item_id), f"{link.item.label} – {link.reason}"))
         facts = list(self.record["facts"])
         facts += [f for f in self.opinion.s3_facts if f not in facts]
         kwargs.update(activity_choices=choices, fact_choices=facts, warnings=list(self.opinion.ip_warnings.all()))
