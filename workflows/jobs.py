@@ -26,6 +26,7 @@ from viewflow import this
 from viewflow.workflow.activation import Activation, has_manage_permission
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow import mixins as flow_mixins
+from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.models import Task
 from viewflow.workflow.nodes.job import AbstractJob, AbstractJobActivation
 from viewflow.workflow.status import STATUS
@@ -71,6 +72,12 @@ class Job(
     """Background step run by the Celery worker: ``Job(this.render_decision)``."""
 
     activation_class = JobActivation
+    # the task pages Viewflow's own dashboard and process pages link to (without them the
+    # flow dashboard fails with NoReverseMatch 'detail' as soon as a job task exists)
+    index_view_class = flow_views.IndexTaskView
+    detail_view_class = flow_views.DetailTaskView
+    undo_view_class = flow_views.UndoTaskView
+    revive_view_class = flow_views.ReviveTaskView
 
     def __init__(self, func, **kwargs):
         super().__init__(**kwargs)
