@@ -18,7 +18,7 @@ from viewflow.workflow.status import STATUS
 
 from . import services
 from .catalogues import load_individual_projects, load_programmes
-from .models import AreaOfSupport, Call, Opinion, Plan
+from .models import AreaOfSupport, Call, Opinion
 from .plan_import import import_plan_file
 
 PLANS_DIR = Path(__file__).resolve().parent / "data" / "plans"
@@ -171,4 +171,4 @@ def seed() -> str:
     return "; ".join(reports) + f"; IP {len(services.selectors.individual_projects())}, výzvy 2, nová vyjádření {created}"
 
 
-__all__ = ["seed", "Plan"]
+__all__ = ["seed"]
