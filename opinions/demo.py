@@ -17,6 +17,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from . import services
+from workflows.region import get_region
+
 from .catalogues import load_individual_projects, load_programmes
 from .models import AreaOfSupport, Call, Opinion
 from .plan_import import import_plan_file
@@ -147,10 +149,13 @@ def seed() -> str:
             target_groups=["RD", "OSV"], received_on=today - timedelta(days=40)), "overdue"),
     ]
     created = 0
+    region = get_region()
     for title, overrides, state in demo:
         if Opinion.objects.filter(project_title=title).exists():
             continue
         data = {**base, **overrides, "project_title": title}
+        if any(d not in region.districts for d in data["districts"]):  # a demo switched to another region
+            data.update(whole_region=True, districts=[])
         actor = portal if state == "new" and portal else planner
         with transaction.atomic():
             process = opinion_request_start(actor=actor, **data)
