@@ -16,7 +16,8 @@ from viewflow.workflow.status import STATUS
 
 from workflows import deadlines
 
-from .models import ChecklistItem, Proceeding, Provider, RegisteredService
+from .catalogues import ensure_default_checklist
+from .models import Proceeding, Provider, RegisteredService
 
 
 def _user(username):
@@ -100,8 +101,7 @@ def seed() -> str:
     officer2 = _user("referent2") or officer
     if officer is None:
         return "přeskočeno (chybí demo uživatelé)"
-    if not ChecklistItem.objects.exists():
-        return "přeskočeno (chybí kontrolní seznam)"
+    ensure_default_checklist()
     today = timezone.localdate()
     created = []
 

@@ -388,6 +388,7 @@ class ChangeNoticeItem(models.Model):
 class RegistrationProcess(CaseProcess):
     class Meta:
         proxy = True
+        ordering = ["-created"]
         verbose_name = _("řízení o registraci")
         verbose_name_plural = _("řízení o registraci")
         permissions = [
@@ -401,6 +402,7 @@ class RegistrationProcess(CaseProcess):
 class ChangeApplicationProcess(CaseProcess):
     class Meta:
         proxy = True
+        ordering = ["-created"]
         verbose_name = _("řízení o změně registrace")
         verbose_name_plural = _("řízení o změně registrace")
         permissions = [
@@ -414,6 +416,7 @@ class ChangeApplicationProcess(CaseProcess):
 class CancellationProcess(CaseProcess):
     class Meta:
         proxy = True
+        ordering = ["-created"]
         verbose_name = _("řízení o zrušení registrace")
         verbose_name_plural = _("řízení o zrušení registrace")
         permissions = [
@@ -427,6 +430,7 @@ class CancellationProcess(CaseProcess):
 class ChangeNoticeProcess(CaseProcess):
     class Meta:
         proxy = True
+        ordering = ["-created"]
         verbose_name = _("oznámení změn")
         verbose_name_plural = _("oznámení změn")
         permissions = [

@@ -20,6 +20,9 @@ def no_broker(monkeypatch, request):
 
 @pytest.fixture
 def officer(demo_users):
+    from registrations.catalogues import ensure_default_checklist
+
+    ensure_default_checklist()  # a transactional test before us may have flushed migration data
     return demo_users["referent"]
 
 

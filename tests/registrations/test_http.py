@@ -42,7 +42,7 @@ def post_task(client, process, node, data):
     run_jobs(process)
 
 
-def test_registration_over_http(demo_users):
+def test_registration_over_http(demo_users, officer):
     officer = demo_users["referent"]
     client = Client()
     client.force_login(officer)

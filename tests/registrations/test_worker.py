@@ -15,8 +15,7 @@ from .conftest import PROVIDER, checklist, do, service
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_renders_deficiency_and_decision(celery_worker, demo_users, docx_text):
-    officer = demo_users["referent"]
+def test_worker_renders_deficiency_and_decision(celery_worker, officer, docx_text):
     process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, in_process_jobs=False, answers=checklist(proceeding, missing=("premises",)))
