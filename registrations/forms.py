@@ -238,6 +238,7 @@ class ChangeNoticeIntakeForm(forms.Form):
         ("description", _("popis realizace služby")), ("premises", _("nájemní smlouva / užívání prostor")),
         ("insurance", _("pojištění")), ("other", _("jiné"))])
     description = forms.CharField(label=_("popis změny"), max_length=500)
+    file = forms.FileField(label=_("doložený dokument"), required=False)
     acknowledge = forms.BooleanField(label=_("zaslat potvrzení o přijetí"), required=False)
 
     def __init__(self, *args, activation=None, **kwargs):
@@ -248,7 +249,7 @@ class ChangeNoticeIntakeForm(forms.Form):
         data = self.cleaned_data
         return {"ico": data["ico"], "service": data.get("service"), "change_date": data["change_date"],
                 "received_on": data["received_on"], "acknowledge": data["acknowledge"],
-                "items": [{"kind": data["kind"], "description": data["description"]}]}
+                "items": [{"kind": data["kind"], "description": data["description"], "file": data.get("file")}]}
 
 
 class NationalIdForm(forms.Form):

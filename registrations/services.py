@@ -936,8 +936,20 @@ def change_notice_receive(
         is_late=late, acknowledge=acknowledge,
     )
     for item in items:
-        ChangeNoticeItem.objects.create(notice=notice, kind=item["kind"], description=item["description"].strip(),
-                                        attachment=item.get("attachment", ""), personal_data=bool(item.get("personal_data")))
+        upload = item.get("file")
+        if upload is not None:
+            _check_upload(upload)
+        row = ChangeNoticeItem.objects.create(
+            notice=notice, kind=item["kind"], description=item["description"].strip(),
+            attachment=item.get("attachment", "") or (upload.name if upload is not None else ""),
+            personal_data=bool(item.get("personal_data")) or item["kind"] == ChangeNoticeItem.Kind.STAFF,
+        )
+        if upload is not None:
+            from workflows.documents import store_document
+
+            # incoming documents may name staff (clean record, qualification): never shown to readers
+            store_document(case=case, kind="reg_notice_attachment", title=f"Příloha oznámení: {row.get_kind_display()}",
+                           content=upload.read(), filename=upload.name, actor=actor, personal_data=True)
     record_event(
         case=case, actor=actor, action="submission",
         summary=f"Přijato oznámení změn ze dne {czech_date(change_date)}"
@@ -947,6 +959,18 @@ def change_notice_receive(
                "items": [{"kind": i["kind"], "description": i["description"]} for i in items]},
     )
     return notice
+
+
+def _check_upload(upload) -> None:
+    from django.conf import settings
+
+    name = (getattr(upload, "name", "") or "").lower()
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    allowed = [e.strip().lower() for e in settings.OSV_UPLOAD_EXTENSIONS]
+    if extension not in allowed:
+        raise _err(f"Přílohu „{upload.name}“ nelze přijmout: povolené formáty jsou {', '.join(allowed)}.", "file")
+    if upload.size > settings.OSV_UPLOAD_MAX_BYTES:
+        raise _err(f"Příloha „{upload.name}“ je větší než {settings.OSV_UPLOAD_MAX_BYTES // (1024 * 1024)} MB.", "file")
 
 
 @transaction.atomic

@@ -131,10 +131,17 @@ def test_notice_and_cancellation_started_over_http(demo_users):
     service = RegisteredService.objects.filter(provider__ico="44312211").first()
     url = node_url(ChangeNoticeFlow.start)
     assert client.get(url).status_code == 200
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     data = {"ico": "44312211", "service": service.pk, "change_date": "2026-08-03", "received_on": "2026-10-01",
             "kind": "premises", "description": "Nová nájemní smlouva"}
-    assert client.post(url, data).status_code == 302
-    assert ChangeNotice.objects.filter(provider__ico="44312211", is_late=True, items__kind="premises").exists()
+    bad = client.post(url, {**data, "file": SimpleUploadedFile("smlouva.exe", b"MZ")})
+    assert "nelze přijmout" in bad.content.decode()
+    response = client.post(url, {**data, "file": SimpleUploadedFile("smlouva.pdf", b"%PDF-1.4 fiktivni")})
+    assert response.status_code == 302
+    notice = ChangeNotice.objects.get(provider__ico="44312211", is_late=True, items__kind="premises")
+    attachment = notice.case.documents.get(kind="reg_notice_attachment")
+    assert attachment.personal_data and attachment.file.read().startswith(b"%PDF")
     bad = client.post(url, {**data, "ico": "25596641"})
     assert "není v registru" in bad.content.decode()
 
