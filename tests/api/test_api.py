@@ -167,3 +167,30 @@ def test_change_notice_for_unknown_provider_is_a_czech_400(demo_users):
         "items": [{"kind": "contact", "description": "Nový telefon"}],
     }, format="json")
     assert response.status_code == 400 and "registru" in str(response.json())
+
+
+@pytest.mark.skipif(not _has("registrations.demo", "seed"), reason="ukázková data registrací ještě neexistují")
+def test_portal_submits_a_notice_of_changes_and_reads_its_status(demo_users, monkeypatch):
+    from registrations import demo
+    from workflows import jobs
+
+    monkeypatch.setattr(jobs, "dispatch_job", lambda pk: None)  # no worker needed here
+    demo.seed()
+    portal = api_for(demo_users["portal"], token=True)
+    change_date = datetime.date.today() - datetime.timedelta(days=3)
+    response = portal.post("/api/change-notices/", {
+        "provider_ico": "44312211", "service_identifier": "4471823", "change_date": change_date.isoformat(),
+        "items": [{"kind": "contact", "description": "Nové telefonní číslo recepce"}],
+    }, format="json")
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(pk=response.json()["case"]["id"])
+    assert case.kind == Case.Kind.CHANGE_NOTICE and case.created_by == demo_users["portal"]
+    status = portal.get(response.json()["status_url"]).json()
+    assert status["state"] == "open" and status["deadline"]
+    history = portal.get("/api/providers/44312211/history/").json()
+    assert history and all("at" in v and "summary" in v for v in history)
+    bad = portal.post("/api/change-notices/", {
+        "provider_ico": "44312211", "service_identifier": "neexistuje", "change_date": change_date.isoformat(),
+        "items": [{"kind": "contact", "description": "x"}],
+    }, format="json")
+    assert bad.status_code == 400 and "není v registru" in str(bad.json())

@@ -114,6 +114,11 @@ def test_inbox_and_queue_cost_a_fixed_number_of_queries(client, demo_users, djan
         client.get("/ukoly/?sort=applicant&window=10&provider=Poskytovatel")
     with django_assert_max_num_queries(12):
         client.get("/fronta/?overdue=1&page=2")
+    client.force_login(demo_users["vedouci"])
+    head_small = _queries_for(client, "/prehled/"), _queries_for(client, "/tym/")
+    for i in range(10):
+        make_task(make_case(title=f"H{i}", deadline=days(i - 3)), owner=demo_users["referent2"])
+    assert (_queries_for(client, "/prehled/"), _queries_for(client, "/tym/")) == head_small
 
 
 def test_list_get_does_not_write_the_session(client, demo_users):
