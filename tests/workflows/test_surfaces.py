@@ -330,3 +330,12 @@ def test_lead_time_of_finished_processes(demo_users):
     CaseProcess.objects.filter(pk=old.process_id).update(status=PROCESS.DONE, finished=now - datetime.timedelta(days=100))
     rows = sel.lead_times(demo_users["vedouci"])
     assert rows == [{"flow": "Dopis", "count": 2, "avg_days": 7.0}]
+
+
+def test_viewflow_pages_link_back_to_our_surfaces_in_czech(client, demo_users):
+    client.force_login(demo_users["referent"])
+    html = client.get("/app/workflow/flows/letter/").content.decode()
+    assert "Pracovní plochy" in html and 'href="/ukoly/"' in html and 'href="/prehled/"' in html
+    assert "Odhlásit" in html  # Viewflow's own strings in Czech
+    assert client.get("/app/workflow/inbox/")["Location"] == "/ukoly/"
+    assert client.get("/app/workflow/queue/?window=5")["Location"] == "/fronta/?window=5"
