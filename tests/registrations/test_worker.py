@@ -20,7 +20,7 @@ def test_worker_renders_deficiency_and_decision(celery_worker, officer, docx_tex
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, in_process_jobs=False, answers=checklist(proceeding, missing=("premises",)))
     deficiency = wait_for(lambda: Document.objects.filter(case=process.case, kind="reg_deficiency").first(),
-                          message="výzva nebyla vyhotovena workerem")
+                          message="výzva nebyla vyhotovena workerem", timeout=120)
     assert "Domov Na Výsluní" in docx_text(deficiency)
     wait_for(lambda: Task.objects.filter(process=process, flow_task=F.deliver_decision.flow_class.deliver_deficiency,
                                          status__in=[STATUS.NEW, STATUS.ASSIGNED]).exists())
@@ -31,7 +31,7 @@ def test_worker_renders_deficiency_and_decision(celery_worker, officer, docx_tex
     do(process, F.assess, officer, in_process_jobs=False, answers=checklist(proceeding, "conditions"), proposal="granted",
        reasoning="Splněno.")
     decision = wait_for(lambda: Document.objects.filter(case=process.case, kind="reg_decision_registration").first(),
-                        message="rozhodnutí nebylo vyhotoveno workerem")
+                        message="rozhodnutí nebylo vyhotoveno workerem", timeout=120)
     text = docx_text(decision)
     assert decision.reference_number in text and "Domovy pro seniory" in text
     wait_for(lambda: Task.objects.filter(process=process, flow_task=F.deliver_decision,
