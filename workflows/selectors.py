@@ -394,8 +394,10 @@ def queue_summary(user, today: datetime.date | None = None) -> dict:
 
 
 def waiting_for_approval(user, limit: int = 20) -> list[TaskRow]:
-    """Tasks of cases waiting for the head's approval (case state WAITING), nearest deadline first."""
-    qs = tasks_for(user, SCOPE_TEAM).filter(**{f"{CASE_PATH}__state": Case.State.WAITING})
+    """Tasks of cases waiting for approval (case state WAITING), nearest deadline first: the whole
+    team's for the head, the ones the user may take (e.g. the deputy head) otherwise."""
+    scope = SCOPE_TEAM if can_see_team(user) else SCOPE_QUEUE
+    qs = tasks_for(user, scope).filter(**{f"{CASE_PATH}__state": Case.State.WAITING})
     return to_rows(qs.order_by(*SORTS[DEFAULT_SORT][1]())[:limit])
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from . import selectors as sel
-from .permissions import ROLE_API_CLIENT, ROLE_READER, has_role
+from .permissions import ROLE_API_CLIENT, ROLE_DEPUTY, ROLE_READER, has_role
 
 
 @require_GET
@@ -44,7 +44,10 @@ def dashboard(request):
         "my_total": mine.count(),
         "queue_total": sel.tasks_for(user, sel.SCOPE_QUEUE).count(),
         "is_head": sel.can_see_team(user),
+        "approver": has_role(user, ROLE_DEPUTY) and not sel.can_see_team(user),
     }
+    if context["approver"]:
+        context["waiting"] = sel.waiting_for_approval(user)
     if context["is_head"]:
         team = sel.tasks_for(user, sel.SCOPE_TEAM)
         context.update({

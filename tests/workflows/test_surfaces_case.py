@@ -127,3 +127,31 @@ def test_case_page_query_count_is_bounded(client, demo_users, case, django_asser
     client.force_login(demo_users["referent"])
     with django_assert_max_num_queries(25):
         assert client.get(f"/pripady/{case.pk}/").status_code == 200
+
+
+def test_demo_office_each_role_finds_its_work_on_the_first_page(client, demo_users, monkeypatch):
+    """On the demo data of both agendas every working role lands on a Czech dashboard whose
+    first rows are its own tasks by deadline; the deputy sees what waits for approval."""
+    from workflows import jobs
+    from workflows.demo import seed_agendas
+
+    monkeypatch.setattr(jobs, "dispatch_job", lambda pk: None)
+    seed_agendas()
+    for username in ("referent", "referent2", "planovac", "koordinator", "vedouci", "zastupce", "spravce"):
+        client.force_login(demo_users[username])
+        response = client.get("/", follow=True)
+        assert response.redirect_chain[-1][0] == "/prehled/", username
+        html = response.content.decode()
+        assert "Moje úkoly podle lhůty" in html, username
+        rows = response.context["my_rows"]
+        deadlines = [r.deadline for r in rows if r.deadline]
+        assert deadlines == sorted(deadlines), username
+        inbox = client.get("/ukoly/").context["rows"]
+        assert [r.task.pk for r in inbox[: len(rows)]] == [r.task.pk for r in rows], username
+    client.force_login(demo_users["zastupce"])
+    response = client.get("/prehled/")
+    assert "Čeká na schválení" in response.content.decode()
+    assert response.context["waiting"], "the deputy should see approvals waiting"
+    client.force_login(demo_users["vedouci"])
+    response = client.get("/prehled/")
+    assert response.context["opinions_due"] and response.context["load"]
