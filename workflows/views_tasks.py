@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -161,6 +160,17 @@ def release(request, task_pk: int):
     return HttpResponseRedirect(_back(request, reverse("cases:inbox")))
 
 
+def _assignable(task, users) -> list:
+    """Users the flow node itself would let take the task (e.g. never the drafter of an
+    opinion for its approval — the four-eyes rule lives in the node's ``can_assign``)."""
+    import copy
+
+    probe = copy.copy(task)
+    probe.owner = None
+    probe.owner_id = None
+    return [u for u in users if task.flow_task.can_assign(u, probe)]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def reassign(request, task_pk: int):
@@ -170,12 +180,14 @@ def reassign(request, task_pk: int):
     task = _human_task(task_pk)
     if not sel.tasks_for(request.user, sel.SCOPE_TEAM).filter(pk=task.pk).exists():
         raise PermissionDenied("Tento úkol nepatří do agendy, kterou řídíte.")
-    candidates = sel.eligible_assignees(task)
+    candidates = _assignable(task, sel.eligible_assignees(task))
     if request.method == "POST":
-        User = get_user_model()
         try:
-            target = candidates.get(pk=int(request.POST.get("user", "0")))
-        except (ValueError, User.DoesNotExist):
+            wanted = int(request.POST.get("user", "0"))
+        except ValueError:
+            wanted = 0
+        target = next((u for u in candidates if u.pk == wanted), None)
+        if target is None:
             messages.error(request, "Vyberte kolegu nebo kolegyni, kteří mají k úkolu oprávnění.")
             return HttpResponseRedirect(request.path)
         with task.activation() as activation:
