@@ -172,8 +172,18 @@ class NoticeCheckForm(TaskForm):
     action = forms.ChoiceField(label=_("vyřízení"), choices=[
         ("record", _("zapsat změny do rejstříku")), ("convert", _("převést na žádost o změnu registrace"))])
     note = forms.CharField(label=_("poznámka ke kontrole"), required=False, widget=forms.Textarea)
+    email = forms.EmailField(label=_("nový e-mail poskytovatele"), required=False)
+    phone = forms.CharField(label=_("nový telefon"), required=False, max_length=40)
+    statutory_body = forms.CharField(label=_("nový statutární orgán"), required=False, max_length=300)
+    data_box = forms.CharField(label=_("nové ID datové schránky"), required=False, max_length=7)
     capacity = forms.IntegerField(label=_("nová kapacita (při převodu)"), required=False)
     place = forms.CharField(label=_("nové místo poskytování (při převodu)"), required=False, max_length=300)
+
+    def handler_kwargs(self):
+        data = dict(self.cleaned_data)
+        updates = {k: data.pop(k) for k in ("email", "phone", "statutory_body", "data_box")}
+        data["provider_updates"] = {k: v for k, v in updates.items() if v}
+        return data
 
 
 # ------------------------------------------------------------------ intake (start of a flow)

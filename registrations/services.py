@@ -62,6 +62,7 @@ DECISION_KINDS = {
 }
 
 NATIONAL_ID_RE = re.compile(r"^\d{7}$")
+NOTICE_PROVIDER_FIELDS = {"email", "phone", "statutory_body", "data_box"}
 
 
 def czech_date(value: date | None) -> str:
@@ -974,10 +975,36 @@ def _check_upload(upload) -> None:
 
 
 @transaction.atomic
-def change_notice_record(*, notice: ChangeNotice, note: str = "", actor=None) -> None:
-    """The officer checked the documents: the registry records the changes (versioned)."""
+def change_notice_record(*, notice: ChangeNotice, note: str = "", provider_updates: dict | None = None, actor=None) -> None:
+    """The officer checked the documents: the registry records the changes (versioned).
+
+    ``provider_updates``: contact data of the provider that the notice changes (e-mail, phone,
+    statutory body, data box); each applied with its own before → after version.
+    """
     if notice.status != ChangeNotice.Status.RECEIVED:
         raise _err("Oznámení už bylo vyřízeno.")
+    updates = {k: (v or "").strip() for k, v in (provider_updates or {}).items() if (v or "").strip()}
+    unknown = set(updates) - NOTICE_PROVIDER_FIELDS
+    if unknown:
+        raise _err("Oznámením změn lze měnit jen kontaktní údaje poskytovatele.")
+    if "data_box" in updates and not re.fullmatch(r"[a-z0-9]{7}", updates["data_box"].lower()):
+        raise _err("ID datové schránky má 7 znaků (písmena a číslice).", "data_box")
+    if "email" in updates:
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(updates["email"])
+        except ValidationError:
+            raise _err("Neplatná e-mailová adresa.", "email")
+    if updates:
+        provider = notice.provider
+        before = {k: getattr(provider, k) for k in updates}
+        for key, value in updates.items():
+            setattr(provider, key, value.lower() if key == "data_box" else value)
+        provider.save(update_fields=list(updates))
+        _version(provider=provider, case=notice.case, action="provider_changed",
+                 summary="Změna údajů poskytovatele z oznámení změn", before=before,
+                 after={k: getattr(provider, k) for k in updates}, actor=actor)
     items = [{"kind": i.kind, "description": i.description, "attachment": i.attachment} for i in notice.items.all()]
     _version(provider=notice.provider, service=notice.service, case=notice.case, action="notice",
              summary=f"Oznámení změn ze dne {czech_date(notice.change_date)}" + (" (opožděné)" if notice.is_late else ""),

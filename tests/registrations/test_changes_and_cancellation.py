@@ -55,10 +55,17 @@ def test_late_notice_is_flagged_recorded_and_acknowledged(officer, registered, d
     assert notice.case.state == Case.State.CLOSED
 
 
-def test_notice_in_time_is_not_late(officer, registered):
+def test_notice_in_time_is_not_late_and_updates_contacts(officer, registered):
     process = N.receive.run(user=officer, ico=PROVIDER["ico"], change_date=date(2026, 10, 3), received_on=date(2026, 11, 16),
                             items=[{"kind": "contact", "description": "Nový telefon"}])
     assert not ChangeNotice.objects.get(case=process.case).is_late  # 15. 11. Sun → Mon 16. 11.
+    with pytest.raises(ValidationError, match="7 znaků"):
+        do(process, N.check_notice, officer, action="record", provider_updates={"data_box": "x"})
+    do(process, N.check_notice, officer, action="record", provider_updates={"phone": "+420 777 000 111"})
+    registered.provider.refresh_from_db()
+    assert registered.provider.phone == "+420 777 000 111"
+    version = RegistryVersion.objects.get(case=process.case, action="provider_changed")
+    assert version.before == {"phone": ""} and version.after == {"phone": "+420 777 000 111"}
 
 
 def test_notice_for_provider_not_in_registry_is_refused(officer):

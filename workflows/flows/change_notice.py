@@ -82,7 +82,7 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
     def notice(activation) -> ChangeNotice:
         return ChangeNotice.objects.select_related("case", "provider", "service").get(case_id=activation.process.case_id)
 
-    def handle_check_notice(self, activation, *, user, action, note="", capacity=None, place=""):
+    def handle_check_notice(self, activation, *, user, action, note="", capacity=None, place="", provider_updates=None):
         notice = self.notice(activation)
         if action == "convert":
             if notice.service is None:
@@ -100,7 +100,7 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
             )
             self.remember_officer(activation, user, converted_case_id=proceeding.case_id)
         else:
-            svc.change_notice_record(notice=notice, note=note, actor=user)
+            svc.change_notice_record(notice=notice, note=note, provider_updates=provider_updates, actor=user)
             self.remember_officer(activation, user)
 
     def was_converted(self, activation):
