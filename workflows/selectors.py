@@ -300,16 +300,24 @@ class TaskRow:
     case_url: str
 
 
-def task_url(task) -> str:
+def task_url(task, back: str = "") -> str:
+    """The task's page; an assigned task opens its form directly and, once done, Viewflow
+    returns to ``back`` (our list) instead of its own process page."""
+    from urllib.parse import quote
+
     try:
         if task.status in (STATUS.ASSIGNED, STATUS.STARTED):
-            return task.flow_task.reverse("index", args=[task.process_id, task.pk])
+            try:
+                url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+            except Exception:  # a node without an execute view
+                url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+            return f"{url}?back={quote(back)}" if back else url
         return task.flow_task.reverse("detail", args=[task.process_id, task.pk])
     except Exception:  # a node without views (e.g. removed from the flow)
         return ""
 
 
-def to_rows(tasks: Iterable[Task], today: datetime.date | None = None) -> list[TaskRow]:
+def to_rows(tasks: Iterable[Task], today: datetime.date | None = None, back: str = "") -> list[TaskRow]:
     from django.urls import reverse
 
     today = today or timezone.localdate()
@@ -332,7 +340,7 @@ def to_rows(tasks: Iterable[Task], today: datetime.date | None = None) -> list[T
                 days_left=days,
                 overdue=bool(deadline and deadline < today),
                 status=status,
-                url=task_url(task),
+                url=task_url(task, back),
                 case_url=reverse("cases:case_detail", args=[case.pk]) if case else "",
             )
         )

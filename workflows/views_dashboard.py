@@ -35,7 +35,7 @@ def dashboard(request):
     if not sel.user_agendas(user):
         raise PermissionDenied("Přehled je pro pracovníky agend.")
     mine = sel.tasks_for(user, sel.SCOPE_INBOX)
-    my_rows = sel.to_rows(sel.filter_tasks(mine, sel.TaskFilters(), user)[:10])
+    my_rows = sel.to_rows(sel.filter_tasks(mine, sel.TaskFilters(), user)[:10], back=request.path)
     context = {
         "title": "Přehled",
         "active_nav": "dashboard",

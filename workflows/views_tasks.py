@@ -62,7 +62,7 @@ def task_list_view(request, scope: str):
         return export_response(export, {"inbox": "moje-ukoly", "queue": "fronta", "team": "ukoly-tymu"}[scope], header, data)
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = sel.to_rows(page.object_list)
+    rows = sel.to_rows(page.object_list, back=request.get_full_path())
     extra_filters = [
         {"name": f.name, "label": f.label, "choices": list(f.choices()), "value": filters.extra.get(f.name, "")}
         for f in sel.contributed_filters(user)

@@ -339,3 +339,11 @@ def test_viewflow_pages_link_back_to_our_surfaces_in_czech(client, demo_users):
     assert "Odhlásit" in html  # Viewflow's own strings in Czech
     assert client.get("/app/workflow/inbox/")["Location"] == "/ukoly/"
     assert client.get("/app/workflow/queue/?window=5")["Location"] == "/fronta/?window=5"
+
+
+def test_inbox_opens_the_task_form_and_returns_to_the_list(client, demo_users):
+    task = make_task(make_case(deadline=days(2)), owner=demo_users["referent"])
+    client.force_login(demo_users["referent"])
+    row = client.get("/ukoly/?sort=deadline").context["rows"][0]
+    assert row.url.endswith(f"/repair/{task.pk}/execute/?back=/ukoly/%3Fsort%3Ddeadline")
+    assert client.get(row.url).status_code == 200
