@@ -228,3 +228,21 @@ def task_list_filters() -> list:
             agendas={"registrations"},
         ),
     ]
+
+
+def task_summary(case_id: int) -> dict:
+    """What the officer sees beside a task form: the proceeding or notice, services, documents."""
+    from . import documents as docs
+    from .services import missing_items
+
+    proceeding = Proceeding.objects.select_related("case", "provider").filter(case_id=case_id).first()
+    summary: dict = {"proceeding": proceeding, "notice": None, "services": [], "missing": []}
+    if proceeding is not None:
+        summary["services"] = docs.proceeding_context(proceeding)["services"]
+        if proceeding.phase in (Proceeding.Phase.CHECK, Proceeding.Phase.SUSPENDED):
+            summary["missing"] = missing_items(proceeding)
+    else:
+        summary["notice"] = ChangeNotice.objects.select_related("provider", "service__service_type").filter(
+            case_id=case_id).first()
+    summary["documents"] = list(Document.objects.filter(case_id=case_id).order_by("-created_at")[:10])
+    return summary

@@ -48,6 +48,14 @@ class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateName
         kwargs["activation"] = self.request.activation
         return kwargs
 
+    def get_template_names(self):
+        return ["registrations/task.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary"] = selectors.task_summary(self.request.activation.process.case_id)
+        return context
+
     def form_valid(self, form):
         activation = self.request.activation
         flow = activation.flow_class.instance
