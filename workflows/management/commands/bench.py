@@ -152,7 +152,7 @@ class Command(BaseCommand):
         for size, v in r.get("scan", {}).items():
             if isinstance(v, dict):
                 rows.append((f"deadline scan @ {int(size):,}",
-                             f"{v['scan_ms']} ms (due query {v['due_query_ms']} ms, {v['due_cases']} due cases, "
+                             f"median {v['scan_ms']} ms, min {v.get('scan_min_ms')} ms (due query {v['due_query_ms']} ms, {v['due_cases']} due cases, "
                              f"{v['reminders']} reminders)"))
             else:
                 rows.append((f"scan {size}", str(v)))
