@@ -332,3 +332,7 @@ class ChangeApplicationIntakeForm(forms.Form):
 class RemedyExtendForm(forms.Form):
     new_deadline = date_field(_("nová lhůta k odstranění nedostatků"))
     note = forms.CharField(label=_("žádost ze dne / důvod"), required=False, max_length=200)
+
+
+class RepairForm(TaskForm):
+    note = forms.CharField(label=_("co bylo opraveno (např. nahrána opravená šablona)"), required=False, max_length=300)

@@ -279,3 +279,27 @@ def test_remedy_deadline_extended_on_request_moves_the_timer(officer):
     assert timezone.localtime(timer.scheduled).date() == proceeding.remedy_deadline + timedelta(days=1)
     assert Case.objects.get(pk=process.case_id).deadline == proceeding.remedy_deadline
     assert fire_due_timers() == 0  # not due yet
+
+
+def test_failed_document_job_goes_to_repair_and_is_retried(officer, monkeypatch):
+    from registrations import documents as docs
+    from workflows import jobs
+
+    process, proceeding = start(officer, services=[service()])
+    do(process, F.check, officer, answers=checklist(proceeding))
+    original = docs.render_decision
+    monkeypatch.setattr(docs, "render_decision", lambda *a, **k: (_ for _ in ()).throw(FileNotFoundError("Šablona chybí")))
+    task = open_task(process, F.assess)
+    with task.activation() as activation:
+        activation.start(None)
+        F.instance.handle_assessment(activation, user=officer, answers=checklist(proceeding, "conditions"),
+                                     proposal="granted", reasoning="ok")
+        activation.execute()
+    job = Task.objects.get(process=process, flow_task=F.issue_decision)
+    assert jobs.run_job(job.pk) == "error"
+    assert not Document.objects.filter(case=process.case, kind="reg_decision_registration").exists()
+    assert CaseEvent.objects.filter(case=process.case, action="job_error").exists()
+    monkeypatch.setattr(docs, "render_decision", original)
+    do(process, F.repair, officer, note="šablona nahrána znovu")
+    assert Document.objects.filter(case=process.case, kind="reg_decision_registration").count() == 1
+    assert open_task(process, F.deliver_decision)

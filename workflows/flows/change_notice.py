@@ -63,6 +63,7 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
     issue_ack = (
         Job(this.render_ack)
         .Annotation(title=_("Vyhotovení potvrzení o přijetí oznámení"))
+        .OnError(this.repair)
         .Next(this.close)
     )
     close = (
@@ -71,6 +72,11 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
         .Next(this.end)
     )
     end = flow.End().Annotation(title=_("Vyřízeno"))
+    retry = (
+        flow.Switch()
+        .Annotation(title=_("Opakovat vyhotovení"))
+        .Case(this.issue_ack, ProceedingSteps.retry_of("issue_ack"))
+    )
 
     def start_notice(self, activation, *, user=None, **data):
         notice = svc.change_notice_receive(actor=user, **data)

@@ -42,6 +42,7 @@ from viewflow.workflow.status import STATUS
 from registrations import documents as docs
 from registrations import services as svc
 from registrations.forms import (
+    RepairForm,
     AppealPeriodForm,
     AppealRouteForm,
     AssessmentForm,
@@ -119,6 +120,32 @@ class ProceedingSteps:
                 setattr(cls, name, fresh)
         super().__init_subclass__(**kwargs)
 
+    # a document job that failed (e.g. a broken template upload) goes to the officer, who fixes
+    # the cause and retries; ``retry`` (a Switch over the flow's own jobs) is declared per flow
+    repair = (
+        task(RepairForm, "handle_repair", "check")
+        .Annotation(title=_("Oprava po chybě vyhotovení dokumentu"))
+        .Next(this.retry)
+    )
+
+    def handle_repair(self, activation, *, user, note=""):
+        from workflows.history import record_event
+
+        boundary = activation.task.previous.first()
+        failed = boundary.previous.first() if boundary is not None else None
+        name = failed.flow_task.name if failed is not None else ""
+        record_event(case=activation.process.case, actor=user, action="job_retry",
+                     summary=f"Opakované vyhotovení po chybě ({failed.flow_task.task_title if failed else '?'})"
+                             + (f": {note}" if note else ""))
+        self.remember_officer(activation, user, retry=name)
+
+    @staticmethod
+    def retry_of(job_name: str):
+        def condition(activation):
+            return (activation.process.data or {}).get("retry") == job_name
+
+        return condition
+
     # ---------------------------------------------------------------- helpers
 
     @staticmethod
@@ -170,6 +197,7 @@ class CompletenessSteps(ProceedingSteps):
     issue_deficiency = (
         Job(this.render_deficiency)
         .Annotation(title=_("Vyhotovení výzvy a usnesení o přerušení"))
+        .OnError(this.repair)
         .Next(this.deliver_deficiency)
     )
     deliver_deficiency = (
@@ -256,6 +284,7 @@ class EvidenceSteps(ProceedingSteps):
     issue_evidence_notice = (
         Job(this.render_evidence_notice)
         .Annotation(title=_("Vyhotovení vyrozumění o podkladech"))
+        .OnError(this.repair)
         .Next(this.deliver_evidence_notice)
     )
     deliver_evidence_notice = (
@@ -293,6 +322,7 @@ class DecisionSteps(ProceedingSteps):
     issue_decision = (
         Job(this.render_decision)
         .Annotation(title=_("Vyhotovení rozhodnutí"))
+        .OnError(this.repair)
         .Next(this.deliver_decision)
     )
     deliver_decision = (
@@ -325,6 +355,7 @@ class DecisionSteps(ProceedingSteps):
     issue_forwarding = (
         Job(this.render_forwarding)
         .Annotation(title=_("Vyhotovení předkládací zprávy"))
+        .OnError(this.repair)
         .Next(this.ministry_outcome)
     )
     ministry_outcome = (
