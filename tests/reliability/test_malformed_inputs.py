@@ -310,9 +310,6 @@ def test_script_and_template_syntax_end_up_in_the_docx_as_plain_text(catalogues,
     assert "1337" not in text
 
 
-@pytest.mark.xfail(reason="workflows/api/views.py _submitted(): SubmissionResultSerializer gets an already "
-                          "serialised case → AttributeError 'ReturnDict' has no 'deadline' → 500 after the case "
-                          "was committed", strict=False)
 def test_json_payload_with_html_is_stored_verbatim_and_escaped_on_the_page(world):
     """The API keeps the text as given; the case page escapes it."""
     client = APIClient()
