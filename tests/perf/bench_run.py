@@ -212,3 +212,83 @@ def measure_scan(repeat: int = 7) -> dict:
     return {"scan_ms": round(statistics.median(times), 1), "scan_min_ms": round(min(times), 1),
             "due_query_ms": round(statistics.median(query_times), 1),
             "due_cases": counts.get("cases"), "reminders": counts.get("sent")}
+
+
+# ------------------------------------------------------------------------------ opinion flows
+
+
+def opinion_flows(count: int, users, concurrency: int, progress=print) -> dict:
+    """Complete opinion flows per second: start → draft → approve (driven here, as the views
+    do) → the real worker renders the numbered DOCX → notice → end."""
+    import signal
+    from datetime import date
+
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import PROCESS, STATUS
+
+    from opinions import services
+    from opinions.catalogues import load_programmes
+    from opinions.models import AreaOfSupport, Call, Opinion
+    from workflows.catalogues import load_catalogues
+    from workflows.flows.opinion import OpinionFlow, opinion_request_start
+
+    load_catalogues()
+    programme = load_programmes()
+    area = AreaOfSupport.objects.get(programme=programme, code="3.1")
+    call, _ = Call.objects.get_or_create(programme=programme, number="BENCH", defaults=dict(
+        area=area, name="Benchmark", opens_on=date(2011, 1, 1), submission_deadline=date(2099, 12, 31)))
+    planner = next(u for u, r in users if r == "planner")
+    head = next(u for u, r in users if r == "department_head")
+    request = dict(applicant_ico="70832749", applicant_name="Pečovatelská služba Sokolov, p.o.",
+                   applicant_address="Sokolovská 1, Sokolov", project_title="Benchmark", call=call, area="3.1",
+                   service_types=["40"], target_groups=["S"], whole_region=True, districts=[],
+                   period_start=date(2027, 1, 1), period_end=date(2027, 12, 31), budget="1000000",
+                   contact_email="")
+    statements = dict(s1_verdict="no", s1_text="Projekt nenavazuje na plán.", s2_verdict="yes",
+                      s2_text="Potřebný.", s3_verdict="no_experience", s3_text="Bez zkušeností.",
+                      s4_verdict="not_funded", s4_text="Nefinancováno z IP.")
+
+    def step(process, node, user, work):
+        task = Task.objects.get(process=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        with task.activation() as activation:
+            if activation.task.owner_id is None:
+                activation.assign(user)
+        with task.activation() as activation:
+            activation.start(None)
+            work(Opinion.objects.get(case_id=process.case_id), task)
+            activation.execute()
+
+    log_path = Path(settings.VAR_DIR) / "bench" / "worker-opinions.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    proc = _start_worker(log_path, concurrency)
+    time.sleep(3)
+    try:
+        t0 = time.perf_counter()
+        pks = []
+        for _ in range(count):
+            process = opinion_request_start(actor=planner, **request)
+            step(process, OpinionFlow.draft, planner, lambda op, task: (
+                services.opinion_draft_save(opinion=op, actor=planner, activity_ids=[], ip_answers={},
+                                            **statements),
+                services.opinion_submit(opinion=op, actor=planner, task=task)))
+            step(process, OpinionFlow.approve, head,
+                 lambda op, task: services.opinion_approve(opinion=op, actor=head, task=task))
+            pks.append(process.pk)
+        driven = time.perf_counter() - t0
+        progress(f"  opinions: {count} driven to approval in {driven:.1f} s, waiting for the worker")
+        deadline = time.time() + 600
+        from viewflow.workflow.models import Process
+
+        while Process.objects.filter(pk__in=pks, status=PROCESS.DONE).count() < count:
+            if time.time() > deadline or proc.poll() is not None:
+                raise RuntimeError("opinion flows did not finish: " + log_path.read_text()[-2000:])
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t0
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return {"flows": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2),
+            "drive_seconds": round(driven, 2), "worker_concurrency": concurrency}

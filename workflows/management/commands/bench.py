@@ -62,7 +62,8 @@ class Command(BaseCommand):
         parser.add_argument("--due", type=int, default=300, help="cases due for a reminder (same at every size)")
         parser.add_argument("--scan-sizes", default="20000,200000",
                             help="sizes at which to time the deadline scan (growing the data in between)")
-        parser.add_argument("--skip", default="", help="comma list of: pages,documents,worker,scan")
+        parser.add_argument("--opinions", type=int, default=30, help="complete opinion flows to time")
+        parser.add_argument("--skip", default="", help="comma list of: pages,documents,worker,scan,opinions")
         parser.add_argument("--force", action="store_true", help="run on a database with non-benchmark cases")
         parser.add_argument("--json", default="", help="output file (default var/bench/bench-<db>-<n>-<time>.json)")
 
@@ -123,6 +124,11 @@ class Command(BaseCommand):
                 if key in result["documents"]:
                     result["documents"][key]["ratio_to_raw"] = round(result["documents"][key]["per_second"] / raw, 3)
 
+        if "opinions" not in skip and opt["opinions"]:
+            self.log(f"  opinions: {opt['opinions']} complete flows with the real worker")
+            result["opinion_flows"] = bench_run.opinion_flows(opt["opinions"], users, opt["worker_concurrency"],
+                                                              progress=self.log)
+
         result["finished"] = timezone.now().isoformat()
         self.print_table(result)
         out = Path(opt["json"]) if opt["json"] else Path(settings.VAR_DIR) / "bench" / (
@@ -149,6 +155,10 @@ class Command(BaseCommand):
             extra = f" · ×{v['ratio_to_raw']} of raw" if "ratio_to_raw" in v else ""
             rows.append((f"documents: {name}", f"{v['per_second']} docs/s ({v['documents']} in {v['seconds']} s)"
                                                f"{extra}"))
+        if "opinion_flows" in r:
+            v = r["opinion_flows"]
+            rows.append(("opinion flows (start→DOCX→end)", f"{v['per_second']} flows/s ({v['flows']} in {v['seconds']} s,"
+                                                           f" driving {v['drive_seconds']} s)"))
         for size, v in r.get("scan", {}).items():
             if isinstance(v, dict):
                 rows.append((f"deadline scan @ {int(size):,}",
