@@ -250,15 +250,18 @@ class ChangeNoticeIntakeForm(forms.Form):
     description = forms.CharField(label=_("popis změny"), max_length=500)
     file = forms.FileField(label=_("doložený dokument"), required=False)
     acknowledge = forms.BooleanField(label=_("zaslat potvrzení o přijetí"), required=False)
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, activation=None, **kwargs):
         self.activation = activation
         super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = uuid.uuid4().hex
 
     def handler_kwargs(self):
         data = self.cleaned_data
         return {"ico": data["ico"], "service": data.get("service"), "change_date": data["change_date"],
                 "received_on": data["received_on"], "acknowledge": data["acknowledge"],
+                "submission_key": data.get("submission_key") or None,
                 "items": [{"kind": data["kind"], "description": data["description"], "file": data.get("file")}]}
 
 

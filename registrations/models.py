@@ -157,6 +157,7 @@ class Proceeding(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("právní moc potvrdil(a)"),
     )
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     cancel_services = models.ManyToManyField(
         "RegisteredService", blank=True, related_name="cancellation_proceedings", verbose_name=_("rušené služby"),
     )
@@ -350,6 +351,7 @@ class ChangeNotice(models.Model):
     status = models.CharField(_("stav"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
     check_note = models.TextField(_("poznámka ke kontrole"), blank=True)
     converted_to = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-pk"]

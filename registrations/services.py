@@ -12,7 +12,7 @@ import re
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from stdnum.cz import dic as cz_dic
 
@@ -61,6 +61,8 @@ DECISION_KINDS = {
     DOC_DECISION_REGISTRATION, DOC_DECISION_REFUSAL, DOC_DECISION_CHANGE, DOC_DECISION_CANCELLATION, DOC_TERMINATION,
 }
 
+DUPLICATE_APPLICATION = "Tato žádost už byla podána (opakované odeslání formuláře); podruhé se nezapsala."
+DUPLICATE_NOTICE = "Toto oznámení už bylo podáno (opakované odeslání formuláře); podruhé se nezapsalo."
 NATIONAL_ID_RE = re.compile(r"^\d{7}$")
 NOTICE_PROVIDER_FIELDS = {"email", "phone", "statutory_body", "data_box"}
 
@@ -282,8 +284,8 @@ def application_receive(
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
         raise _err("Datum doručení žádosti nemůže být v budoucnosti.", "received_on")
-    if submission_key and Case.objects.filter(events__action="submission", events__summary__endswith=f"[{submission_key}]").exists():
-        raise _err("Tato žádost už byla podána (opakované odeslání formuláře).")
+    if submission_key and Proceeding.objects.filter(submission_key=submission_key).exists():
+        raise _err(DUPLICATE_APPLICATION)
     cleaned = [clean_service(s) for s in services]
     prov = provider_upsert(actor=actor, **provider)
     targets = []
@@ -299,7 +301,12 @@ def application_receive(
         kind=CASE_KIND_OF_PROCEEDING[kind], title=f"{label} – {prov.name}", actor=actor, applicant_name=prov.name,
         ico=prov.ico or "", received_on=received_on, parties=[prov.party()], file_mark=file_mark,
     )
-    proceeding = Proceeding.objects.create(case=case, kind=kind, provider=prov, received_on=received_on, phase=Phase.CHECK)
+    try:
+        with transaction.atomic():
+            proceeding = Proceeding.objects.create(case=case, kind=kind, provider=prov, received_on=received_on,
+                                                   phase=Phase.CHECK, submission_key=submission_key or None)
+    except IntegrityError:  # the same form posted twice at the same moment
+        raise _err(DUPLICATE_APPLICATION)
     for index, data in enumerate(cleaned):
         groups = data.pop("target_groups")
         item = ServiceApplication.objects.create(
@@ -308,7 +315,7 @@ def application_receive(
         item.target_groups.set(groups)
     record_event(
         case=case, actor=actor, action="submission",
-        summary=f"Přijata {label.lower()}: {len(cleaned)} služ." + (f" [{submission_key}]" if submission_key else ""),
+        summary=f"Přijata {label.lower()}: {len(cleaned)} služ.",
         after={"services": [service_snapshot(s) for s in proceeding.services.all()]},
     )
     refresh_deadline(proceeding, actor=actor)
@@ -923,8 +930,8 @@ def change_notice_receive(
             raise _err(f"Neznámý druh změny: {item.get('kind')!r}.", "items")
         if not (item.get("description") or "").strip():
             raise _err("Každý změněný údaj musí mít popis.", "items")
-    if submission_key and ChangeNotice.objects.filter(case__events__summary__endswith=f"[{submission_key}]").exists():
-        raise _err("Toto oznámení už bylo podáno (opakované odeslání formuláře).")
+    if submission_key and ChangeNotice.objects.filter(submission_key=submission_key).exists():
+        raise _err(DUPLICATE_NOTICE)
     due = deadlines.change_notice_deadline(change_date)
     late = deadlines.is_change_notice_late(change_date, received_on)
     case = case_open(
@@ -932,10 +939,14 @@ def change_notice_receive(
         ico=provider.ico or "", received_on=received_on, parties=[provider.party()],
         deadline=deadlines.add_days(received_on, 30),
     )
-    notice = ChangeNotice.objects.create(
-        case=case, provider=provider, service=service, change_date=change_date, received_on=received_on, due_on=due,
-        is_late=late, acknowledge=acknowledge,
-    )
+    try:
+        with transaction.atomic():
+            notice = ChangeNotice.objects.create(
+                case=case, provider=provider, service=service, change_date=change_date, received_on=received_on,
+                due_on=due, is_late=late, acknowledge=acknowledge, submission_key=submission_key or None,
+            )
+    except IntegrityError:
+        raise _err(DUPLICATE_NOTICE)
     for item in items:
         upload = item.get("file")
         if upload is not None:
@@ -954,8 +965,7 @@ def change_notice_receive(
     record_event(
         case=case, actor=actor, action="submission",
         summary=f"Přijato oznámení změn ze dne {czech_date(change_date)}"
-                + (f" – OPOŽDĚNÉ (lhůta do {czech_date(due)})" if late else "")
-                + (f" [{submission_key}]" if submission_key else ""),
+                + (f" – OPOŽDĚNÉ (lhůta do {czech_date(due)})" if late else ""),
         after={"change_date": change_date, "received_on": received_on, "due_on": due, "late": late,
                "items": [{"kind": i["kind"], "description": i["description"]} for i in items]},
     )

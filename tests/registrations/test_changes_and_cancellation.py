@@ -180,3 +180,13 @@ def test_national_id_and_applicant_record(officer, registered):
     assert "referent" not in str(rows) and "Nováková" not in str(rows)
     record = selectors.applicant_record(PROVIDER["ico"])
     assert record["services"][0]["service_type"] == "49"
+
+
+def test_notice_submitted_twice_is_written_once(officer, registered):
+    data = dict(user=officer, ico=PROVIDER["ico"], change_date=date(2026, 10, 3), received_on=date(2026, 11, 2),
+                items=[{"kind": "hours", "description": "Nová provozní doba"}], submission_key="form-42")
+    N.receive.run(**data)
+    with pytest.raises(ValidationError, match="už bylo podáno"):
+        N.receive.run(**data)
+    assert ChangeNotice.objects.filter(submission_key="form-42").count() == 1
+    assert Case.objects.filter(kind=Case.Kind.CHANGE_NOTICE).count() == 1
