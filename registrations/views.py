@@ -103,7 +103,10 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
 
 
 def _can_see_registry(user) -> bool:
-    return can_work_on_agenda(user, "registrations") or has_role(user, ROLE_READER)
+    """The registry is public data: every agenda's staff and the reader (not the API client)."""
+    from workflows.selectors import user_agendas
+
+    return bool(user_agendas(user)) or has_role(user, ROLE_READER)
 
 
 @login_required

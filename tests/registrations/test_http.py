@@ -116,6 +116,8 @@ def test_planner_cannot_take_registration_tasks(demo_users, officer):
         assert activation.assign.has_perm(officer)
     client = Client()
     client.force_login(demo_users["planovac"])
+    assert client.get("/registry/").status_code == 200  # public data, read-only
+    client.force_login(demo_users["portal"])
     assert client.get("/registry/").status_code == 403
 
 
