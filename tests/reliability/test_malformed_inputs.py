@@ -30,6 +30,7 @@ from workflows.models import Case, CaseEvent, Document, NumberSequence
 pytestmark = pytest.mark.django_db
 
 START = "/app/workflow/flows/opinion/start/"
+REG_START = "/app/workflow/flows/registration/start/"
 
 
 def snapshot() -> dict[str, int]:
@@ -76,6 +77,18 @@ class Row:
     known_bug: str = ""  # still failing because of a reported bug: printed, does not fail the suite
 
 
+def good_registration(world) -> dict[str, Any]:
+    return {
+        "name": "Domov Pod Lesem, o.p.s.", "ico": "25596641", "address": "Lesní 12, Cheb",
+        "received_on": "1. 10. 2026", "service_type": "40", "form": "field", "target_groups": ["S"],
+        "place": "Lesní 12, Cheb", "capacity": "10", "email": "info@example.invalid",
+    }
+
+
+def reg(**override):
+    return lambda w: {**good_registration(w), **override}
+
+
 def form(**override):
     return lambda w: {**good_form(w), **override}
 
@@ -108,6 +121,21 @@ ROWS: list[Row] = [
         says="nejvýše 255 znaků"),
     Row("form: everything missing", "planovac", "post", START, {}, says="Toto pole je vyžadováno"),
     Row("form: a reader may not start a request", "ctenar", "post", START, form(), status=403),
+    # --- the registration intake form (start of the registration proceeding)
+    Row("registration: IČO with a bad check digit", "referent", "post", REG_START, reg(ico="25596640"),
+        says="nemá platnou kontrolní číslici"),
+    Row("registration: IČO of 5 digits", "referent", "post", REG_START, reg(ico="12345"),
+        says="musí mít přesně 8 číslic"),
+    Row("registration: capacity in words", "referent", "post", REG_START, reg(capacity="deset"),
+        says="celé číslo"),
+    Row("registration: negative age", "referent", "post", REG_START, reg(age_from="-3"), says="0"),
+    Row("registration: impossible date of receipt", "referent", "post", REG_START, reg(received_on="30. 2. 2026"),
+        says="datum"),
+    Row("registration: unknown service paragraph", "referent", "post", REG_START, reg(service_type="999"),
+        says="platnou možnost"),
+    Row("registration: data box ID too long", "referent", "post", REG_START, reg(data_box="abcdefghij"),
+        says="nejvýše 7 znaků"),
+    Row("registration: a planner may not register", "planovac", "post", REG_START, reg(), status=403),
     # --- the API
     Row("api: bad IČO", "portal", "post", "/api/opinion-requests/", api(applicant_ico="12345678"), fmt="json",
         status=400, says="IČO"),
@@ -259,6 +287,7 @@ def test_malformed_inputs_get_a_clear_error_and_write_nothing(world, capsys):
             ok = False
         mark = "ok   " if ok else ("KNOWN" if row.known_bug else "BAD  ")
         lines.append(f"{mark} {got:>4}  {row.label}" + (f"  wrote {wrote}" if wrote else "")
+                     + ("" if ok or row.known_bug else f"  expected {row.status} + {row.says!r}")
                      + (f"  [{row.known_bug}]" if row.known_bug and not ok else ""))
         if not ok and not row.known_bug:
             failures.append(row.label)

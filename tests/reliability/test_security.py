@@ -120,6 +120,11 @@ def pages_with_forms(opinion_ids):
         ("referent", "/hledat/"),
         ("planovac", "/opinions/"),
         ("planovac", "/app/workflow/flows/opinion/start/"),
+        ("referent", "/app/workflow/flows/registration/start/"),
+        ("referent", "/app/workflow/flows/changenotice/start/"),
+        ("referent", "/app/workflow/flows/changeapplication/start/"),
+        ("referent", "/app/workflow/flows/cancellation/start/"),
+        ("referent", "/registry/"),
         ("spravce", "/admin/"),
         ("spravce", "/admin/auth/group/add/"),
     ]
