@@ -60,7 +60,7 @@ def task_list_view(request, scope: str):
             for r in rows
         ]
         return export_response(export, {"inbox": "moje-ukoly", "queue": "fronta", "team": "ukoly-tymu"}[scope], header, data)
-    paginator = Paginator(qs, PAGE_SIZE)
+    paginator = Paginator(sel.DeadlineOrdered(qs) if filters.sort == sel.DEFAULT_SORT else qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = sel.to_rows(page.object_list, back=request.get_full_path())
     extra_filters = [

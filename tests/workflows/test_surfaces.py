@@ -347,3 +347,31 @@ def test_inbox_opens_the_task_form_and_returns_to_the_list(client, demo_users):
     row = client.get("/ukoly/?sort=deadline").context["rows"][0]
     assert row.url.endswith(f"/repair/{task.pk}/execute/?back=/ukoly/%3Fsort%3Ddeadline")
     assert client.get(row.url).status_code == 200
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_two_step_deadline_pages_equal_the_plain_order(client, demo_users, seed):
+    """The two-step pages give exactly the plain order (ties, no deadline, several tasks per
+    case, other users' tasks mixed in) for every page size, and the list view uses them."""
+    import random
+
+    rng = random.Random(seed)
+    ref, other = demo_users["referent"], demo_users["referent2"]
+    for i in range(40):
+        deadline = rng.choice([None, days(-3), days(0), days(2), days(2), days(5), days(9)])
+        case = make_case(title=f"C{i}", deadline=deadline)
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            make_task(case, owner=rng.choice([None, None, ref, other]))
+    for scope, user in ((sel.SCOPE_QUEUE, ref), (sel.SCOPE_INBOX, ref), (sel.SCOPE_TEAM, demo_users["vedouci"])):
+        qs = sel.task_list(user, scope)
+        plain = [t.pk for t in qs]
+        pages = sel.DeadlineOrdered(qs)
+        assert pages.count() == len(plain)
+        for size in (1, 4, 7, 25):
+            got = []
+            for start in range(0, len(plain), size):
+                got += [t.pk for t in pages[start:start + size]]
+            assert got == plain, (scope, size)
+    client.force_login(ref)
+    listed = [r.task.pk for r in client.get("/fronta/").context["rows"]]
+    assert listed == [t.pk for t in sel.task_list(ref, sel.SCOPE_QUEUE)][:25]
