@@ -17,7 +17,8 @@ PROD = {
 
 
 def manage(*args, **env_overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OSV_", "DATABASE_URL", "CELERY_"))}
+    # a deployment has none of the test run's variables (the e2e conftest sets DJANGO_ALLOW_ASYNC_UNSAFE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OSV_", "DATABASE_URL", "CELERY_", "DJANGO_ALLOW"))}
     env.update(env_overrides)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
 
