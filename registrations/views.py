@@ -115,7 +115,7 @@ def registry(request):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
     providers = selectors.provider_list(query=query)
-    return render(request, "registrations/registry.html", {"providers": providers, "query": query,
+    return render(request, "registrations/registry.html", {"providers": providers, "query": query, "active_nav": "registry",
                                                            "staff": can_work_on_agenda(request.user, "registrations")})
 
 
@@ -125,7 +125,7 @@ def provider_detail(request, pk: int):
         raise PermissionDenied
     provider = get_object_or_404(Provider, pk=pk)
     record = selectors.provider_record(provider, user=request.user)
-    return render(request, "registrations/provider_detail.html", {"record": record, "provider": provider,
+    return render(request, "registrations/provider_detail.html", {"record": record, "provider": provider, "active_nav": "registry",
                                                                   "staff": can_work_on_agenda(request.user, "registrations"),
                                                                   "id_form": NationalIdForm()})
 
