@@ -133,7 +133,7 @@ class Proceeding(models.Model):
     ex_officio = models.BooleanField(_("z moci úřední"), default=False)
     received_on = models.DateField(_("zahájeno dne"), null=True, blank=True)
     grounds = models.TextField(_("důvody / předmět"), blank=True)
-    phase = models.CharField(_("fáze"), max_length=16, choices=Phase.choices, default=Phase.INTAKE)
+    phase = models.CharField(_("fáze"), max_length=16, choices=Phase.choices, default=Phase.INTAKE, db_index=True)
     outcome = models.CharField(_("výsledek"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
     # completeness and suspension
     remedy_days = models.PositiveSmallIntegerField(_("lhůta k odstranění nedostatků (dny)"), default=30)
@@ -163,7 +163,7 @@ class Proceeding(models.Model):
     )
 
     class Meta:
-        ordering = ["-case__received_on", "-pk"]
+        ordering = ["-pk"]
         verbose_name = _("řízení")
         verbose_name_plural = _("řízení")
 
