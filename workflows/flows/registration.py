@@ -10,8 +10,10 @@
                                                               └yes▶ decide_appeal ─▶ § 87: reopen ─▶ assess / check
                                                                                    └▶ § 88: issue_forwarding ─▶ ministry_outcome ─▶ upheld: finalize
                                                                                                                                  annulled: reopen
-The shared steps live in ``workflows.flows.proceeding``; this class adds the intake and the
-material assessment.
+    every worker job (issue_*) ─error─▶ repair (officer) ─▶ retry ─▶ the same job again
+
+The shared steps live in ``workflows.flows.proceeding``; this class adds the intake, the
+material assessment and the retry switch over its own jobs.
 """
 
 from django.utils.translation import gettext_lazy as _
