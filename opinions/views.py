@@ -124,7 +124,23 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
             return_comments=self.opinion.return_comments.select_related("author"),
             plans=selectors.plans_for_period(self.opinion.period_start, self.opinion.period_end),
         )
+        ctx.update(self._activity_rows(ctx["form"]))
         return ctx
+
+    def _activity_rows(self, form) -> dict:
+        """The activity checkboxes split for the template: ranked suggestions (with reason and
+        score) first, every other activity of the plans after them."""
+        by_pk = {str(s.item.pk): s for s in self.suggestions}
+        suggested, others = [], []
+        for widget in form["activities"]:
+            value = str(widget.data["value"])
+            checked = value in {str(v) for v in (form["activities"].value() or [])}
+            if value in by_pk:
+                suggested.append({"widget": widget, "s": by_pk[value], "checked": checked})
+            else:
+                others.append({"widget": widget, "checked": checked})
+        return {"suggested_rows": suggested, "other_rows": others,
+                "others_checked": any(r["checked"] for r in others)}
 
     def form_valid(self, form):
         user = self.request.user
@@ -205,11 +221,24 @@ def opinion_list(request):
     if status:
         qs = qs.filter(status=status)
     today = timezone.localdate()
+    staff = can_work_on_agenda(request.user, "opinions")
     return render(request, "opinions/opinion_list.html", {
-        "opinions": qs[:500], "today": today, "statuses": Opinion.Status.choices,
-        "overdue": selectors.opinions_overdue(today) if can_work_on_agenda(request.user, "opinions") else [],
-        "calls": selectors.calls_with_open_opinions() if can_work_on_agenda(request.user, "opinions") else [],
+        "rows": [_row(o, today) for o in qs[:500]], "today": today, "statuses": Opinion.Status.choices,
+        "status": status or "", "title": "Vyjádření k projektům", "staff": staff,
+        "overdue": [_row(o, today) for o in selectors.opinions_overdue(today)] if staff else [],
+        "calls": selectors.calls_with_open_opinions().order_by("submission_deadline") if staff else [],
     })
+
+
+def _row(opinion: Opinion, today) -> dict:
+    """One line of a list: the opinion, its current deadline in working days, overdue or not."""
+    deadline = opinion.case.deadline
+    return {
+        "o": opinion,
+        "deadline": deadline,
+        "days_left": working_days_between(today, deadline) if deadline else None,
+        "overdue": selectors.is_overdue(opinion, today),
+    }
 
 
 @login_required
@@ -217,7 +246,7 @@ def opinion_detail(request, pk: int):
     _require_view(request.user)
     opinion = get_object_or_404(selectors.opinions_visible_to(request.user), pk=pk)
     return render(request, "opinions/opinion_detail.html", {
-        "opinion": opinion,
+        "opinion": opinion, "title": f"{opinion.case.file_mark} – vyjádření",
         "deadlines": deadline_info(opinion),
         "activities": opinion.activity_links.select_related("item__plan"),
         "warnings": opinion.ip_warnings.select_related("ip_service__project"),
@@ -250,5 +279,9 @@ def call_due(request, pk: int):
         raise PermissionDenied("K agendě vyjádření nemáte přístup.")
     call = get_object_or_404(Call.objects.select_related("programme", "area"), pk=pk)
     today = timezone.localdate()
-    rows = [(o, selectors.is_overdue(o, today)) for o in selectors.opinions_due_for_call(call)]
-    return render(request, "opinions/call_due.html", {"call": call, "rows": rows, "today": today})
+    rows = [_row(o, today) for o in selectors.opinions_due_for_call(call)]
+    return render(request, "opinions/call_due.html", {
+        "call": call, "rows": rows, "today": today, "title": f"Vyjádření k výzvě {call}",
+        "open_count": sum(1 for r in rows if r["o"].status in selectors.OPEN_STATUSES),
+        "overdue_count": sum(1 for r in rows if r["overdue"]),
+    })
