@@ -47,22 +47,43 @@ class OpinionRequestForm(forms.Form):
 
 
 class DraftForm(forms.Form):
-    s1_verdict = forms.ChoiceField(label="1. Soulad se střednědobým plánem", required=False,
-                                   choices=[("", "—")] + list(Opinion.Compliance.choices))
-    s1_text = forms.CharField(label="Odůvodnění (1)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    """The drafter's form. The template renders it in sections (statement by statement, each with
+    what it rests on); field names are the contract of the view, the tests and the browser tests."""
+
+    s1_verdict = forms.ChoiceField(label="Závěr výroku 1", required=False,
+                                   choices=[("", "— vyberte —")] + list(Opinion.Compliance.choices),
+                                   help_text="Je projekt v souladu se střednědobým plánem rozvoje sociálních služeb kraje?")
+    s1_text = forms.CharField(label="Odůvodnění výroku 1", widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              help_text="Na které priority a aktivity plánu projekt navazuje a proč.")
     activities = forms.MultipleChoiceField(label="Aktivity plánu, na které projekt navazuje", required=False,
-                                           widget=forms.CheckboxSelectMultiple)
-    s2_verdict = forms.ChoiceField(label="2. Potřebnost realizace projektu v kraji", required=False,
-                                   choices=[("", "—")] + list(Opinion.YesNo.choices))
-    s2_text = forms.CharField(label="Odůvodnění (2)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    s3_verdict = forms.ChoiceField(label="3. Hodnocení dosavadní činnosti předkladatele", required=False,
-                                   choices=[("", "—")] + list(Opinion.Assessment.choices))
-    s3_text = forms.CharField(label="Odůvodnění (3)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+                                           widget=forms.CheckboxSelectMultiple,
+                                           help_text="Návrhy jsou seřazeny podle shody druhů služeb (§), cílových skupin "
+                                                     "a slov názvu; zaškrtněte ty, na které projekt skutečně navazuje.")
+    s2_verdict = forms.ChoiceField(label="Závěr výroku 2", required=False,
+                                   choices=[("", "— vyberte —")] + list(Opinion.YesNo.choices),
+                                   help_text="Je realizace projektu v kraji potřebná?")
+    s2_text = forms.CharField(label="Odůvodnění výroku 2", widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              help_text="Doložte potřebnost, např. analýzou potřeb, dostupností služby v okrese.")
+    s3_verdict = forms.ChoiceField(label="Závěr výroku 3", required=False,
+                                   choices=[("", "— vyberte —")] + list(Opinion.Assessment.choices),
+                                   help_text="Jak kraj hodnotí dosavadní činnost předkladatele?")
+    s3_text = forms.CharField(label="Odůvodnění výroku 3", widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              help_text="Opřete hodnocení o fakta z registru poskytovatelů a dřívějších vyjádření.")
     s3_facts = forms.MultipleChoiceField(label="Citovaná fakta z registru a dřívějších vyjádření", required=False,
-                                         widget=forms.CheckboxSelectMultiple)
-    s4_verdict = forms.ChoiceField(label="4. Financování z individuálního projektu kraje", required=False,
-                                   choices=[("", "—")] + list(Opinion.Funding.choices))
-    s4_text = forms.CharField(label="Odůvodnění (4)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+                                         widget=forms.CheckboxSelectMultiple,
+                                         help_text="Zaškrtnutá fakta se citují ve výroku 3 vydaného vyjádření.")
+    s4_verdict = forms.ChoiceField(label="Závěr výroku 4", required=False,
+                                   choices=[("", "— vyberte —")] + list(Opinion.Funding.choices),
+                                   help_text="Jsou aktivity projektu financovány z individuálního projektu (IP) kraje?")
+    s4_text = forms.CharField(label="Odůvodnění výroku 4", widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              help_text="Odpovědi na upozornění na IP níže se do výroku 4 převezmou samy.")
+
+    STATEMENTS = (
+        (1, "Soulad se střednědobým plánem", "s1_verdict", "s1_text"),
+        (2, "Potřebnost realizace projektu v kraji", "s2_verdict", "s2_text"),
+        (3, "Hodnocení dosavadní činnosti předkladatele", "s3_verdict", "s3_text"),
+        (4, "Financování z individuálního projektu kraje", "s4_verdict", "s4_text"),
+    )
 
     def __init__(self, *args, activity_choices=(), fact_choices=(), warnings=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,9 +94,19 @@ class DraftForm(forms.Form):
             name = f"ip_{w.pk}"
             self.fields[name] = forms.CharField(
                 label=f"Odpověď na upozornění ({w.get_strength_display()}): {w.message}",
-                widget=forms.Textarea(attrs={"rows": 2}), required=False, initial=w.answer,
+                # required before submission (the service checks it), not for saving a draft
+                widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}), required=False, initial=w.answer,
+                help_text="Povinné před předložením ke schválení: vysvětlete, proč nejde o dvojí financování. "
+                          "Odpověď uvidí schvalující a převezme se do výroku 4.",
             )
             self.warning_fields.append((w, name))
+
+    def statement_rows(self) -> list[dict]:
+        """The four statements for the template: number, title, verdict and text bound fields."""
+        return [{"number": n, "title": title, "verdict": self[v], "text": self[t]} for n, title, v, t in self.STATEMENTS]
+
+    def warning_rows(self) -> list[dict]:
+        return [{"warning": w, "field": self[name]} for w, name in self.warning_fields]
 
     def statements(self) -> dict:
         return {k: self.cleaned_data.get(k, "") for k in
@@ -87,6 +118,9 @@ class DraftForm(forms.Form):
 
 class ApprovalForm(forms.Form):
     decision = forms.ChoiceField(label="Rozhodnutí", choices=[("approve", "Schválit"), ("return", "Vrátit k přepracování")],
-                                 widget=forms.RadioSelect)
+                                 widget=forms.RadioSelect,
+                                 help_text="Schválením se vyjádření zmrazí a vyhotoví s číslem jednacím.")
     comment = forms.CharField(label="Připomínky pro zpracovatele", widget=forms.Textarea(attrs={"rows": 4}),
-                              required=False)
+                              required=False,
+                              help_text="Povinné při vrácení: co má zpracovatel doplnit nebo opravit. "
+                                        "Úkol se vrátí stejnému zpracovateli.")

@@ -1,0 +1,193 @@
+"""The opinion screens: shared look (osv/base.html), sections of the drafter's and approver's pages,
+Czech dates and working days, and the head's reassign dialog respecting four-eyes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from opinions import services
+from workflows.deadlines import working_days_between
+from workflows.flows.opinion import OpinionFlow
+
+from . import flowkit as fk
+from .conftest import request_data
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/app/workflow/flows/opinion"
+
+IP_REQUEST = dict(service_types=["70"], target_groups=["DUS"], districts=["Sokolov"],
+                  period_start=date(2013, 1, 1), period_end=date(2013, 12, 31),
+                  project_title="Sociální rehabilitace pro lidi s duševním onemocněním na Sokolovsku")
+
+
+def _url(task, action="execute"):
+    return f"{BASE}/{task.process_id}/{task.flow_task.name}/{task.pk}/{action}/"
+
+
+def _cz(d) -> str:
+    return f"{d.day}. {d.month}. {d.year}"
+
+
+def _names(html: str) -> set[str]:
+    return set(re.findall(r'name="([^"]+)"', html))
+
+
+def test_draft_page_sections_field_by_field_with_czech_labels(client, catalogues, kk_plan):
+    users = catalogues["users"]
+    planner = users["planovac"]
+    process = fk.opinion_request_start(actor=planner, **request_data(catalogues))
+    task = fk.claim(fk.open_task(process), planner)
+    opinion = fk.opinion_of(process)
+    client.force_login(planner)
+    html = client.get(_url(task)).content.decode()
+
+    assert "form.as_p" not in html and "<p><label" not in html  # rendered field by field
+    for n, title in enumerate(["Soulad se střednědobým plánem", "Potřebnost realizace projektu v kraji",
+                               "Hodnocení dosavadní činnosti předkladatele",
+                               "Financování z individuálního projektu kraje"], start=1):
+        assert f'<span class="num">{n}</span> {title}' in html
+        assert f'for="id_s{n}_verdict">Závěr' in html and f'for="id_s{n}_text">Odůvodnění' in html
+    assert {"s1_verdict", "s1_text", "s2_verdict", "s2_text", "s3_verdict", "s3_text", "s4_verdict", "s4_text",
+            "activities", "_save", "_submit"} <= _names(html)
+    assert "— vyberte —" in html and "Doložte potřebnost" in html  # Czech choices and help texts
+    # ranked suggestions: a numbered list, each with its reason and score, the best first
+    suggestions = re.search(r'<ol class="choices osv-suggestions">(.*?)</ol>', html, re.S).group(1)
+    assert '<span class="rank">1.</span>' in suggestions
+    assert "§ 40 (zděděno) a S shodné s 4.1.1" in suggestions and "skóre" in suggestions
+    assert "Další aktivity plánu bez automatické shody" in html
+    # deadlines in Czech format with working days left
+    assert f"<dt>Koncept do:</dt><dd>{_cz(opinion.draft_deadline)}</dd>" in html
+    left = working_days_between(timezone.localdate(), opinion.case.deadline)
+    assert "Aktuální lhůta" in html and ("pracovní" in html or left == 0)
+    assert "Předkladatel – záznam" in html
+    # the page lives in Viewflow's frame but uses the agenda's look
+    assert 'class="vf-card__form osv-op osv-draft"' in html
+
+
+def test_draft_page_ip_warnings_have_visibly_required_answers_and_save_still_works(client, catalogues):
+    users = catalogues["users"]
+    planner = users["planovac"]
+    process = fk.opinion_request_start(actor=planner, **request_data(catalogues, **IP_REQUEST))
+    opinion = fk.opinion_of(process)
+    warnings = list(opinion.ip_warnings.all())
+    assert warnings
+    task = fk.claim(fk.open_task(process), planner)
+    client.force_login(planner)
+    html = client.get(_url(task)).content.decode()
+    for w in warnings:
+        assert f'name="ip_{w.pk}"' in html
+        assert re.search(rf'<label for="id_ip_{w.pk}">Odpověď zpracovatele <span class="req"[^>]*>\*</span>', html)
+    assert 'aria-required="true"' in html and "Povinné před předložením" in html
+    assert "silné upozornění" in html
+    # saving a draft without answers is still allowed (answers are required only to submit)
+    statements = {**fk.STATEMENTS, "s1_verdict": "no", "s1_text": "Plán na rok 2013 není."}
+    assert client.post(_url(task), {**statements, "_save": "1"}).status_code == 302
+    refused = client.post(_url(task), {**statements, "_submit": "1"})
+    assert refused.status_code == 200 and 'class="alert red"' in refused.content.decode()
+    answers = {f"ip_{w.pk}": "Projekt financuje jiné úvazky než IP kraje." for w in warnings}
+    assert client.post(_url(task), {**statements, **answers, "_submit": "1"}).status_code == 302
+    opinion.refresh_from_db()
+    assert opinion.status == "waiting"
+
+
+def test_approval_page_shows_the_whole_draft_and_return_history(client, catalogues, kk_plan):
+    users = catalogues["users"]
+    planner, head = users["planovac"], users["vedouci"]
+    process = fk.opinion_request_start(actor=planner, **request_data(catalogues))
+    fk.draft(process, planner)
+    fk.return_(process, head, "Doplňte prosím potřebnost podle analýzy potřeb.")
+    opinion = fk.draft(process, planner, s2_text="Podle analýzy potřeb chybí 12 míst.")
+    link = opinion.activity_links.select_related("item").first()
+    task = fk.claim(fk.open_task(process, OpinionFlow.approve), head)
+    client.force_login(head)
+    html = client.get(_url(task)).content.decode()
+    for text in ("Projekt navazuje na plán práce kraje.", "Podle analýzy potřeb chybí 12 míst.",
+                 "Předkladatel poskytuje služby řádně.", "Aktivity projektu nejsou financovány z IP kraje."):
+        assert text in html
+    assert link.item.label in html and link.reason in html  # matched activities with their reason
+    assert "Připomínky při vrácení" in html and "Doplňte prosím potřebnost podle analýzy potřeb." in html
+    assert "Žádný překryv s individuálními projekty kraje." in html
+    # the controls come after the draft
+    assert html.index("Podle analýzy potřeb chybí") < html.index('name="decision"')
+    assert {"decision", "comment"} <= _names(html) and "Povinné při vrácení" in html
+
+
+def test_approval_page_lists_ip_answers(client, catalogues):
+    users = catalogues["users"]
+    planner, head = users["planovac"], users["vedouci"]
+    process = fk.opinion_request_start(actor=planner, **request_data(catalogues, **IP_REQUEST))
+    fk.draft(process, planner, pick=0, s1_verdict="no", s1_text="Plán na rok 2013 není.")
+    task = fk.claim(fk.open_task(process, OpinionFlow.approve), head)
+    client.force_login(head)
+    html = client.get(_url(task)).content.decode()
+    assert "Odpověď zpracovatele:" in html and "Projekt financuje jiné úvazky než IP kraje." in html
+    assert "Lucie Černá" in html  # who answered
+
+
+def test_list_detail_and_call_page_share_the_design_and_highlight_overdue(client, catalogues, kk_plan):
+    users = catalogues["users"]
+    planner, head = users["planovac"], users["vedouci"]
+    received = timezone.localdate() - timedelta(days=40)
+    late = fk.opinion_of(fk.opinion_request_start(actor=planner, received_on=received, **request_data(catalogues)))
+    fresh = fk.opinion_of(fk.opinion_request_start(actor=planner, **request_data(catalogues)))
+    today = timezone.localdate()
+    client.force_login(head)
+
+    listing = client.get("/opinions/").content.decode()
+    assert '<header class="top">' in listing and 'class="list"' in listing  # templates/osv/base.html
+    assert "Po lhůtě (1)" in listing
+    row = re.search(rf'<tr class="overdue">\s*<td><a href="/opinions/{late.pk}/">.*?</tr>', listing, re.S).group(0)
+    assert _cz(late.case.deadline) in row and "po lhůtě" in row and 'badge red' in row
+    fresh_row = re.search(rf'<tr class="">\s*<td><a href="/opinions/{fresh.pk}/">.*?</tr>', listing, re.S).group(0)
+    n = working_days_between(today, fresh.case.deadline)
+    assert "zbývá" in fresh_row and str(n) in fresh_row
+    assert "Filtrovat" in client.get("/opinions/?status=drafting").content.decode()
+
+    detail = client.get(f"/opinions/{late.pk}/").content.decode()
+    assert '<header class="top">' in detail and "Lhůta uplynula" in detail
+    assert f"{_cz(late.case.received_on)}" in detail and "Vzít žádost zpět" in detail
+    assert '<span class="num">4</span>' in detail
+
+    due = client.get(f"/opinions/calls/{catalogues['call56'].pk}/").content.decode()
+    assert '<header class="top">' in due and 'id="call-due"' in due
+    assert due.count('<tr class="overdue">') == 1 and late.case.file_mark in due and fresh.case.file_mark in due
+
+
+def test_reassign_dialog_for_an_approval_never_offers_anyone_who_drafted(client, catalogues, kk_plan):
+    """Four-eyes in the head's reassign dialog: the deputy saved part of the draft, so she is not
+    offered for the approval (and cannot be picked by a forged POST); without that she is."""
+    users = catalogues["users"]
+    deputy, planner, head = users["zastupce"], users["planovac"], users["vedouci"]
+    deputy.groups.add(*planner.groups.all())  # the deputy also drafts
+    process = fk.opinion_request_start(actor=planner, **request_data(catalogues))
+    task = fk.claim(fk.open_task(process), deputy)
+    with task.activation() as activation:
+        activation.start(None)
+        services.opinion_draft_save(opinion=fk.opinion_of(process), actor=deputy, s1_text="Rozpracováno.")
+    with task.activation() as activation:
+        activation.reassign(user=planner)
+    fk.draft(process, planner)
+    approval = fk.open_task(process, OpinionFlow.approve)
+
+    client.force_login(head)
+    page = client.get(f"/ukoly/{approval.pk}/predat/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<option value="{deputy.pk}">' not in html and f'<option value="{planner.pk}">' not in html
+    client.post(f"/ukoly/{approval.pk}/predat/", {"user": deputy.pk})
+    assert Task.objects.get(pk=approval.pk).owner_id is None
+
+    # control: an opinion the deputy did not touch offers her for the approval
+    other = fk.opinion_request_start(actor=planner, **request_data(catalogues))
+    fk.draft(other, planner)
+    other_approval = fk.open_task(other, OpinionFlow.approve)
+    html = client.get(f"/ukoly/{other_approval.pk}/predat/").content.decode()
+    assert f'<option value="{deputy.pk}">' in html
+    client.post(f"/ukoly/{other_approval.pk}/predat/", {"user": deputy.pk})
+    assert Task.objects.get(pk=other_approval.pk).owner_id == deputy.pk
