@@ -155,3 +155,17 @@ def test_demo_office_each_role_finds_its_work_on_the_first_page(client, demo_use
     client.force_login(demo_users["vedouci"])
     response = client.get("/prehled/")
     assert response.context["opinions_due"] and response.context["load"]
+
+    # the opinion filters (area of support, call) join through the case; choices are bounded
+    from opinions.models import Opinion
+
+    team = client.get("/tym/")
+    names = {f["name"]: f for f in team.context["extra_filters"]}
+    assert {"area", "call"} <= set(names) and len(names["call"]["choices"]) <= 100
+    opinion = Opinion.objects.filter(case__processes__task__status__in=["NEW", "ASSIGNED"]).first()
+    for param, value, attr in (("call", opinion.call_id, "call_id"), ("area", opinion.area_id, "area_id")):
+        rows = client.get("/tym/", {param: value}).context["rows"]
+        assert rows and all(getattr(r.case.opinion, attr) == value for r in rows), param
+    assert client.get("/tym/", {"call": "nesmysl"}).context["rows"] == []
+    client.force_login(demo_users["referent"])
+    assert "call" not in {f["name"] for f in client.get("/ukoly/").context["extra_filters"]}
