@@ -21,13 +21,15 @@ class OpinionRequestForm(forms.Form):
     call = forms.ModelChoiceField(label="Výzva", queryset=Call.objects.select_related("programme", "area"))
     area = forms.ModelChoiceField(label="Oblast podpory", queryset=AreaOfSupport.objects.select_related("programme"))
     service_types = forms.ModelMultipleChoiceField(label="Druhy sociálních služeb (§)", queryset=ServiceType.objects.all(),
-                                                   required=False)
+                                                   required=False, help_text="Více druhů vyberete s klávesou Ctrl.")
     target_groups = forms.ModelMultipleChoiceField(label="Cílové skupiny", queryset=TargetGroup.objects.all(),
-                                                   required=False)
+                                                   required=False, help_text="Více skupin vyberete s klávesou Ctrl.")
     whole_region = forms.BooleanField(label="Celý kraj", required=False, initial=True)
-    districts = forms.MultipleChoiceField(label="Okresy", required=False)
-    period_start = forms.DateField(label="Zahájení projektu")
-    period_end = forms.DateField(label="Ukončení projektu")
+    districts = forms.MultipleChoiceField(label="Okresy", required=False,
+                                          help_text="Jen pokud projekt nepokrývá celý kraj: zrušte „Celý kraj“ "
+                                                    "a vyberte okresy (více s klávesou Ctrl).")
+    period_start = forms.DateField(label="Zahájení projektu", help_text="např. 1. 7. 2011")
+    period_end = forms.DateField(label="Ukončení projektu", help_text="např. 30. 6. 2012")
     budget = forms.DecimalField(label="Rozpočet (Kč)", max_digits=14, decimal_places=2)
     contact_name = forms.CharField(label="Kontaktní osoba", max_length=200, required=False)
     contact_email = forms.EmailField(label="Kontaktní e-mail", required=False)
