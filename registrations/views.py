@@ -95,8 +95,9 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
             _apply_validation_error(form, exc)
             return self.form_invalid(form)
         activation.execute()
-        messages.success(self.request, _("Případ založen: {}").format(activation.process.case.file_mark), fail_silently=True)
-        return HttpResponseRedirect(activation.flow_class.instance.reverse("index"))
+        case = activation.process.case
+        messages.success(self.request, _("Případ založen: {}").format(case.file_mark), fail_silently=True)
+        return redirect("cases:case_detail", pk=case.pk)
 
 
 # ------------------------------------------------------------------ registry pages
