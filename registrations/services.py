@@ -1066,6 +1066,3 @@ def change_services_from_registered(service: RegisteredService, **changes) -> di
     data.update(changes)
     return data
 
-
-def recent(days: int = 30):
-    return timezone.localdate() - timedelta(days=days)

@@ -13,7 +13,7 @@ from registrations.models import Delivery, Proceeding, Provider, RegisteredServi
 from workflows.flows.registration import RegistrationFlow as F
 from workflows.models import Case, CaseEvent, Document, Suspension
 
-from .conftest import PROVIDER, checklist, do, open_task, open_tasks, run_jobs, service
+from .conftest import PROVIDER, checklist, do, open_task, open_tasks, service
 
 pytestmark = pytest.mark.django_db
 

@@ -45,7 +45,6 @@ from registrations.forms import (
     RepairForm,
     AppealPeriodForm,
     AppealRouteForm,
-    AssessmentForm,
     CommentsForm,
     CompletenessForm,
     DeliveryForm,
