@@ -22,7 +22,7 @@ SERVICES = [
 APPEAL_INSTRUCTION = [
     ("b", "Poučení"),
     ("p", "Proti tomuto rozhodnutí se lze odvolat do {{ appeal_days }} dnů ode dne jeho oznámení k odvolacímu "
-          "orgánu, kterým je {{ appeal_authority }}, podáním učiněným u {{ office_name }}. Odvolání jen proti "
+          "orgánu, kterým je {{ appeal_authority }}, podáním učiněným u správního orgánu, který rozhodnutí vydal ({{ office_name }}). Odvolání jen proti "
           "odůvodnění rozhodnutí je nepřípustné. Včas podané a přípustné odvolání má odkladný účinek "
           "(§ 85 odst. 1 správního řádu). Rozhodnutí nabývá právní moci dnem, kdy marně uplyne lhůta "
           "k odvolání nebo kdy se účastník odvolání vzdá."),
@@ -31,7 +31,7 @@ APPEAL_INSTRUCTION = [
 RESOLUTION_APPEAL_INSTRUCTION = [
     ("b", "Poučení"),
     ("p", "Proti tomuto usnesení se lze odvolat do {{ appeal_days }} dnů ode dne jeho oznámení k odvolacímu "
-          "orgánu, kterým je {{ appeal_authority }}, podáním učiněným u {{ office_name }}. Odvolání nemá "
+          "orgánu, kterým je {{ appeal_authority }}, podáním učiněným u správního orgánu, který usnesení vydal ({{ office_name }}). Odvolání nemá "
           "odkladný účinek (§ 76 odst. 5 správního řádu)."),
 ]
 
