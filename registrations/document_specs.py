@@ -81,8 +81,9 @@ TEMPLATES = {
               "{{ provider.name }}, IČO {{ provider_ico }}, {{ provider.address }}, doručené dne {{ received_on }}."),
         *PARTY,
         ("b", "Odůvodnění"),
-        ("p", "Účastník nebyl ve lhůtě do {{ remedy_deadline }} odstraněny nedostatky žádosti, k jejichž odstranění "
-              "byl vyzván; řízení proto nelze vést. Žádost se týkala služeb:"),
+        ("p", "Účastník ve lhůtě do {{ remedy_deadline }} neodstranil nedostatky žádosti, k jejichž odstranění "
+              "byl vyzván výzvou spojenou s usnesením o přerušení řízení; v řízení proto nelze pokračovat. "
+              "Žádost se týkala služeb:"),
         *SERVICES,
         *RESOLUTION_APPEAL_INSTRUCTION,
     ],
