@@ -170,3 +170,34 @@ def test_search_inbox_filters_and_admin(demo_users):
     admin.force_login(demo_users["spravce"])
     for url in ["/admin/registrations/checklistitem/", "/admin/registrations/provider/", "/admin/registrations/registryversion/"]:
         assert admin.get(url).status_code == 200, url
+
+
+def test_change_application_started_and_assessed_over_http(demo_users, officer):
+    from registrations import demo
+    from workflows.flows.cancellation import CancellationFlow as C
+    from workflows.flows.change_application import ChangeApplicationFlow as A
+
+    demo.seed()
+    client = Client()
+    client.force_login(officer)
+    service = RegisteredService.objects.get(provider__ico="44312211", service_type__paragraph="49")
+    url = node_url(A.start)
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"service": service.pk, "received_on": "2026-11-02", "capacity": "-3"})
+    assert "větší než nula" in bad.content.decode()
+    assert client.post(url, {"service": service.pk, "received_on": "2026-11-02", "capacity": "52",
+                             "submission_key": "chg-1"}).status_code == 302
+    proceeding = Proceeding.objects.get(kind="change", submission_key="chg-1")
+    assert proceeding.services.get().capacity == 52 and proceeding.services.get().registered_service == service
+    process = proceeding.case.processes.get()
+    post_task(client, process, A.check, {f"ok_{c}": "on" for c in checklist(proceeding)} | {"remedy_days": "30"})
+    url, _ = task_url(process, A.assess)
+    assert "Domovy pro seniory" in client.get(url).content.decode()  # the summary beside the form
+
+    # the ex officio cancellation of the demo waits for the officer's assessment (no checklist)
+    cancel = Proceeding.objects.get(kind="cancellation", provider__ico="69832072")
+    cprocess = cancel.case.processes.get()
+    post_task(client, cprocess, C.assess, {"proposal": "granted", "reasoning": "Podmínky nejsou plněny.",
+                                           "comments_days": "10"})
+    cancel.refresh_from_db()
+    assert cancel.comments_days == 10 and cancel.case.documents.filter(kind="reg_evidence_notice").exists()
