@@ -254,7 +254,11 @@ def provider_upsert(
     }
     provider = Provider.objects.select_for_update().filter(ico=ico).first() if ico else None
     if provider is None:
-        provider = Provider.objects.create(ico=ico, **values)
+        try:
+            with transaction.atomic():
+                provider = Provider.objects.create(ico=ico, **values)
+        except IntegrityError:  # the same IČO's first intake arrived concurrently: reuse it
+            return Provider.objects.get(ico=ico)
         _version(provider=provider, action="provider_created", summary=f"Založen poskytovatel {provider.name}",
                  after=_provider_snapshot(provider), actor=actor)
     return provider
