@@ -42,7 +42,7 @@ for i in range({n}):
 
 
 def test_four_processes_issue_gap_free_unique_numbers():
-    start_at = time.time() + 6
+    start_at = time.time() + 5
     procs = [spawn_django_script(SCRIPT.format(n=PER_PROCESS, year=YEAR), env_extra={"START_AT": str(start_at)})
              for _ in range(PROCESSES)]
     committed: list[str] = []

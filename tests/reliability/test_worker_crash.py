@@ -115,7 +115,7 @@ def assert_exactly_once(case, process, task, numbers_before):
 
 
 def test_pool_child_killed_mid_render_is_redelivered_by_celery(private_queue, workers, demo_users):
-    worker = workers("child", OSV_TEST_JOB_DELAY=4)
+    worker = workers("child", OSV_TEST_JOB_DELAY=2.5)
     case, process, task, numbers_before = start_letter_and_catch_it_rendering(demo_users)
     children = worker.children()
     assert children, "prefork worker has no pool process"

@@ -1,0 +1,57 @@
+"""The opinion's final DOCX: the worker's pool process is SIGKILLed in the middle of
+rendering it (PostgreSQL + Redis only). Celery requeues the message (acks_late +
+reject_on_worker_lost); after the retry there is one document, one č. j., the opinion is
+issued, the applicant is notified exactly once and the process is done."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from opinions.models import Opinion
+from tests.conftest import server_only, wait_for
+from tests.opinions import flowkit as fk
+from tests.opinions.conftest import catalogues, kk_plan, request_data  # noqa: F401 (fixtures)
+from tests.reliability.test_worker_crash import private_queue, workers  # noqa: F401 (fixtures)
+from workflows.flows.opinion import OpinionFlow
+from workflows.models import CaseEvent, Document, NumberSequence
+
+pytestmark = [server_only, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def cj_counter() -> int:
+    return sum(NumberSequence.objects.filter(scope__startswith="cj/").values_list("last_value", flat=True))
+
+
+def test_opinion_render_killed_mid_way_is_issued_once(private_queue, workers, catalogues, kk_plan):  # noqa: F811
+    users = catalogues["users"]
+    worker = workers("opinion", OSV_TEST_JOB_DELAY=2.5)
+    process = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues))
+    fk.draft(process, users["planovac"])
+    numbers_before = cj_counter()
+    fk.approve(process, users["vedouci"])  # commits → the render job goes to the worker
+    task = Task.objects.get(process=process, flow_task=OpinionFlow.render)
+    wait_for(lambda: Task.objects.get(pk=task.pk).status == STATUS.STARTED, timeout=30,
+             message="worker nezačal vyhotovovat")
+    time.sleep(1.5)
+    for pid in worker.children():
+        os.kill(pid, signal.SIGKILL)
+    opinion = fk.opinion_of(process)
+    assert not Document.objects.filter(case=opinion.case).exists()
+
+    wait_for(lambda: fk.opinion_of(process).status == Opinion.Status.ISSUED, timeout=60,
+             message="vyjádření se po pádu workeru nevydalo")
+    wait_for(lambda: type(process).objects.get(pk=process.pk).status == PROCESS.DONE, timeout=30,
+             message="proces neskončil")
+    opinion = fk.opinion_of(process)
+    assert Document.objects.filter(case=opinion.case, kind="opinion").count() == 1
+    assert cj_counter() == numbers_before + 1
+    assert opinion.notified_at is not None
+    assert CaseEvent.objects.filter(case=opinion.case, action="notified").count() == 1
+    time.sleep(1)  # the e-mail goes out after commit; the console backend prints it to the worker log
+    assert worker.log_path.read_text().count("To: projekt@example.invalid") == 1
