@@ -3,7 +3,6 @@ over), threads with their own database connections, subprocesses on the test dat
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -106,6 +105,3 @@ def spawn_django_script(code: str, *, env_extra: dict | None = None) -> subproce
 def db_is_postgres() -> bool:
     return connections["default"].vendor == "postgresql"
 
-
-__all__ = ["os", "render_task", "new_letter_case", "run_together", "run_django_script", "spawn_django_script",
-           "db_is_postgres"]

@@ -15,7 +15,6 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from tests.reliability.conftest import run_together
-from workflows.flows.letter import LetterFlow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
