@@ -129,12 +129,17 @@ def applicant_record(ico: str) -> dict | None:
     }
 
 
-def registry_public_rows() -> list[dict]:
-    """Public overview of registered providers and services (no staff personal data)."""
+def registry_public_rows(*, include_closed: bool = False) -> list[dict]:
+    """Public overview of registered providers and services (no staff personal data).
+
+    Only services registered now, unless ``include_closed`` (then with the day they were closed).
+    """
     services = (
         RegisteredService.objects.select_related("provider", "service_type", "registration_case")
         .prefetch_related("target_groups").order_by("provider__name", "service_type__sort_key", "pk")
     )
+    if not include_closed:
+        services = services.filter(state=RegisteredService.State.ACTIVE)
     rows = []
     for s in services:
         rows.append({

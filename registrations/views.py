@@ -171,7 +171,7 @@ def remedy_extend(request, pk: int):
 def registry_export(request, fmt: str):
     if not _can_see_registry(request.user):
         raise PermissionDenied
-    rows = selectors.registry_public_rows()
+    rows = selectors.registry_public_rows(include_closed=request.GET.get("vse") == "1")
     if fmt == "json":
         response = JsonResponse({"providers_services": rows}, json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = 'attachment; filename="registr-poskytovatelu.json"'

@@ -137,6 +137,10 @@ def test_ex_officio_cancellation_closes_the_registry_entry(officer, registered, 
     do(process, C.ministry_outcome, officer, outcome="upheld", outcome_on=date(2026, 11, 9), final_on=date(2026, 11, 12))
     registered.refresh_from_db()
     assert registered.state == RegisteredService.State.CLOSED and registered.closed_on == date(2026, 11, 12)
+    from registrations import selectors
+
+    assert selectors.registry_public_rows() == []  # no longer registered
+    assert selectors.registry_public_rows(include_closed=True)[0]["closed_on"] == "2026-11-12"
     assert RegisteredService.objects.filter(pk=registered.pk).exists()  # never deleted
     version = RegistryVersion.objects.get(case=case, action="cancelled")
     assert version.before["state"] == "active" and version.after["state"] == "closed"
