@@ -217,6 +217,18 @@ class ApplicationForm(ProviderForm):
     capacity = forms.IntegerField(label=_("kapacita"))
     start_on = date_field(_("poskytování od"), required=False)
 
+    # an optional second service (more services: API / services.application_receive)
+    s2_service_type = forms.ModelChoiceField(label=_("druhá služba: druh (nepovinné)"), queryset=ServiceType.objects.all(),
+                                             to_field_name="paragraph", required=False)
+    s2_form = forms.ChoiceField(label=_("druhá služba: forma"), choices=[("", "—"), *ServiceForm.choices], required=False)
+    s2_target_groups = forms.ModelMultipleChoiceField(label=_("druhá služba: okruh osob"), queryset=TargetGroup.objects.all(),
+                                                      required=False, to_field_name="code")
+    s2_age_from = forms.IntegerField(label=_("druhá služba: věk od"), required=False, min_value=0)
+    s2_age_to = forms.IntegerField(label=_("druhá služba: věk do"), required=False, min_value=0)
+    s2_place = forms.CharField(label=_("druhá služba: místo poskytování"), required=False, max_length=300)
+    s2_territory = forms.CharField(label=_("druhá služba: územní působnost"), required=False, max_length=300)
+    s2_capacity = forms.IntegerField(label=_("druhá služba: kapacita"), required=False)
+    s2_start_on = date_field(_("druhá služba: poskytování od"), required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     PROVIDER_FIELDS = list(ProviderForm.base_fields)
@@ -231,7 +243,8 @@ class ApplicationForm(ProviderForm):
         data = self.cleaned_data
         return {
             "provider": {f: data.get(f) for f in self.PROVIDER_FIELDS},
-            "services": [{f: data.get(f) for f in self.SERVICE_FIELDS}],
+            "services": [{f: data.get(f) for f in self.SERVICE_FIELDS}]
+            + ([{f: data.get(f"s2_{f}") for f in self.SERVICE_FIELDS}] if data.get("s2_service_type") else []),
             "received_on": data["received_on"],
             "submission_key": data.get("submission_key") or None,
         }

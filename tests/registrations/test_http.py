@@ -55,7 +55,11 @@ def test_registration_over_http(demo_users, officer):
     assert bad.status_code == 200 and "větší než nula" in bad.content.decode()
     assert not Case.objects.exists()
 
-    assert client.post(start_url, {**APPLICATION, "submission_key": "k-1"}).status_code == 302
+    bad = client.post(start_url, {**APPLICATION, "s2_service_type": "43", "s2_form": "field", "s2_place": "Sokolov",
+                                  "s2_capacity": "0"})
+    assert bad.status_code == 200 and "větší než nula" in bad.content.decode()
+    assert client.post(start_url, {**APPLICATION, "submission_key": "k-1", "s2_service_type": "43", "s2_form": "field",
+                                   "s2_place": "Sokolov", "s2_capacity": "3", "s2_target_groups": ["DUS"]}).status_code == 302
     again = client.post(start_url, {**APPLICATION, "submission_key": "k-1"})  # double click
     assert again.status_code == 200 and "už byla podána" in again.content.decode()
     proceeding = Proceeding.objects.get()
@@ -83,7 +87,8 @@ def test_registration_over_http(demo_users, officer):
 
     process.refresh_from_db()
     assert process.status == "DONE"
-    service = RegisteredService.objects.get()
+    assert RegisteredService.objects.get(service_type__paragraph="43").capacity == 3
+    service = RegisteredService.objects.get(service_type__paragraph="39")
     assert service.capacity == 6 and service.registered_on == date(2026, 10, 22)
 
     # registry pages and exports: the officer and the reader
@@ -95,7 +100,7 @@ def test_registration_over_http(demo_users, officer):
     assert "Osobní asistence" in detail and "Rozhodnutí o registraci" in detail  # issued decision visible
     assert "Jana Nováková" not in detail  # no staff names for the reader
     exported = json.loads(reader.get("/registry/export.json").content)
-    assert exported["providers_services"][0]["capacity"] == 6
+    assert {row["capacity"] for row in exported["providers_services"]} == {6, 3}
     csv_text = reader.get("/registry/export.csv").content.decode("utf-8-sig")
     assert "25596641" in csv_text and "Osobní asistence" in csv_text and "referent" not in csv_text
     # the reader cannot work on tasks nor set identifiers
