@@ -118,6 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-osv.sqlite3")}
 else:
     DATABASES["default"].setdefault("TEST", {})
+    if env("OSV_TEST_DB_NAME"):  # parallel test runs on one server each get their own test database
+        DATABASES["default"]["TEST"]["NAME"] = env("OSV_TEST_DB_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
