@@ -1,5 +1,7 @@
 """Admin of the opinion agenda's catalogues: plans (with upload + import), IPs, programmes, calls."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
@@ -48,20 +50,47 @@ class PlanItemAdmin(admin.ModelAdmin):
     filter_horizontal = ("goals",)
 
 
+def decode_plan_text(raw: bytes) -> str:
+    """Plans are copied to text by officials: UTF-8, or Windows-1250 from older Word exports."""
+    if b"\x00" in raw:
+        raise ValidationError("Import se nezdařil: soubor není textový (plán vložte jako text .txt).")
+    for encoding in ("utf-8-sig", "cp1250"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError("Import se nezdařil: soubor není čitelný text v kódování UTF-8 ani Windows-1250.")
+
+
+class PlanImportUploadForm(forms.ModelForm):
+    class Meta:
+        model = PlanImportUpload
+        fields = ("file", "region_name")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.OSV_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(f"Soubor je příliš velký: nejvýše {limit // (1024 * 1024)} MB.")
+        if not upload.name.lower().endswith(".txt"):
+            raise ValidationError("Import se nezdařil: plán nahrajte jako textový soubor .txt.")
+        self.plan_text = decode_plan_text(upload.read())
+        upload.seek(0)
+        return upload
+
+
 @admin.register(PlanImportUpload)
 class PlanImportUploadAdmin(admin.ModelAdmin):
     """Upload a plan text file; saving imports it (one transaction) and shows the report."""
+
+    form = PlanImportUploadForm
 
     list_display = ("uploaded_at", "file", "region_name", "plan")
     fields = ("file", "region_name", "plan", "report")
     readonly_fields = ("plan", "report")
 
     def save_model(self, request, obj, form, change):
-        raw = form.cleaned_data["file"].read()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1250")
+        text = form.plan_text
         try:
             report = import_plan(text, region_name=obj.region_name or None, source_name=form.cleaned_data["file"].name)
         except ValidationError as exc:

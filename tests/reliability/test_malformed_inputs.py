@@ -194,14 +194,11 @@ ROWS: list[Row] = [
     Row("upload: an .exe", "spravce", "post", "/admin/opinions/planimportupload/add/",
         lambda w: {"file": SimpleUploadedFile("setup.exe", b"MZ\x90\x00" + b"\x00" * 500, "application/x-msdownload"),
                    "region_name": "Karlovarský kraj"},
-        fmt="multipart", status=(200, 302), says="Import se nezdařil",
-        known_bug="opinions/admin.py save_model decodes the upload as UTF-8 without catching UnicodeDecodeError → 500"),
+        fmt="multipart", status=(200, 302), says="Import se nezdařil"),
     Row("upload: oversized (25 MB)", "spravce", "post", "/admin/opinions/planimportupload/add/",
         lambda w: {"file": SimpleUploadedFile("plan.txt", b"x" * (25 * 1024 * 1024), "text/plain"),
                    "region_name": "Karlovarský kraj"},
-        fmt="multipart", status=(200, 302), says="příliš velký",
-        known_bug="OSV_UPLOAD_MAX_BYTES (20 MB) is defined but no upload checks it; the plan upload stores the "
-                  "25 MB file and only fails on its format"),
+        fmt="multipart", status=(200, 302), says="příliš velký"),
 ]
 
 
