@@ -9,7 +9,8 @@ ROLE_PERMISSIONS = {
     "department_head": _VIEW + ["opinions.can_start_opinionprocess", "opinions.can_approve_opinionprocess",
                                 "opinions.manage_opinionprocess"],
     "deputy_head": _VIEW + ["opinions.can_approve_opinionprocess"],
-    "api_client": ["opinions.view_opinionprocess"],
+    # the portal works only through the API (own submissions); no Viewflow process screens
+    "api_client": [],
     "admin": _VIEW + [
         "opinions.add_plan", "opinions.change_plan", "opinions.add_planimportupload", "opinions.view_planimportupload",
         "opinions.change_planitem", "opinions.view_planitem",

@@ -43,10 +43,11 @@ def _permission(full: str) -> Permission:
 
 @transaction.atomic
 def ensure_groups() -> dict[str, int]:
-    """Create a group per role and grant its permissions (idempotent)."""
+    """Create a group per role with exactly the permissions declared in code (idempotent;
+    a permission removed from a role's list is taken away on the next run)."""
     counts = {}
     for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.add(*[_permission(p) for p in sorted(perms)])
+        group.permissions.set([_permission(p) for p in sorted(perms)])
         counts[role] = group.permissions.count()
     return counts
