@@ -7,6 +7,8 @@ if [ -n "${DATABASE_URL:-}" ]; then
 else
     echo "» Testy na vestavěném nastavení (SQLite + souborový broker)"
 fi
+# test data (SQLite test database, documents, broker folders) stays out of the demo's var/
+export OSV_VAR_DIR="${OSV_VAR_DIR:-$ROOT/var/test}"
 set +e
 OSV_ENV=test python -m pytest "$@"
 rc=$?
