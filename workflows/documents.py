@@ -9,6 +9,7 @@ Rendering is called from worker jobs, never from a web request.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date
 from pathlib import Path
@@ -82,6 +83,16 @@ def _next_version(case: Case, kind: str) -> int:
     return (current or 0) + 1
 
 
+def _drop_orphan(document: Document, filename: str) -> None:
+    """Remove a file left by an attempt that was rolled back (e.g. a worker killed before
+    commit): same name, no row points to it. Names carry the source key's hash, so the
+    retry of that attempt lands on exactly this name."""
+    name = document.file.field.generate_filename(document, filename)
+    storage = document.file.storage
+    if storage.exists(name) and not Document.objects.filter(file=name).exists():
+        storage.delete(name)
+
+
 def store_document(
     *,
     case: Case,
@@ -112,6 +123,7 @@ def store_document(
             template_code=template_code,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        _drop_orphan(document, filename)
         document.file.save(filename, ContentFile(content), save=False)
         document.save()
         record_event(
@@ -156,7 +168,7 @@ def generate_document(
                 kind=kind,
                 title=title,
                 content=content,
-                filename=f"{kind}-{safe_mark}.docx",
+                filename=f"{kind}-{safe_mark}-{hashlib.sha256(source_key.encode()).hexdigest()[:10]}.docx",
                 reference_number=reference,
                 source_key=source_key,
                 actor=actor,

@@ -90,3 +90,23 @@ def test_record_event_ignores_anonymous_actor(case):
 
     event = record_event(case=case, action="x", summary="s", actor=AnonymousUser())
     assert event.actor is None
+
+
+def test_a_rolled_back_render_leaves_no_stray_file(case):
+    from pathlib import Path
+
+    from django.db import transaction
+
+    def render():
+        return generate_document(case=case, kind="letter", title="x", template_code="letter",
+                                 context={"subject": "s", "body_paragraphs": []}, source_key="retry:1")
+
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            stray = render().file
+            raise RuntimeError("worker killed before commit")
+    path = Path(stray.storage.path(stray.name))
+    assert path.exists()  # what a killed attempt leaves behind
+    again = render()
+    assert again.file.name == stray.name  # the retry replaced it instead of adding a second file
+    assert list(path.parent.glob("*" + path.name[-16:])) == [path]
