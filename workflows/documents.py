@@ -9,6 +9,7 @@ Rendering is called from worker jobs, never from a web request.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from datetime import date
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from docxtpl import DocxTemplate
+from jinja2 import Environment
 
 from .history import record_event
 from .models import Case, Document, DocumentTemplate
@@ -37,15 +39,41 @@ def czech_date(value: date | None) -> str:
     return f"{value.day}. {value.month}. {value.year}"
 
 
-def template_source(code: str):
-    """The newest active uploaded version of a template, else the one in the repo."""
-    uploaded = DocumentTemplate.objects.filter(code=code, active=True).order_by("-uploaded_at").first()
+def template_source(code: str) -> bytes:
+    """The newest active uploaded version of a template, else the one in the repo (bytes)."""
+    uploaded = (
+        DocumentTemplate.objects.filter(code=code, active=True).order_by("-uploaded_at").only("pk", "file").first()
+    )
     if uploaded:
-        return uploaded.file.open("rb")
+        with uploaded.file.open("rb") as fh:
+            return fh.read()
     path = TEMPLATE_DIR / f"{code}.docx"
     if not path.exists():
         raise FileNotFoundError(f"Šablona dokumentu {code!r} neexistuje ({path}).")
-    return str(path)
+    return path.read_bytes()
+
+
+class _CompiledTemplatesEnvironment(Environment):
+    """A Jinja environment that compiles each distinct template source once.
+
+    docxtpl compiles the XML of every part (body, headers, footers, properties) with
+    ``from_string`` on every render; compiling is a third of a render. The cache is keyed
+    on the source text itself, so a new uploaded template version (different XML) is simply
+    a new entry: nothing to invalidate, and a stale template can never be served.
+    """
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is None and template_class is None and isinstance(source, str):
+            return _compiled_template(source)
+        return super().from_string(source, globals, template_class)
+
+
+_JINJA_ENV = _CompiledTemplatesEnvironment(autoescape=True)
+
+
+@functools.lru_cache(maxsize=128)
+def _compiled_template(source: str):
+    return Environment.from_string(_JINJA_ENV, source)
 
 
 def base_context(case: Case | None = None, *, handler=None) -> dict[str, Any]:
@@ -70,9 +98,8 @@ def base_context(case: Case | None = None, *, handler=None) -> dict[str, Any]:
 
 def render_docx(code: str, context: dict[str, Any]) -> bytes:
     """Render a DOCX template; user text is escaped (autoescape)."""
-    source = template_source(code)
-    doc = DocxTemplate(source)
-    doc.render(context, autoescape=True)
+    doc = DocxTemplate(io.BytesIO(template_source(code)))
+    doc.render(context, jinja_env=_JINJA_ENV, autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -108,7 +135,9 @@ def store_document(
     template_code: str = "",
 ) -> Document:
     """Store bytes as the next version of ``kind`` on the case, with its hash, in history."""
-    with transaction.atomic():
+    # one transaction, but no savepoint of its own inside a caller's (generate_document has
+    # one): any error here propagates and rolls the whole attempt back
+    with transaction.atomic(savepoint=False):
         document = Document(
             case=case,
             kind=kind,

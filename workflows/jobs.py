@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -104,6 +105,26 @@ def _record_failure(task: Task, exc: Exception) -> None:
         )
 
 
+@contextmanager
+def _locked_activation(task: Task):
+    """``task.activation()`` with the flow's process (and its case) loaded in one query.
+
+    Same as Viewflow's: the flow lock is taken first, the task is re-read under it, then the
+    activation is built. Viewflow reads the base process and then its flow-specific row
+    separately (two queries per activation) and the job method reads the case once more;
+    here the flow's process class is read directly, with the case joined when it has one.
+    """
+    flow_class = task.flow_task.flow_class
+    with flow_class.lock(task.process_id):
+        task.refresh_from_db()
+        process_class = flow_class.process_class
+        processes = process_class._default_manager.all()
+        if any(f.name == "case" and f.is_relation for f in process_class._meta.concrete_fields):
+            processes = processes.select_related("case")
+        task.process = processes.get(pk=task.process_id)
+        yield task.flow_task.activation_class(task)
+
+
 def run_job(task_pk: int) -> str:
     """Worker side of the job node. Returns what happened (for logs and tests)."""
     try:
@@ -113,7 +134,7 @@ def run_job(task_pk: int) -> str:
     if task.status not in (STATUS.SCHEDULED, STATUS.STARTED):
         return "skipped"
 
-    with task.activation() as activation:
+    with _locked_activation(task) as activation:
         if activation.task.status not in (STATUS.SCHEDULED, STATUS.STARTED):
             return "skipped"
         activation.start()
@@ -125,13 +146,13 @@ def run_job(task_pk: int) -> str:
             _test_delay()
     except Exception as exc:  # recorded on the task and routed by .OnError
         logger.exception("Job %s failed", task_pk)
-        with task.activation() as activation:
+        with _locked_activation(task) as activation:
             if activation.task.status == STATUS.STARTED:
                 activation.error(exc)
                 _record_failure(task, exc)
         return "error"
 
-    with task.activation() as activation:
+    with _locked_activation(task) as activation:
         if activation.task.status != STATUS.STARTED:
             return "skipped"
         activation.execute()

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import Case, Document, NumberSequence
@@ -23,17 +22,36 @@ class NumberingError(ValidationError):
     pass
 
 
+def _increment(scope: str) -> int | None:
+    """Add one to the scope's counter and return the new value (None: no counter yet).
+
+    One ``UPDATE … RETURNING`` (PostgreSQL, SQLite ≥ 3.35): the row stays locked by the
+    update until the caller's transaction ends."""
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    last_value = connection.ops.quote_name(NumberSequence._meta.get_field("last_value").column)
+    scope_col = connection.ops.quote_name(NumberSequence._meta.get_field("scope").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last_value} = {last_value} + 1 WHERE {scope_col} = %s RETURNING {last_value}",
+            [scope],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _next_value(scope: str) -> int:
-    with transaction.atomic():
-        updated = NumberSequence.objects.filter(scope=scope).update(last_value=F("last_value") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    NumberSequence.objects.create(scope=scope, last_value=1)
-                    return 1
-            except IntegrityError:  # created concurrently: fall through to increment
-                NumberSequence.objects.filter(scope=scope).update(last_value=F("last_value") + 1)
-        return NumberSequence.objects.values_list("last_value", flat=True).get(scope=scope)
+    # no savepoint of its own: the increment is one statement; outside a transaction this
+    # still opens one (BEGIN … COMMIT), inside the caller's it rolls back with the caller
+    with transaction.atomic(savepoint=False):
+        value = _increment(scope)
+        if value is not None:
+            return value
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(scope=scope, last_value=1)
+                return 1
+        except IntegrityError:  # created concurrently: increment that row
+            return _increment(scope)
 
 
 def _format(pattern: str, seq: int, year: int) -> str:
