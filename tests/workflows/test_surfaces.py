@@ -372,6 +372,23 @@ def test_two_step_deadline_pages_equal_the_plain_order(client, demo_users, seed)
             for start in range(0, len(plain), size):
                 got += [t.pk for t in pages[start:start + size]]
             assert got == plain, (scope, size)
+    for params in ({"window": "5"}, {"overdue": "1"}, {"window": "none"}, {"provider": "Domov"}):
+        qs = sel.task_list(ref, sel.SCOPE_QUEUE, sel.TaskFilters.from_query(params, ref))
+        plain = [t.pk for t in qs]
+        pages = sel.DeadlineOrdered(qs)
+        assert pages.count() == len(plain), params
+        got = [t.pk for start in range(0, len(plain), 4) for t in pages[start:start + 4]]
+        assert got == plain, params
     client.force_login(ref)
     listed = [r.task.pk for r in client.get("/fronta/").context["rows"]]
     assert listed == [t.pk for t in sel.task_list(ref, sel.SCOPE_QUEUE)][:25]
+
+
+def test_every_registered_flow_runs_on_a_case_process():
+    """DeadlineOrdered joins the case with an inner join: it relies on every process of a
+    registered flow being a CaseProcess (non-null case), so no task drops out of the pages."""
+    from workflows.models import CaseProcess
+
+    for flow in sel.registered_flows():
+        assert issubclass(flow.process_class, CaseProcess), flow
+    assert not CaseProcess._meta.get_field("case").null
