@@ -17,7 +17,7 @@ from registrations.views import StartFormView
 from registrations.models import CancellationProcess
 from workflows.jobs import Job
 
-from .proceeding import DecisionSteps, EvidenceSteps, ProceedingSteps, task
+from .proceeding import DecisionSteps, EvidenceSteps, retry_switch, task
 
 
 class CancellationFlow(EvidenceSteps, DecisionSteps, flow.Flow):
@@ -61,14 +61,7 @@ class CancellationFlow(EvidenceSteps, DecisionSteps, flow.Flow):
     )
     # needs_evidence_notice … await_comments: EvidenceSteps
     # issue_decision … finalize, end: DecisionSteps
-    retry = (
-        flow.Switch()
-        .Annotation(title=_("Opakovat vyhotovení"))
-        .Case(this.issue_opening_notice, ProceedingSteps.retry_of("issue_opening_notice"))
-        .Case(this.issue_evidence_notice, ProceedingSteps.retry_of("issue_evidence_notice"))
-        .Case(this.issue_decision, ProceedingSteps.retry_of("issue_decision"))
-        .Case(this.issue_forwarding, ProceedingSteps.retry_of("issue_forwarding"))
-    )
+    retry = retry_switch("issue_opening_notice", "issue_evidence_notice", "issue_decision", "issue_forwarding")
     reopen = (
         flow.Function(this.reopen_proceeding)
         .Annotation(title=_("Řízení pokračuje (autoremedura / zrušené rozhodnutí)"))

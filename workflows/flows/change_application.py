@@ -16,7 +16,7 @@ from registrations.forms import AssessmentForm, ChangeApplicationIntakeForm
 from registrations.views import StartFormView
 from registrations.models import ChangeApplicationProcess, Proceeding
 
-from .proceeding import CompletenessSteps, DecisionSteps, EvidenceSteps, ProceedingSteps, task
+from .proceeding import CompletenessSteps, DecisionSteps, EvidenceSteps, retry_switch, task
 
 
 class ChangeApplicationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flow.Flow):
@@ -44,14 +44,7 @@ class ChangeApplicationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flo
     )
     # needs_evidence_notice … await_comments: EvidenceSteps
     # issue_decision … finalize, end: DecisionSteps
-    retry = (
-        flow.Switch()
-        .Annotation(title=_("Opakovat vyhotovení"))
-        .Case(this.issue_deficiency, ProceedingSteps.retry_of("issue_deficiency"))
-        .Case(this.issue_evidence_notice, ProceedingSteps.retry_of("issue_evidence_notice"))
-        .Case(this.issue_decision, ProceedingSteps.retry_of("issue_decision"))
-        .Case(this.issue_forwarding, ProceedingSteps.retry_of("issue_forwarding"))
-    )
+    retry = retry_switch("issue_deficiency", "issue_evidence_notice", "issue_decision", "issue_forwarding")
 
     def start_change(self, activation, *, user=None, proceeding=None, provider=None, services=None, received_on=None,
                      submission_key=None):

@@ -18,7 +18,7 @@ from registrations.views import StartFormView
 from registrations.models import ChangeNotice, ChangeNoticeProcess
 from workflows.jobs import Job
 
-from .proceeding import ProceedingSteps, task
+from .proceeding import ProceedingSteps, retry_switch, task
 
 
 class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
@@ -72,11 +72,7 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
         .Next(this.end)
     )
     end = flow.End().Annotation(title=_("Vyřízeno"))
-    retry = (
-        flow.Switch()
-        .Annotation(title=_("Opakovat vyhotovení"))
-        .Case(this.issue_ack, ProceedingSteps.retry_of("issue_ack"))
-    )
+    retry = retry_switch("issue_ack")
 
     def start_notice(self, activation, *, user=None, **data):
         notice = svc.change_notice_receive(actor=user, **data)

@@ -145,6 +145,7 @@ class ProceedingSteps:
 
         return condition
 
+
     # ---------------------------------------------------------------- helpers
 
     @staticmethod
@@ -177,6 +178,14 @@ class ProceedingSteps:
         document = Document.objects.get(pk=activation.process.data["pending_delivery"])
         svc.delivery_record(document=document, channel=channel, ready_on=ready_on, collected_on=collected_on, actor=user)
         self.remember_officer(activation, user, pending_delivery=None)
+
+
+def retry_switch(*job_names: str):
+    """The ``retry`` node of a flow: after ``repair``, run the failed job (one of these) again."""
+    switch = flow.Switch().Annotation(title=_("Opakovat vyhotovení"))
+    for name in job_names:
+        switch = switch.Case(getattr(this, name), ProceedingSteps.retry_of(name))
+    return switch
 
 
 class CompletenessSteps(ProceedingSteps):

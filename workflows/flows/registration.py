@@ -25,7 +25,7 @@ from registrations.forms import ApplicationForm, AssessmentForm
 from registrations.models import Proceeding, RegistrationProcess
 from registrations.views import StartFormView
 
-from .proceeding import CompletenessSteps, DecisionSteps, EvidenceSteps, ProceedingSteps, task
+from .proceeding import CompletenessSteps, DecisionSteps, EvidenceSteps, retry_switch, task
 
 
 class RegistrationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flow.Flow):
@@ -54,14 +54,7 @@ class RegistrationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flow.Flo
     )
     # needs_evidence_notice … await_comments: EvidenceSteps
     # issue_decision … finalize, end: DecisionSteps
-    retry = (
-        flow.Switch()
-        .Annotation(title=_("Opakovat vyhotovení"))
-        .Case(this.issue_deficiency, ProceedingSteps.retry_of("issue_deficiency"))
-        .Case(this.issue_evidence_notice, ProceedingSteps.retry_of("issue_evidence_notice"))
-        .Case(this.issue_decision, ProceedingSteps.retry_of("issue_decision"))
-        .Case(this.issue_forwarding, ProceedingSteps.retry_of("issue_forwarding"))
-    )
+    retry = retry_switch("issue_deficiency", "issue_evidence_notice", "issue_decision", "issue_forwarding")
 
     def start_application(self, activation, *, user=None, provider, services, received_on=None, file_mark=None,
                           submission_key=None):
