@@ -36,6 +36,20 @@ def _apply_validation_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def run_handler(request, handler: str, form) -> bool:
+    """Call the flow's step handler with the form data; a Czech ValidationError goes back to
+    the form (nothing written), otherwise the task is completed."""
+    activation = request.activation
+    try:
+        with transaction.atomic():
+            getattr(activation.flow_class.instance, handler)(activation, user=request.user, **form.handler_kwargs())
+    except ValidationError as exc:
+        _apply_validation_error(form, exc)
+        return False
+    activation.execute()
+    return True
+
+
 class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateNames, generic.FormView):
     """Execute a View node: form → flow handler → activation.execute()."""
 
@@ -57,15 +71,8 @@ class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateName
         return context
 
     def form_valid(self, form):
-        activation = self.request.activation
-        flow = activation.flow_class.instance
-        try:
-            with transaction.atomic():
-                getattr(flow, self.handler)(activation, user=self.request.user, **form.handler_kwargs())
-        except ValidationError as exc:
-            _apply_validation_error(form, exc)
+        if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
-        activation.execute()
         messages.success(self.request, self.success_message, fail_silently=True)
         return HttpResponseRedirect(self.get_success_url())
 
@@ -86,16 +93,9 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
         return kwargs
 
     def form_valid(self, form):
-        activation = self.request.activation
-        flow = activation.flow_class.instance
-        try:
-            with transaction.atomic():
-                getattr(flow, self.handler)(activation, user=self.request.user, **form.handler_kwargs())
-        except ValidationError as exc:
-            _apply_validation_error(form, exc)
+        if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
-        activation.execute()
-        case = activation.process.case
+        case = self.request.activation.process.case
         messages.success(self.request, _("Případ založen: {}").format(case.file_mark), fail_silently=True)
         return redirect("cases:case_detail", pk=case.pk)
 
