@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from stdnum.cz import dic as cz_dic
 
+from workflows.validators import clean_ico
 from workflows.cases import case_open
 from workflows.deadlines import opinion_deadlines
 from workflows.documents import czech_date, generate_document
@@ -41,9 +41,12 @@ def _user_label(user) -> str:
 
 
 def validate_ico(ico: str) -> str:
-    ico = re.sub(r"\s+", "", ico or "")
-    if not re.fullmatch(r"\d{8}", ico) or not cz_dic.is_valid(ico):
-        raise ValidationError({"applicant_ico": f"IČO „{ico}“ není platné (8 číslic se správnou kontrolní číslicí)."})
+    try:
+        ico = clean_ico(ico)
+    except ValidationError as exc:
+        raise ValidationError({"applicant_ico": exc.messages}) from None
+    if not ico:
+        raise ValidationError({"applicant_ico": "Zadejte IČO žadatele."})
     return ico
 
 

@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from stdnum.cz import dic as cz_dic
 
 from workflows import deadlines
+from workflows.validators import clean_ico
 from workflows.cases import case_open
 from workflows.history import record_event, set_case_deadline, set_case_state
 from workflows.models import Case, Document, Extension, ServiceType, Suspension, TargetGroup
@@ -82,15 +82,14 @@ def _err(message: str, field: str | None = None):
 
 def validate_ico(ico: str | None, *, natural_person: bool = False) -> str | None:
     """IČO: 8 digits with the mod-11 check digit; optional for a natural person without one."""
-    ico = re.sub(r"\s+", "", ico or "")
+    try:
+        ico = clean_ico(ico)
+    except ValidationError as exc:
+        raise _err(exc.messages[0], "ico") from None
     if not ico:
         if natural_person:
             return None
         raise _err("Zadejte IČO (bez IČO lze podat žádost jen jako fyzická osoba).", "ico")
-    if not re.fullmatch(r"\d{8}", ico):
-        raise _err(f"IČO „{ico}“ musí mít přesně 8 číslic.", "ico")
-    if not cz_dic.is_valid(ico):
-        raise _err(f"IČO „{ico}“ nemá platnou kontrolní číslici.", "ico")
     return ico
 
 

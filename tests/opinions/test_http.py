@@ -47,7 +47,7 @@ def test_request_draft_approve_over_http_and_reader_sees_issued_only(
     bad = client.post(f"{BASE}/start/", {**form, "applicant_ico": "12345678", "period_end": "1. 1. 2011"})
     assert bad.status_code == 200
     body = bad.content.decode()
-    assert "není platné" in body and "nemůže předcházet" in body
+    assert "nemá platnou kontrolní číslici" in body and "nemůže předcházet" in body
     assert not Opinion.objects.exists()
     response = client.post(f"{BASE}/start/", form)
     assert response.status_code == 302, response.content.decode()[:2000]

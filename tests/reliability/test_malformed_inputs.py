@@ -100,8 +100,8 @@ def api(**override):
 ROWS: list[Row] = [
     # --- the opinion request form (start of the flow)
     Row("form: IČO with a bad check digit", "planovac", "post", START, form(applicant_ico="12345678"),
-        says="IČO „12345678“ není platné"),
-    Row("form: IČO with letters", "planovac", "post", START, form(applicant_ico="ABCDEFGH"), says="není platné"),
+        says="IČO „12345678“ nemá platnou kontrolní číslici"),
+    Row("form: IČO with letters", "planovac", "post", START, form(applicant_ico="ABCDEFGH"), says="musí mít přesně 8 číslic"),
     Row("form: IČO too long", "planovac", "post", START, form(applicant_ico="1234567890123"),
         says="nejvýše 12 znaků"),
     Row("form: impossible date 31. 2.", "planovac", "post", START, form(period_start="31. 2. 2011"),
