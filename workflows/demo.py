@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from workflows.hooks import optional_modules
 
 DEMO_PASSWORD = "demo-heslo-2026"
 
@@ -47,13 +47,7 @@ def ensure_demo_users() -> list[tuple[str, str]]:
 
 
 def seed_agendas(stdout=None) -> None:
-    for name in AGENDA_DEMO_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    for module in optional_modules(AGENDA_DEMO_MODULES):
         result = module.seed()
         if stdout is not None and result:
-            stdout.write(f"  {name}: {result}")
+            stdout.write(f"  {module.__name__}: {result}")

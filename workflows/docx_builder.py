@@ -10,12 +10,12 @@ and date, addressee) and closing (official, signature).
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
+from workflows.hooks import optional_modules
 
 HEADER = [
     ("b", "{{ office.name }}"),
@@ -63,13 +63,7 @@ def build(spec: list[tuple[str, str]], path: Path, *, with_header: bool = True) 
 
 def all_specs() -> dict[str, list]:
     specs: dict[str, list] = {}
-    for name in SPEC_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    for module in optional_modules(SPEC_MODULES):
         specs.update(module.TEMPLATES)
     return specs
 

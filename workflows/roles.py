@@ -7,12 +7,12 @@ a new flow node appears grants the new permission.
 
 from __future__ import annotations
 
-import importlib
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .permissions import ROLES
+from workflows.hooks import optional_modules
 
 BASE_PERMISSIONS = {role: ["workflows.view_caseprocess"] for role in ROLES}
 BASE_PERMISSIONS["admin"] = BASE_PERMISSIONS["admin"] + [
@@ -24,13 +24,7 @@ AGENDA_ROLE_MODULES = ["workflows.flow_roles", "registrations.roles", "opinions.
 
 def role_permissions() -> dict[str, set[str]]:
     merged: dict[str, set[str]] = {role: set(perms) for role, perms in BASE_PERMISSIONS.items()}
-    for name in AGENDA_ROLE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    for module in optional_modules(AGENDA_ROLE_MODULES):
         for role, perms in module.ROLE_PERMISSIONS.items():
             merged.setdefault(role, set()).update(perms)
     return merged

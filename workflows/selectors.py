@@ -15,7 +15,6 @@ the case (``CASE_PATH`` + ``__<agenda one-to-one>__...``).
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -29,6 +28,7 @@ from .collation import czech_order
 from .deadlines import add_working_days, working_days_between
 from .models import Case, CaseProcess
 from .permissions import AGENDA_ROLES, ROLE_ADMIN, ROLE_HEAD, can_work_on_agenda, has_role, user_roles
+from workflows.hooks import import_optional
 
 #: path from Task to its Case
 CASE_PATH = "process__caseprocess__case"
@@ -81,13 +81,6 @@ class TaskListFilter:
     agendas: set[str] = field(default_factory=set)  # shown only to users of these agendas
 
 
-def _import_optional(name: str):
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            return None
-        raise
 
 
 def _agenda_model(app_label: str, name: str):
@@ -135,7 +128,7 @@ def contributed_filters(user) -> list[TaskListFilter]:
             out.append(flt)
             names.add(flt.name)
     for name in AGENDA_SELECTOR_MODULES:
-        module = _import_optional(name)
+        module = import_optional(name)
         provider = getattr(module, "task_list_filters", None) if module else None
         if provider is None:
             continue

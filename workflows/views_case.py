@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 
 from django.contrib.auth.decorators import login_required
@@ -21,15 +20,11 @@ from . import selectors as sel
 from .exports import export_response
 from .models import Case, CaseProcess, Document
 from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_document, has_role
+from workflows.hooks import import_optional
 
 
 def _agenda_module(agenda: str, name: str):
-    try:
-        return importlib.import_module(f"{agenda}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name and f"{agenda}.{name}".startswith(exc.name):
-            return None
-        raise
+    return import_optional(f"{agenda}.{name}")
 
 
 def _diagram(process: CaseProcess) -> str:

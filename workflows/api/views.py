@@ -6,7 +6,6 @@ engine does not depend on an agenda at import time), serialise.
 
 from __future__ import annotations
 
-import importlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -26,19 +25,13 @@ from workflows.selectors import user_agendas
 
 from . import permissions as perms
 from . import serializers as ser
+from workflows.hooks import import_optional
 
 
-def _agenda(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
 
 
 def _registry():
-    module = _agenda("registrations.selectors")
+    module = import_optional("registrations.selectors")
     if module is None or not hasattr(module, "provider_list"):
         raise NotFound("Registr poskytovatelů zatím není k dispozici.")
     return module
@@ -224,7 +217,7 @@ class OpinionRequestCreate(APIView):
     def post(self, request):
         payload = ser.OpinionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        flow_module = _agenda("workflows.flows.opinion")
+        flow_module = import_optional("workflows.flows.opinion")
         if flow_module is None or not hasattr(flow_module, "opinion_request_start"):
             raise NotFound("Agenda vyjádření zatím nepřijímá podání.")
         data = dict(payload.validated_data)
@@ -247,7 +240,7 @@ class ChangeNoticeCreate(APIView):
     def post(self, request):
         payload = ser.ChangeNoticeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        flow_module = _agenda("workflows.flows.change_notice")
+        flow_module = import_optional("workflows.flows.change_notice")
         if flow_module is None or not hasattr(flow_module, "ChangeNoticeFlow"):
             raise NotFound("Agenda registrací zatím nepřijímá oznámení změn.")
         data = dict(payload.validated_data)
