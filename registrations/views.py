@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.flow.views import mixins as vf_mixins
 
+from workflows.exports import csv_safe
 from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
 
 from . import selectors, services
@@ -182,7 +183,7 @@ def registry_export(request, fmt: str):
     writer = csv.DictWriter(response, fieldnames=selectors.PUBLIC_COLUMNS, delimiter=";")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: (", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+        writer.writerow({k: csv_safe(", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
     return response
 
 
