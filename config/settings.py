@@ -7,6 +7,7 @@ needed). Production (``OSV_ENV=production``) refuses unsafe defaults at start-up
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "registrations",
     "opinions",
     "worker",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -76,8 +78,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workflows.login_throttle.SerialiseLoginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -128,11 +132,25 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if OSV_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users
-# failed logins: 5 per user name + address lock that pair for 15 minutes (workflows.auth_throttle)
-AUTHENTICATION_BACKENDS = ["workflows.auth_throttle.ThrottledModelBackend"]
+# failed logins (django-axes, workflows.login_throttle): 5 for one user name from one address
+# lock that pair, 50 from one address lock the address, for 15 minutes; the client address is
+# read from X-Forwarded-For only when the request comes from one of OSV_TRUSTED_PROXIES
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 OSV_LOGIN_FAILURE_LIMIT = int(env("OSV_LOGIN_FAILURE_LIMIT", "5"))
+OSV_LOGIN_ADDRESS_FAILURE_LIMIT = int(env("OSV_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 OSV_LOGIN_LOCK_MINUTES = int(env("OSV_LOGIN_LOCK_MINUTES", "15"))
-# the login counters must be shared by every web process: a file cache by default, Redis if given
+OSV_TRUSTED_PROXIES = env_list("OSV_TRUSTED_PROXIES", "")  # e.g. "127.0.0.1,10.0.0.0/24" behind nginx
+AXES_FAILURE_LIMIT = OSV_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=OSV_LOGIN_LOCK_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "workflows.login_throttle.AddressLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "workflows.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "workflows.login_throttle.username_key"
+AXES_LOCKOUT_CALLABLE = "workflows.login_throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock runs from the last counted failure
+AXES_VERBOSE = False
+# Django's cache (the login counters lived here before axes; kept for whatever caches next)
 if env("OSV_CACHE_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("OSV_CACHE_URL")}}
 elif OSV_ENV == "test":
