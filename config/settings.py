@@ -195,6 +195,14 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "osv-agenda@localhost")
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+# applicants' e-mails go out from a Celery task: retried while the server refuses, in
+# OSV_MAIL_RETRY_SECONDS doubling up to OSV_MAIL_RETRY_MAX_SECONDS (kept below the broker's
+# visibility timeout), then the beat sweep tries again after OSV_MAIL_RESEND_MINUTES
+OSV_MAIL_MAX_RETRIES = int(env("OSV_MAIL_MAX_RETRIES", "10"))
+OSV_MAIL_RETRY_SECONDS = int(env("OSV_MAIL_RETRY_SECONDS", "30"))
+OSV_MAIL_RETRY_MAX_SECONDS = int(env("OSV_MAIL_RETRY_MAX_SECONDS", "90"))
+OSV_MAIL_RESEND_MINUTES = int(env("OSV_MAIL_RESEND_MINUTES", "60"))
 
 # --- Celery ---------------------------------------------------------------------------
 EMBEDDED_BROKER_URL = "filesystem://"
@@ -213,6 +221,8 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
     }
+# the queue tasks go to unless routed elsewhere (two instances can share one Redis)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

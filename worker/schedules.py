@@ -5,5 +5,6 @@ from datetime import timedelta
 BEAT_SCHEDULE = {
     "fire-viewflow-timers": {"task": "osv.fire_timers", "schedule": timedelta(seconds=30)},
     "sweep-stuck-jobs": {"task": "osv.sweep_stuck_jobs", "schedule": timedelta(minutes=2)},
+    "resend-pending-notifications": {"task": "osv.resend_pending_notifications", "schedule": timedelta(minutes=10)},
     "scan-deadlines": {"task": "osv.scan_deadlines", "schedule": timedelta(minutes=15)},
 }

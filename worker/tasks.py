@@ -30,3 +30,26 @@ def scan_deadlines() -> dict:
     from workflows.reminders import scan_deadlines as scan
 
     return scan()
+
+
+@shared_task(name="osv.notify_opinion_applicant", bind=True, acks_late=True, max_retries=None)
+def notify_opinion_applicant(self, opinion_pk: int) -> str:
+    """The applicant's e-mail about an issued opinion; retried while the mail server refuses."""
+    from django.conf import settings
+
+    from opinions import notifications
+
+    try:
+        return notifications.send_notification(opinion_pk=opinion_pk)
+    except notifications.MAIL_ERRORS as exc:
+        if self.request.retries >= settings.OSV_MAIL_MAX_RETRIES:
+            notifications.notification_failed(opinion_pk=opinion_pk, error=str(exc) or type(exc).__name__)
+            return "failed"
+        raise self.retry(exc=exc, countdown=notifications.retry_delay(self.request.retries))
+
+
+@shared_task(name="osv.resend_pending_notifications")
+def resend_pending_notifications() -> int:
+    from opinions import notifications
+
+    return notifications.resend_pending()

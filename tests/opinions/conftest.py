@@ -14,6 +14,13 @@ KK_PLAN = SEEDS_DIR / "000_f437bd62eee4e5d3.txt"
 LK_PLAN = SEEDS_DIR / "001_c1cc851ef9f5f2e0.txt"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """The applicant's e-mail task runs in-process unless the test has a real worker."""
+    if not {"celery_worker", "fresh_worker", "workers"} & set(request.fixturenames):
+        request.getfixturevalue("tasks_in_process")
+
+
 def seed_text(path: Path) -> str:
     if not path.exists():
         pytest.skip(f"seed file {path} not found (set OSV_SEEDS_DIR)")

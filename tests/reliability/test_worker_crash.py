@@ -47,7 +47,7 @@ class QueueWorker(WorkerProcess):
     def start(self, timeout: float = 60):
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(self.log_path, "w")
-        env = {**_worker_env(), **self.env_extra}
+        env = {**_worker_env(), "CELERY_TASK_DEFAULT_QUEUE": QUEUE, **self.env_extra}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "-Q", QUEUE,
              "--concurrency=1", "--pool=prefork", "--without-heartbeat", "--without-gossip", "--without-mingle",
@@ -69,9 +69,13 @@ def private_queue(monkeypatch):
     from tests.conftest import _reset_broker
     from worker.tasks import run_job
 
+    from workflows import outbox
+
     _reset_broker()
     monkeypatch.setattr(jobs, "dispatch_job",
                         lambda pk: run_job.apply_async(args=[pk], queue=QUEUE, retry=False))
+    send_by_name = outbox.dispatch
+    monkeypatch.setattr(outbox, "dispatch", lambda name, *args, **options: send_by_name(name, *args, queue=QUEUE))
 
 
 @pytest.fixture
