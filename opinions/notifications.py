@@ -74,7 +74,7 @@ def _message(opinion: Opinion) -> tuple[str, str]:
 def send_notification(*, opinion_pk: int) -> str:
     """The task's body: send once; raises one of MAIL_ERRORS when the server does not take it."""
     with transaction.atomic():
-        opinion = Opinion.objects.select_for_update().select_related("case", "document").filter(pk=opinion_pk).first()
+        opinion = Opinion.objects.select_for_update(of=("self",)).select_related("case", "document").filter(pk=opinion_pk).first()
         if opinion is None:
             return "missing"
         if opinion.notified_at is not None:
