@@ -201,10 +201,20 @@ EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 # visibility timeout), then the beat sweep tries again after OSV_MAIL_RESEND_MINUTES
 OSV_MAIL_MAX_RETRIES = int(env("OSV_MAIL_MAX_RETRIES", "10"))
 OSV_MAIL_RETRY_SECONDS = int(env("OSV_MAIL_RETRY_SECONDS", "30"))
-OSV_MAIL_RETRY_MAX_SECONDS = int(env("OSV_MAIL_RETRY_MAX_SECONDS", "90"))
+OSV_MAIL_RETRY_MAX_SECONDS = int(env("OSV_MAIL_RETRY_MAX_SECONDS", "60"))
 OSV_MAIL_RESEND_MINUTES = int(env("OSV_MAIL_RESEND_MINUTES", "60"))
 
 # --- Celery ---------------------------------------------------------------------------
+# How long the longest worker job may run (document render today; PDF/A conversion and
+# signing add to it): a job gets a soft time limit of OSV_JOB_TIME_LIMIT_SECONDS (then it is
+# recorded as failed, routed by .OnError), a hard one 10 s later. A job whose worker died is
+# back within OSV_BROKER_VISIBILITY_SECONDS (Redis hands the unacknowledged message out again)
+# or, whatever the broker, re-sent by the sweep (every OSV_JOB_SWEEP_SECONDS) once it has been
+# started or scheduled for OSV_JOB_STUCK_SECONDS: with the defaults, under 2 minutes.
+OSV_JOB_TIME_LIMIT_SECONDS = int(env("OSV_JOB_TIME_LIMIT_SECONDS", "75"))
+OSV_JOB_STUCK_SECONDS = int(env("OSV_JOB_STUCK_SECONDS", str(OSV_JOB_TIME_LIMIT_SECONDS + 15)))
+OSV_JOB_SWEEP_SECONDS = int(env("OSV_JOB_SWEEP_SECONDS", "30"))
+OSV_BROKER_VISIBILITY_SECONDS = int(env("CELERY_VISIBILITY_TIMEOUT", str(OSV_JOB_TIME_LIMIT_SECONDS + 15)))
 EMBEDDED_BROKER_URL = "filesystem://"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", EMBEDDED_BROKER_URL)
 BROKER_DIR = VAR_DIR / "broker"
@@ -217,9 +227,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Redis: an unacknowledged message comes back after this many seconds
+    # Redis: an unacknowledged message (its worker was killed) comes back after this many
+    # seconds — just above the longest job, so a running job is never handed out twice
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+        "visibility_timeout": OSV_BROKER_VISIBILITY_SECONDS,
     }
 # the queue tasks go to unless routed elsewhere (two instances can share one Redis)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
@@ -256,7 +267,6 @@ OSV_REGION_FILE = env("OSV_REGION_FILE", str(BASE_DIR / "config" / "regions" / "
 OSV_NUMBERING_BACKEND = env("OSV_NUMBERING_BACKEND", "local")  # local | manual
 OSV_REFERENCE_PATTERN = env("OSV_REFERENCE_PATTERN", "{region}/{seq}/SV/{year}")
 OSV_FILE_MARK_PATTERN = env("OSV_FILE_MARK_PATTERN", "SZ {region}/{seq}/SV/{year}")
-OSV_JOB_STUCK_MINUTES = int(env("OSV_JOB_STUCK_MINUTES", "10"))
 OSV_BASE_URL = env("OSV_BASE_URL", "http://127.0.0.1:8000")
 
 # deadline rules (workflows.deadlines reads these; see shared design deadlines.md)
