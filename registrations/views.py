@@ -154,7 +154,7 @@ def remedy_extend(request, pk: int):
 
     if request.method != "POST" or not can_work_on_agenda(request.user, "registrations"):
         raise PermissionDenied
-    case = get_object_or_404(Case, pk=pk)
+    case = get_object_or_404(Case, pk=pk, proceeding__isnull=False)  # a registration proceeding, nothing else
     form = RemedyExtendForm(request.POST)
     if form.is_valid():
         try:

@@ -25,3 +25,59 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+# ------------------------------------------------------------------ control characters
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+class ControlCharactersMiddleware:
+    """A NUL byte or another control character in the path, a query parameter or a submitted
+    field gets a clear Czech 400 — before any view (PostgreSQL cannot store NUL, and such
+    text is never what a person typed). Line breaks and tabs are fine in submitted text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .input_rules import CONTROL_MESSAGE, has_control_characters
+
+        bad = has_control_characters(request.path, multiline=False) or any(
+            has_control_characters(s, multiline=False) for key, values in request.GET.lists() for s in [key, *values])
+        if not bad and request.method in ("POST", "PUT", "PATCH"):
+            content_type = request.META.get("CONTENT_TYPE", "")
+            if content_type.startswith("application/json"):
+                import json
+
+                try:
+                    body = json.loads(request.body or b"null")
+                except (ValueError, UnicodeDecodeError):
+                    body = None  # malformed JSON is the parser's business (400 from DRF)
+                bad = any(has_control_characters(s) for s in _strings(body))
+            elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+                bad = any(has_control_characters(s) for key, values in request.POST.lists() for s in [key, *values])
+        if bad:
+            return self.refuse(request, CONTROL_MESSAGE)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, message):
+        from django.http import HttpResponse, JsonResponse
+
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
+        from django.utils.html import escape
+
+        return HttpResponse(f'<!DOCTYPE html><html lang="cs"><head><meta charset="utf-8"><title>Neplatný požadavek'
+                            f'</title></head><body><h1>Neplatný požadavek</h1><p>{escape(message)}</p>'
+                            f'<p><a href="/">Zpět na úvod</a></p></body></html>', status=400)

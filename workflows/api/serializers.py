@@ -6,7 +6,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workflows.deadlines import working_days_between
+from workflows.input_rules import validate_name, validate_not_future, validate_sane_date
 from workflows.models import Case, Document
+
+
+def column(label: str, field: str) -> int:
+    """The max_length of a model column (``app.Model``): a serializer field never takes more."""
+    from django.apps import apps
+
+    return apps.get_model(label)._meta.get_field(field).max_length
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -91,13 +99,20 @@ class RegistryVersionSerializer(serializers.Serializer):
 
 class OpinionRequestSerializer(serializers.Serializer):
     applicant_ico = serializers.CharField(max_length=8, help_text="IČO žadatele (8 číslic).")
-    applicant_name = serializers.CharField(max_length=255)
-    applicant_address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    project_title = serializers.CharField(max_length=400)
-    registration_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="",
+    applicant_name = serializers.CharField(max_length=column("opinions.Opinion", "applicant_name"),
+                                           validators=[validate_name])
+    applicant_address = serializers.CharField(max_length=column("opinions.Opinion", "applicant_address"),
+                                              required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(max_length=column("opinions.Opinion", "contact_name"),
+                                         required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(max_length=column("opinions.Opinion", "contact_email"),
+                                           required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=column("opinions.Opinion", "contact_phone"),
+                                          required=False, allow_blank=True, default="")
+    project_title = serializers.CharField(max_length=column("opinions.Opinion", "project_title"),
+                                          validators=[validate_name])
+    registration_number = serializers.CharField(max_length=column("opinions.Opinion", "registration_number"),
+                                                required=False, allow_blank=True, default="",
                                                 help_text="Registrační číslo projektu, např. CZ.1.04/3.1.00/45.00123.")
     call = serializers.CharField(help_text="Číslo výzvy z katalogu (např. 45).")
     area = serializers.CharField(required=False, allow_blank=True, default="", help_text="Kód oblasti podpory, např. 3.1.")
@@ -107,22 +122,23 @@ class OpinionRequestSerializer(serializers.Serializer):
                                           help_text="Kódy cílových skupin, např. [\"S\", \"OZP\"].")
     whole_region = serializers.BooleanField(required=False, default=True)
     districts = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = serializers.DateField(validators=[validate_sane_date])
+    period_end = serializers.DateField(validators=[validate_sane_date])
     budget = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
 class ChangeNoticeItemSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="Druh změny z číselníku agendy registrací (např. staff, contact).")
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=column("registrations.ChangeNoticeItem", "description"))
 
 
 class ChangeNoticeSerializer(serializers.Serializer):
     provider_ico = serializers.CharField(max_length=8)
     service_identifier = serializers.CharField(required=False, allow_blank=True, default="",
                                                help_text="Identifikátor služby (§ 85) nebo spisová značka registrace.")
-    change_date = serializers.DateField(help_text="Den, kdy změna nastala.")
-    received_on = serializers.DateField(required=False, help_text="Den doručení (výchozí: dnes).")
+    change_date = serializers.DateField(help_text="Den, kdy změna nastala (2000–2100).", validators=[validate_sane_date])
+    received_on = serializers.DateField(required=False, help_text="Den doručení (výchozí: dnes; ne v budoucnosti).",
+                                        validators=[validate_not_future])
     items = ChangeNoticeItemSerializer(many=True)
     acknowledge = serializers.BooleanField(required=False, default=False, help_text="Poskytovatel žádá potvrzení o přijetí.")
 
