@@ -253,14 +253,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "workflows.api.schema.OsvAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "workflows.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "osv-agenda API",
     "DESCRIPTION": "Registr poskytovatelů, stav případů, žádosti o vyjádření a oznámení změn.",
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,  # the schema does not describe itself
 }
 
 # --- the region and the office ------------------------------------------------------------

@@ -10,6 +10,12 @@ from workflows.input_rules import validate_name, validate_not_future, validate_s
 from workflows.models import Case, Document
 
 
+def change_kinds():
+    from django.apps import apps
+
+    return apps.get_model("registrations", "ChangeNoticeItem").Kind.choices
+
+
 def column(label: str, field: str) -> int:
     """The max_length of a model column (``app.Model``): a serializer field never takes more."""
     from django.apps import apps
@@ -80,11 +86,18 @@ class ProviderServiceSerializer(serializers.Serializer):
 
 
 class ProviderSerializer(serializers.Serializer):
-    ico = serializers.CharField(allow_blank=True)
+    ico = serializers.CharField(allow_null=True, help_text="IČO; null u fyzické osoby bez IČO.")
     name = serializers.CharField()
     address = serializers.CharField(allow_blank=True)
     legal_form = serializers.CharField(allow_blank=True)
     services = ProviderServiceSerializer(many=True)
+
+
+class PaginatedProviderSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ProviderSerializer(many=True)
 
 
 class RegistryVersionSerializer(serializers.Serializer):
@@ -98,7 +111,8 @@ class RegistryVersionSerializer(serializers.Serializer):
 
 
 class OpinionRequestSerializer(serializers.Serializer):
-    applicant_ico = serializers.CharField(max_length=8, help_text="IČO žadatele (8 číslic).")
+    applicant_ico = serializers.RegexField(r"^[0-9]{8}$", max_length=8,
+                                           help_text="IČO žadatele: 8 číslic, poslední je kontrolní (modulo 11).")
     applicant_name = serializers.CharField(max_length=column("opinions.Opinion", "applicant_name"),
                                            validators=[validate_name])
     applicant_address = serializers.CharField(max_length=column("opinions.Opinion", "applicant_address"),
@@ -128,18 +142,23 @@ class OpinionRequestSerializer(serializers.Serializer):
 
 
 class ChangeNoticeItemSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="Druh změny z číselníku agendy registrací (např. staff, contact).")
+    kind = serializers.ChoiceField(choices=[], help_text="Druh změny z číselníku agendy registrací.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = change_kinds()
     description = serializers.CharField(max_length=column("registrations.ChangeNoticeItem", "description"))
 
 
 class ChangeNoticeSerializer(serializers.Serializer):
-    provider_ico = serializers.CharField(max_length=8)
+    provider_ico = serializers.RegexField(r"^[0-9]{8}$", max_length=8,
+                                          help_text="IČO poskytovatele zapsaného v registru (8 číslic, kontrolní číslice).")
     service_identifier = serializers.CharField(required=False, allow_blank=True, default="",
                                                help_text="Identifikátor služby (§ 85) nebo spisová značka registrace.")
     change_date = serializers.DateField(help_text="Den, kdy změna nastala (2000–2100).", validators=[validate_sane_date])
     received_on = serializers.DateField(required=False, help_text="Den doručení (výchozí: dnes; ne v budoucnosti).",
                                         validators=[validate_not_future])
-    items = ChangeNoticeItemSerializer(many=True)
+    items = ChangeNoticeItemSerializer(many=True, allow_empty=False, max_length=50)
     acknowledge = serializers.BooleanField(required=False, default=False, help_text="Poskytovatel žádá potvrzení o přijetí.")
 
 

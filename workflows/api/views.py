@@ -65,23 +65,28 @@ def _provider_dict(provider) -> dict:
             "state": s.get_state_display(),
             "closed_on": s.closed_on,
         })
-    return {"ico": provider.ico or "", "name": provider.name, "address": provider.address,
+    return {"ico": provider.ico or None, "name": provider.name, "address": provider.address,
             "legal_form": provider.legal_form, "services": services}
+
+
+ICO_PATH = OpenApiParameter("ico", str, OpenApiParameter.PATH, required=True, pattern=r"^[0-9]{8}$",
+                            description="IČO poskytovatele (8 číslic).")
 
 
 class ProviderList(APIView):
     permission_classes = [perms.RegistryReader]
+    pagination_class = generics.GenericAPIView.pagination_class
 
     @extend_schema(
         summary="Registr poskytovatelů",
         parameters=[OpenApiParameter("q", str, description="Část názvu nebo začátek IČO.")],
-        responses=ser.ProviderSerializer(many=True),
+        responses=ser.PaginatedProviderSerializer,
         tags=["registr"],
     )
     def get(self, request):
         registry = _registry()
         qs = registry.provider_list(query=request.query_params.get("q", "").strip()[:100])
-        paginator = generics.GenericAPIView.pagination_class()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = ser.ProviderSerializer([_provider_dict(p) for p in page], many=True).data
         return paginator.get_paginated_response(data)
@@ -90,7 +95,8 @@ class ProviderList(APIView):
 class ProviderDetail(APIView):
     permission_classes = [perms.RegistryReader]
 
-    @extend_schema(summary="Poskytovatel podle IČO", responses=ser.ProviderSerializer, tags=["registr"])
+    @extend_schema(summary="Poskytovatel podle IČO", responses=ser.ProviderSerializer, tags=["registr"],
+                   parameters=[ICO_PATH])
     def get(self, request, ico: str):
         provider = _registry().provider_by_ico(ico)
         if provider is None:
@@ -102,7 +108,7 @@ class ProviderHistory(APIView):
     permission_classes = [perms.RegistryReader]
 
     @extend_schema(summary="Historie zápisů poskytovatele v registru", responses=ser.RegistryVersionSerializer(many=True),
-                   tags=["registr"])
+                   tags=["registr"], parameters=[ICO_PATH])
     def get(self, request, ico: str):
         provider = _registry().provider_by_ico(ico)
         if provider is None:
