@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registr poskytovatelů, stav případů, žádosti o vyjádření a oznámení změn.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,  # the schema does not describe itself
+    "ENUM_NAME_OVERRIDES": {"ChangeNoticeItemKindEnum": "registrations.models.ChangeNoticeItem.Kind",
+                            "CaseKindEnum": "workflows.agendas.case_kind_choices"},
 }
 
 # --- the region and the office ------------------------------------------------------------

@@ -24,12 +24,12 @@ from workflows import outbox
 from workflows.history import record_event
 from workflows.region import get_region
 
-from .models import Opinion
+from .models import Opinion, OpinionEvent
 
 TASK_NAME = "osv.notify_opinion_applicant"
 # what a refusing, unreachable or dropping mail server raises: worth another try
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
-QUEUED, SENT, FAILED = "notify_queued", "notified", "notify_failed"
+QUEUED, SENT, FAILED = OpinionEvent.NOTIFY_QUEUED, OpinionEvent.NOTIFIED, OpinionEvent.NOTIFY_FAILED
 
 
 def retry_delay(retries: int) -> int:

@@ -6,7 +6,7 @@ from django.conf import settings
 from workflows import jobs
 
 
-@shared_task(name="osv.run_job", acks_late=True, reject_on_worker_lost=True,
+@shared_task(name=jobs.RUN_JOB_TASK, acks_late=True, reject_on_worker_lost=True,
              soft_time_limit=settings.OSV_JOB_TIME_LIMIT_SECONDS, time_limit=settings.OSV_JOB_TIME_LIMIT_SECONDS + 10)
 def run_job(task_pk: int) -> str:
     """Run one Viewflow job node step (see workflows.jobs)."""

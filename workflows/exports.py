@@ -8,6 +8,8 @@ import io
 
 from django.http import HttpResponse
 
+from .formats import czech_date
+
 
 # A spreadsheet reads a text cell that begins with one of these as a formula (or a DDE
 # command): an applicant name "=HYPERLINK(...)" from the portal would run in the officer's
@@ -69,7 +71,7 @@ def export_response(fmt: str, filename: str, header: list[str], rows: list[list]
     writer.writerow(header)
     for row in rows:
         writer.writerow([
-            f"{v.day}. {v.month}. {v.year}" if isinstance(v, datetime.date) else ("" if v is None else csv_safe(v))
+            czech_date(v) if isinstance(v, datetime.date) else ("" if v is None else csv_safe(v))
             for v in row
         ])
     response = HttpResponse(buf.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")

@@ -139,7 +139,9 @@ def test_change_notice_bad_values_are_czech_400s(demo_users, override, field):
 
 
 def test_remedy_extension_posted_on_an_opinion_case_is_a_404(demo_users):
-    case = make_case(title="Vyjádření", kind=Case.Kind.OPINION)
+    from opinions.models import OpinionCaseKind
+
+    case = make_case(title="Vyjádření", kind=OpinionCaseKind.OPINION)
     client = Client()
     client.force_login(demo_users["referent"])
     response = client.post(f"/registry/pripad/{case.pk}/prodlouzit-lhutu/", {"new_deadline": days(30).isoformat()})
