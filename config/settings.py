@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "workflows.login_throttle.SerialiseLoginMiddleware",
     "workflows.middleware.NoStoreMiddleware",
+    "workflows.middleware.TaskBelongsToProcessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

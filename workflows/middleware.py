@@ -81,3 +81,38 @@ class ControlCharactersMiddleware:
         return HttpResponse(f'<!DOCTYPE html><html lang="cs"><head><meta charset="utf-8"><title>Neplatný požadavek'
                             f'</title></head><body><h1>Neplatný požadavek</h1><p>{escape(message)}</p>'
                             f'<p><a href="/">Zpět na úvod</a></p></body></html>', status=400)
+
+
+# ------------------------------------------------------------------ Viewflow task URLs
+
+class TaskBelongsToProcessMiddleware:
+    """A Viewflow task URL (``…/<process_pk>/<node>/<task_pk>/…``) answers 404 unless the task
+    is a task of that process and of that node. Viewflow checks only that the task belongs to
+    the URL's flow, so any process's number in the URL would do — and the page and the
+    history would name the wrong process."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        process_pk, task_pk = view_kwargs.get("process_pk"), view_kwargs.get("task_pk")
+        if process_pk is None or task_pk is None:
+            return None
+        from django.http import Http404
+        from viewflow.workflow.models import Task
+
+        row = Task.objects.filter(pk=task_pk).values_list("process_id", "flow_task").first()
+        if row is None or row[0] != int(process_pk):
+            raise Http404("Úkol k tomuto procesu nepatří.")
+        flow_task = row[1]
+        node = getattr(flow_task, "name", None) or str(flow_task).rsplit(".", 1)[-1]
+        import re
+
+        # …/<process_pk>/<node>/<task_pk>/… — the node name right before the task number
+        match = re.search(rf"/{int(process_pk)}/([^/]+)/{int(task_pk)}(/|$)", request.path_info)
+        if match is None or match.group(1) != node:
+            raise Http404("Úkol k tomuto kroku procesu nepatří.")
+        return None
