@@ -243,7 +243,7 @@ def task_summary(case_id: int) -> dict:
     proceeding = Proceeding.objects.select_related("case", "provider").filter(case_id=case_id).first()
     summary: dict = {"proceeding": proceeding, "notice": None, "services": [], "missing": []}
     if proceeding is not None:
-        summary["services"] = docs.proceeding_context(proceeding)["services"]
+        summary["services"] = docs.service_rows(proceeding)
         if proceeding.phase in (Proceeding.Phase.CHECK, Proceeding.Phase.SUSPENDED):
             summary["missing"] = missing_items(proceeding)
     else:

@@ -45,6 +45,7 @@ __all__ = [
     "finality_date",
     "is_change_notice_late",
     "is_working_day",
+    "last_day_after_delivery",
     "next_working_day",
     "opinion_deadlines",
     "remedy_deadline",
@@ -324,6 +325,13 @@ def delivery_fiction_date(ready: datetime.date, *, shift: bool | None = None) ->
     if shift is None:
         shift = bool(_setting("OSV_DELIVERY_FICTION_SHIFT"))
     return add_days(ready, 10, shift=shift)
+
+
+def last_day_after_delivery(issued: datetime.date, days: int) -> datetime.date:
+    """A concrete last day to print in a notice (§ 36 odst. 3 comments, proposals after an
+    opening notice): ``days`` days after the latest possible delivery of a document issued on
+    ``issued`` (delivery by fiction on the 10th day), so the party never gets less."""
+    return add_days(delivery_fiction_date(issued), days)
 
 
 def appeal_deadline(delivered: datetime.date, *, days: int = 15) -> datetime.date:

@@ -99,7 +99,10 @@ def test_notice_converted_to_change_application_and_change_on_finality(officer, 
        reasoning="Prostory pro 30 uživatelů odpovídají hygienickým požadavkům.")
     decision = Document.objects.get(case=change_case, kind="reg_decision_change")
     text = docx_text(decision)
-    assert "mění registraci" in text and "kapacita: 30" in text and decision.reference_number in text
+    assert "se mění takto" in text and "kapacita: z „24“ na „30“" in text and decision.reference_number in text
+    # the service is named by its § 85 identifier, never by the registration case's file mark
+    assert "identifikátor služby dosud nepřidělen" in text and registered.registration_case.file_mark not in text
+    assert "nejdříve ode dne nabytí právní moci" in text
     do(change, A.deliver_decision, officer, channel="data_box", ready_on=date(2026, 10, 20), collected_on=date(2026, 10, 20))
     registered.refresh_from_db()
     assert registered.capacity == 24  # only from finality
@@ -130,7 +133,8 @@ def test_ex_officio_cancellation_closes_the_registry_entry(officer, registered, 
     do(process, C.await_comments, officer, comments="")
     decision = Document.objects.get(case=case, kind="reg_decision_cancellation")
     text = docx_text(decision)
-    assert "ruší registraci" in text and "Domovy pro seniory" in text and decision.reference_number in text
+    assert "se ruší" in text and "§ 82 odst. 3" in text and "Domovy pro seniory" in text
+    assert decision.reference_number in text
     do(process, C.deliver_decision, officer, channel="post", ready_on=date(2026, 10, 5), collected_on=date(2026, 10, 7))
     do(process, C.appeal_period, officer, appeal_received_on=date(2026, 10, 15))
     do(process, C.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 20))

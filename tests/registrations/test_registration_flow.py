@@ -162,7 +162,13 @@ def test_refusal_with_evidence_notice_and_appeal_upheld(officer, docx_text):
     do(process, F.assess, officer, answers=conditions, proposal="refused",
        reasoning="Žadatel nedoložil zajištění finančních podmínek.", comments_days=7)
     notice = Document.objects.get(case=process.case, kind="reg_evidence_notice")
-    assert "§ 36 odst. 3" in docx_text(notice) and "7 dnů" in docx_text(notice)
+    from django.utils import timezone
+
+    from workflows.deadlines import last_day_after_delivery
+
+    until = last_day_after_delivery(timezone.localdate(), 7)
+    assert "§ 36 odst. 3" in docx_text(notice)
+    assert f"nejpozději do {until.day}. {until.month}. {until.year}" in docx_text(notice)
     do(process, F.deliver_evidence_notice, officer, channel="data_box", ready_on=date(2026, 9, 10), collected_on=date(2026, 9, 10))
     proceeding.refresh_from_db()
     assert proceeding.comments_deadline == date(2026, 9, 17)
@@ -170,7 +176,9 @@ def test_refusal_with_evidence_notice_and_appeal_upheld(officer, docx_text):
     do(process, F.await_comments, officer, comments="Nesouhlasíme, rozpočet doložíme.")
     refusal = Document.objects.get(case=process.case, kind="reg_decision_refusal")
     text = docx_text(refusal)
-    assert "zamítá žádost" in text and "Nesouhlasíme" in text and "§ 36 odst. 3" in text
+    assert "se zamítá" in text and "Nesouhlasíme" in text and "§ 36 odst. 3" in text
+    # the refusal cites the condition really unmet, with its písmeno
+    assert "není splněna podmínka registrace podle § 79 odst. 1 písm. f)" in text
     do(process, F.deliver_decision, officer, channel="data_box", ready_on=date(2026, 9, 21), collected_on=date(2026, 9, 22))
     do(process, F.appeal_period, officer, appeal_received_on=date(2026, 10, 2))
     case = Case.objects.get(pk=process.case_id)
