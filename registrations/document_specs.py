@@ -191,3 +191,14 @@ TEMPLATES = {
         *SERVICES,
     ],
 }
+
+# what ``registrations.documents.proceeding_context`` gives every proceeding act besides the
+# fields its repository template already uses: an office's own template may use these too
+PROCEEDING_FIELDS = [
+    "act", "provider", "party", "proceeding", "proceeding_label", "services", "received_on", "grounds", "office_name",
+    "ex_officio", "opened", "podklady", "conditions", "reasoning", "omit_reasoning", "evidence_notice",
+    "comments_answer",
+]
+FIELDS = {code: PROCEEDING_FIELDS for code in TEMPLATES if code != "reg_notice_ack"}
+FIELDS["reg_notice_ack"] = ["act", "provider", "party", "change_date", "received_on", "due_on", "is_late", "items",
+                            "service"]

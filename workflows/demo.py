@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from workflows.hooks import optional_modules
+from workflows.models import StaffProfile
 
 DEMO_PASSWORD = "demo-heslo-2026"
 
@@ -25,6 +26,16 @@ DEMO_USERS = [
 
 AGENDA_DEMO_MODULES = ["registrations.demo", "opinions.demo"]
 
+# each person's own function title and phone: what the signature block and the reference row show
+DEMO_PROFILES = {
+    "referent": ("referentka oddělení sociálních služeb", "+420 354 222 311"),
+    "referent2": ("referent oddělení sociálních služeb", "+420 354 222 312"),
+    "planovac": ("koordinátorka plánování sociálních služeb", "+420 354 222 321"),
+    "koordinator": ("krajský koordinátor pro romské záležitosti", "+420 354 222 322"),
+    "vedouci": ("vedoucí odboru sociálních věcí", "+420 354 222 301"),
+    "zastupce": ("zástupce vedoucí odboru sociálních věcí", "+420 354 222 302"),
+}
+
 
 @transaction.atomic
 def ensure_demo_users() -> list[tuple[str, str]]:
@@ -42,6 +53,9 @@ def ensure_demo_users() -> list[tuple[str, str]]:
             user.is_superuser = "admin" in roles
             user.save()
         user.groups.add(*Group.objects.filter(name__in=roles))
+        if username in DEMO_PROFILES:
+            function, phone = DEMO_PROFILES[username]
+            StaffProfile.objects.get_or_create(user=user, defaults={"function": function, "phone": phone})
         out.append((username, ", ".join(roles)))
     return out
 

@@ -146,8 +146,10 @@ def base_context(case: Case | None = None, *, handler=None, signer=None) -> dict
 FORM_FIELDS = frozenset({
     "office", "region", "today", "place", "appeal_authority", "file_mark", "addressee_lines", "attachments",
     "distribution", "logo", "case", "parties", "handler_name", "handler_email", "handler_phone", "signer_name",
-    "signer_function", "signer_own_function", "official_name", "official_function", "reference_number", "subject", "act", "line", "a", "d", "loop",
+    "signer_function", "signer_own_function", "official_name", "official_function", "reference_number", "subject", "act",
 })
+#: loop variables of the form's own loops (not fields an agenda provides)
+_LOOP_NAMES = frozenset({"line", "a", "d", "loop"})
 
 
 def render_docx(code: str, context: dict[str, Any]) -> bytes:
@@ -189,10 +191,12 @@ def form_context(ctx: dict[str, Any], *, kind: str, title: str, case: Case | Non
 
 def template_fields(code: str) -> set[str]:
     """The top-level fields the repository's template ``code`` uses (what an upload may use)."""
+    from .docx_builder import context_fields
+
     path = TEMPLATE_DIR / f"{code}.docx"
     if not path.exists():
         return set()
-    return _undeclared(path.read_bytes())
+    return (_undeclared(path.read_bytes()) | context_fields().get(code, set())) - _LOOP_NAMES
 
 
 def _undeclared(content: bytes) -> set[str]:
@@ -211,7 +215,7 @@ def check_template_upload(code: str, content: bytes) -> None:
         used = _undeclared(content)
     except Exception as exc:  # not a DOCX, or broken Jinja syntax inside it
         raise ValidationError(f"Soubor nelze použít jako šablonu DOCX: {exc}") from None
-    unknown = sorted(used - allowed - FORM_FIELDS)
+    unknown = sorted(used - allowed - FORM_FIELDS - _LOOP_NAMES)
     if unknown:
         raise ValidationError(
             "Šablona používá pole, která tato písemnost nezná: " + ", ".join(unknown)

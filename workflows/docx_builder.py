@@ -179,6 +179,15 @@ def all_specs() -> dict[str, list]:
     return specs
 
 
+def context_fields() -> dict[str, set[str]]:
+    """Fields an agenda's context gives a template beyond what its own spec uses (``FIELDS``)."""
+    fields: dict[str, set[str]] = {}
+    for module in optional_modules(SPEC_MODULES):
+        for code, names in getattr(module, "FIELDS", {}).items():
+            fields.setdefault(code, set()).update(names)
+    return fields
+
+
 def build_all(target_dir: Path) -> list[str]:
     built = []
     for code, spec in sorted(all_specs().items()):
