@@ -27,13 +27,14 @@ from workflows.hooks import optional_modules
 
 SPEC_MODULES = ["workflows.document_specs", "registrations.document_specs", "opinions.document_specs"]
 
+# label, value, column width (cm): the whole row fits the 17 cm text width at 8 pt
 REFERENCE_ROW = (
-    ("Naše č. j.", "{{ reference_number }}"),
-    ("Sp. zn.", "{{ file_mark }}"),
-    ("Vyřizuje", "{{ handler_name }}"),
-    ("Telefon", "{{ handler_phone }}"),
-    ("E-mail", "{{ handler_email }}"),
-    ("Datum", "{{ today }}"),
+    ("Naše č. j.", "{{ reference_number }}", 2.9),
+    ("Sp. zn.", "{{ file_mark }}", 3.0),
+    ("Vyřizuje", "{{ handler_name }}", 2.8),
+    ("Telefon", "{{ handler_phone }}", 2.5),
+    ("E-mail", "{{ handler_email }}", 3.9),
+    ("Datum", "{{ today }}", 1.9),
 )
 
 CLOSING = [
@@ -104,7 +105,7 @@ def _address_window(doc) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(8.5), Cm(7.5)
+    left.width, right.width = Cm(9.0), Cm(8.0)
     left.paragraphs[0].text = ""
     right.paragraphs[0].text = "{%p for line in addressee_lines %}"
     right.add_paragraph("{{ line }}")
@@ -115,12 +116,14 @@ def _address_window(doc) -> None:
 def _reference_row(doc) -> None:
     table = doc.add_table(rows=2, cols=len(REFERENCE_ROW))
     table.style = "Table Grid"
-    for index, (label, value) in enumerate(REFERENCE_ROW):
+    table.autofit = False
+    for index, (label, value, width) in enumerate(REFERENCE_ROW):
         head, cell = table.rows[0].cells[index], table.rows[1].cells[index]
+        head.width = cell.width = Cm(width)
         head.paragraphs[0].text = label
-        _small(head.paragraphs[0])
+        _small(head.paragraphs[0], 7)
         cell.paragraphs[0].text = value
-        _small(cell.paragraphs[0], 9)
+        _small(cell.paragraphs[0], 8)
     doc.add_paragraph()
 
 
@@ -149,7 +152,7 @@ def build(spec: list[tuple[str, str]], path: Path, *, with_header: bool = True) 
     style.font.size = Pt(11)
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(2.5)
+    section.left_margin = section.right_margin = Cm(2.0)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
     if with_header:
         _letterhead(doc)
