@@ -308,6 +308,9 @@ def generate_document(
         with transaction.atomic():
             reference = next_reference_number(manual=manual_reference) if numbered else ""
             full_context = {**base_context(case, handler=actor), **context, "reference_number": reference}
+            if "handler_name" in context and "handler_phone" not in context:
+                # the agenda names another handler than the actor: never show the actor's phone
+                full_context["handler_phone"] = get_region().office.phone
             full_context = form_context(full_context, kind=kind, title=title, case=case)
             content = render_docx(template_code, full_context)
             safe_mark = (case.file_mark or str(case.pk)).replace("/", "-").replace(" ", "_")
