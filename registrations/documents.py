@@ -286,13 +286,6 @@ def decision_act_code(proceeding: Proceeding, kind: str) -> str:
     return kind
 
 
-def late_cancellation_request(proceeding: Proceeding) -> bool:
-    """A cancellation on request must come at least 3 months before the service ends."""
-    if proceeding.ex_officio or proceeding.service_ends_on is None or proceeding.received_on is None:
-        return False
-    return deadlines.add_months(proceeding.received_on, 3) > proceeding.service_ends_on
-
-
 def render_decision(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
     svc.decision_guard(proceeding)
     kind = svc.decision_document_kind(proceeding)
@@ -303,7 +296,7 @@ def render_decision(proceeding: Proceeding, *, source_key: str, actor=None) -> D
     ctx = proceeding_context(proceeding, code=code, decision=True, **values)
     if kind == svc.DOC_DECISION_CHANGE:
         ctx |= _change_context(proceeding)
-    ctx["late_request"] = late_cancellation_request(proceeding)
+    ctx["late_request"] = svc.cancellation_request_late(proceeding)
     return _render(proceeding, kind=kind, context=ctx, source_key=source_key, actor=actor,
                    title=ctx["act"]["title"])
 

@@ -169,7 +169,8 @@ def service_snapshot(service) -> dict:
 
 
 def _provider_snapshot(provider: Provider) -> dict:
-    return {f: getattr(provider, f) for f in ("ico", "name", "legal_form", "address", "statutory_body", "email", "phone", "data_box")}
+    return {f: getattr(provider, f) for f in ("ico", "name", "legal_form", "address", "statutory_body", "email", "phone", "data_box",
+                                              "birth_date", "residence_address", "business_address")}
 
 
 def _version(*, provider, action, summary, case=None, service=None, document=None, before=None, after=None, actor=None):
@@ -202,8 +203,9 @@ def current_decision_deadline(proceeding: Proceeding) -> date | None:
         return None
     case = proceeding.case
     suspensions = [(s.started_on, s.ended_on) for s in case.suspensions.all()]
-    extension = sum(e.days for e in case.extensions.all())
-    return deadlines.decision_deadline(proceeding.received_on, suspensions=suspensions, extension_days=min(extension, 30))
+    extension, expert = deadlines.decision_extension((e.ground, e.days) for e in case.extensions.all())
+    return deadlines.decision_deadline(proceeding.received_on, suspensions=suspensions, extension_days=extension,
+                                       expert_days=expert)
 
 
 def refresh_deadline(proceeding: Proceeding, *, actor=None, reason: str = "") -> None:
@@ -236,20 +238,38 @@ def refresh_deadline(proceeding: Proceeding, *, actor=None, reason: str = "") ->
 @transaction.atomic
 def provider_upsert(
     *, name: str, address: str, ico: str | None = None, is_natural_person: bool = False, legal_form: str = "",
-    statutory_body: str = "", email: str = "", phone: str = "", data_box: str = "", actor=None,
+    statutory_body: str = "", email: str = "", phone: str = "", data_box: str = "", birth_date: date | None = None,
+    residence_address: str = "", business_address: str = "", actor=None,
 ) -> Provider:
-    """One provider per IČO: created at the first intake, reused (contacts refreshed) later."""
+    """One provider per IČO: created at the first intake, reused (contacts refreshed) later.
+
+    A natural person is identified by name, date of birth and residence, and when in business
+    also by IČO and místo podnikání (§ 68 odst. 2 správního řádu).
+    """
     ico = validate_ico(ico, natural_person=is_natural_person)
     name, address = (name or "").strip(), (address or "").strip()
     if not name:
         raise _err("Zadejte název nebo jméno poskytovatele.", "name")
     if not address:
         raise _err("Zadejte sídlo nebo adresu poskytovatele.", "address")
+    residence_address, business_address = (residence_address or "").strip(), (business_address or "").strip()
+    if is_natural_person:
+        if birth_date is None:
+            raise _err("Fyzickou osobu rozhodnutí označuje i datem narození (§ 68 odst. 2 správního řádu): "
+                       "zadejte datum narození.", "birth_date")
+        if birth_date >= timezone.localdate() or birth_date.year < 1900:
+            raise _err("Datum narození není platné.", "birth_date")
+        residence_address = residence_address or address
+        if ico:
+            business_address = business_address or address
+    else:
+        birth_date, residence_address, business_address = None, "", ""
     if data_box and not re.fullmatch(r"[a-z0-9]{7}", data_box.strip().lower()):
         raise _err("ID datové schránky má 7 znaků (písmena a číslice).", "data_box")
     values = {
         "name": name, "address": address, "legal_form": legal_form, "statutory_body": statutory_body,
         "email": email, "phone": phone, "data_box": (data_box or "").strip().lower(), "is_natural_person": is_natural_person,
+        "birth_date": birth_date, "residence_address": residence_address, "business_address": business_address,
     }
     provider = Provider.objects.select_for_update().filter(ico=ico).first() if ico else None
     if provider is None:
@@ -328,10 +348,16 @@ def application_receive(
 @transaction.atomic
 def cancellation_open(
     *, provider: Provider, services: list[RegisteredService], ex_officio: bool, grounds: str,
-    received_on: date | None = None, actor=None,
+    received_on: date | None = None, ground: str = "", service_ends_on: date | None = None, actor=None,
 ) -> Proceeding:
     """Cancellation (A3): on the provider's request, or ex officio (the clock starts at delivery
-    of the notice of opening)."""
+    of the notice of opening) on a ground of § 82 odst. 3 with its písmeno.
+
+    On request the application must come at least 3 months before the service ends: a late one
+    is accepted and flagged to the officer (it may be an offence, § 107 odst. 2 písm. i)). Ending
+    only some of the provider's services is a change of registration (§ 82 odst. 2): the
+    proceeding ends by a decision on change (``decision_document_kind``).
+    """
     services = list(services)
     if not services:
         raise _err("Vyberte alespoň jednu registrovanou službu, jejíž registrace se ruší.", "services")
@@ -340,6 +366,14 @@ def cancellation_open(
             raise _err(f"Služba {service} není registrovanou službou tohoto poskytovatele.", "services")
     if not (grounds or "").strip():
         raise _err("Uveďte důvody zrušení registrace.", "grounds")
+    if ex_officio and ground not in ("a", "b", "c"):
+        raise _err("Zvolte důvod zrušení registrace z moci úřední podle § 82 odst. 3 (písm. a), b) nebo c)).",
+                   "cancellation_ground")
+    if not ex_officio:
+        ground = "request"
+        if service_ends_on is None:
+            raise _err("Uveďte den, kdy poskytovatel ukončí poskytování služby (žádost se podává nejméně "
+                       "3 měsíce předem).", "service_ends_on")
     open_cases = Proceeding.objects.filter(
         kind=Proceeding.Kind.CANCELLATION, provider=provider, outcome=Outcome.PENDING, cancel_services__in=services
     )
@@ -355,13 +389,41 @@ def cancellation_open(
     proceeding = Proceeding.objects.create(
         case=case, kind=Proceeding.Kind.CANCELLATION, provider=provider, ex_officio=ex_officio, grounds=grounds,
         received_on=None if ex_officio else received_on, phase=Phase.INTAKE if ex_officio else Phase.ASSESSMENT,
+        cancellation_ground=ground, service_ends_on=None if ex_officio else service_ends_on,
     )
     proceeding.cancel_services.set(services)
     record_event(case=case, actor=actor, action="submission",
                  summary="Zahájeno řízení o zrušení registrace" + (" z moci úřední" if ex_officio else " na žádost"),
-                 after={"services": [s.identifier for s in services], "grounds": grounds})
+                 after={"services": [s.identifier for s in services], "grounds": grounds, "ground": ground,
+                        "service_ends_on": service_ends_on})
+    if cancellation_request_late(proceeding):
+        record_event(case=case, actor=actor, action="late_cancellation_request",
+                     summary=f"Žádost o zrušení registrace podána méně než 3 měsíce před ukončením poskytování služby "
+                             f"({czech_date(service_ends_on)}); může jít o přestupek podle § 107 odst. 2 písm. i) "
+                             "zákona o sociálních službách")
+        set_case_state(case=case, state=Case.State.OPEN, actor=actor,
+                       detail="žádost o zrušení podána později než 3 měsíce před ukončením")
+    if is_partial_cancellation(proceeding):
+        record_event(case=case, actor=actor, action="partial_cancellation",
+                     summary="Ukončuje se jen část registrovaných služeb: jde o změnu registrace (§ 82 odst. 2); "
+                             "vydá se rozhodnutí o změně registrace")
     refresh_deadline(proceeding, actor=actor)
     return proceeding
+
+
+def cancellation_request_late(proceeding: Proceeding) -> bool:
+    """A cancellation on request must come at least 3 months before the service ends."""
+    if proceeding.ex_officio or proceeding.service_ends_on is None or proceeding.received_on is None:
+        return False
+    return deadlines.add_months(proceeding.received_on, 3, shift=False) > proceeding.service_ends_on
+
+
+def is_partial_cancellation(proceeding: Proceeding) -> bool:
+    """On request, ending some of several registered services is a change of registration."""
+    if proceeding.kind != Proceeding.Kind.CANCELLATION or proceeding.ex_officio:
+        return False
+    active = set(proceeding.provider.services.filter(state=RegisteredService.State.ACTIVE).values_list("pk", flat=True))
+    return bool(active - set(proceeding.cancel_services.values_list("pk", flat=True)))
 
 
 # ------------------------------------------------------------------ completeness and suspension
@@ -548,7 +610,9 @@ def _arm_after_delivery(proceeding: Proceeding, document: Document, delivered_on
                        summary=f"Řízení přerušeno od {czech_date(delivered_on)} do odstranění nedostatků")
         _set_phase(proceeding, Phase.SUSPENDED, actor=actor)
     elif document.kind == DOC_EVIDENCE:
-        proceeding.comments_deadline = deadlines.add_days(delivered_on, proceeding.comments_days)
+        # the notice names a concrete last day; delivery never shortens it
+        computed = deadlines.add_days(delivered_on, proceeding.comments_days)
+        proceeding.comments_deadline = max(filter(None, [computed, proceeding.comments_deadline]))
         proceeding.save(update_fields=["comments_deadline"])
         _set_phase(proceeding, Phase.COMMENTS, actor=actor)
     elif document.kind == DOC_OPENING:
@@ -579,8 +643,13 @@ def assessment_record(
     _ensure_not_suspended(proceeding)
     if proceeding.phase not in (Phase.ASSESSMENT, Phase.CHECK):
         raise _err("Řízení není ve fázi posouzení.")
-    if proposal not in (Outcome.GRANTED, Outcome.REFUSED):
-        raise _err("Zvolte návrh rozhodnutí: vyhovět, nebo zamítnout.", "proposal")
+    ex_officio = proceeding.kind == Proceeding.Kind.CANCELLATION and proceeding.ex_officio
+    allowed = (Outcome.GRANTED, Outcome.TERMINATED) if ex_officio else (Outcome.GRANTED, Outcome.REFUSED)
+    if proposal not in allowed:
+        raise _err("Zvolte návrh: zrušit registraci, nebo řízení zastavit (důvod se nepotvrdil, § 66 odst. 2 "
+                   "správního řádu)." if ex_officio else "Zvolte návrh rozhodnutí: vyhovět, nebo zamítnout.", "proposal")
+    if proposal == Outcome.TERMINATED and not reasoning.strip():
+        raise _err("Uveďte, proč se důvod zrušení registrace nepotvrdil.", "reasoning")
     answers = answers or {}
     items = _checklist_for(proceeding, ChecklistItem.Stage.CONDITIONS) if proceeding.kind != Proceeding.Kind.CANCELLATION else []
     unanswered = [i.label for i in items if i.code not in answers]
@@ -591,15 +660,26 @@ def assessment_record(
         raise _err("Nelze navrhnout vyhovění, když nejsou splněny podmínky: " + "; ".join(failed))
     if proposal == Outcome.REFUSED and not reasoning.strip():
         raise _err("Zamítnutí musí být odůvodněno.", "reasoning")
+    if proposal == Outcome.REFUSED and items and not failed:
+        raise _err("Zamítnutí cituje podmínku registrace, která není splněna (§ 79 odst. 1 s písmenem nebo § 80): "
+                   "označte ji v kontrolním seznamu podmínek.", "answers")
     if extension_days:
         grounds = dict(deadlines.EXTENSION_GROUNDS)
         if extension_ground not in grounds:
             raise _err("Prodloužení lhůty musí mít důvod (místní šetření, ústní jednání, předvolání, "
                        "znalecký posudek, zvlášť složitý případ).", "extension_ground")
-        already = sum(e.days for e in proceeding.case.extensions.all())
-        if extension_days < 0 or already + extension_days > deadlines.MAX_EXTENSION_DAYS:
-            raise _err(f"Lhůtu k vydání rozhodnutí lze prodloužit nejvýše o 30 dní (už prodlouženo o {already}).",
-                       "extension_days")
+        if extension_days < 0:
+            raise _err("Počet dní prodloužení nemůže být záporný.", "extension_days")
+        if extension_ground == deadlines.EXPERT_OPINION:
+            # § 71 odst. 3 písm. b): the time the expert opinion takes, no 30-day cap
+            if extension_days > 365:
+                raise _err("Doba zpracování znaleckého posudku nad jeden rok není pravděpodobná; zkontrolujte ji.",
+                           "extension_days")
+        else:
+            already = sum(e.days for e in proceeding.case.extensions.exclude(ground=deadlines.EXPERT_OPINION))
+            if already + extension_days > deadlines.MAX_EXTENSION_DAYS:
+                raise _err(f"Lhůtu k vydání rozhodnutí lze z důvodů § 71 odst. 3 písm. a) správního řádu prodloužit "
+                           f"nejvýše o 30 dní (už prodlouženo o {already}).", "extension_days")
         Extension.objects.create(case=proceeding.case, days=extension_days, ground=extension_ground, note=extension_note,
                                  recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
         record_event(case=proceeding.case, actor=actor, action="extension",
@@ -630,17 +710,26 @@ def assessment_record(
 
 
 def evidence_notice_needed(proceeding: Proceeding) -> bool:
-    """§ 36 odst. 3 notice before a refusal, and always in an ex officio cancellation."""
-    return proceeding.proposal == Outcome.REFUSED or (proceeding.kind == Proceeding.Kind.CANCELLATION and proceeding.ex_officio)
+    """§ 36 odst. 3 notice before a refusal and before an ex officio cancellation — never before
+    an outcome in the party's favour (the ex officio proceeding stopped because its grounds failed)."""
+    if proceeding.proposal == Outcome.REFUSED:
+        return True
+    return (proceeding.kind == Proceeding.Kind.CANCELLATION and proceeding.ex_officio
+            and proceeding.proposal == Outcome.GRANTED)
 
 
 @transaction.atomic
-def comments_record(*, proceeding: Proceeding, comments: str = "", actor=None) -> None:
-    """The parties' comments on the evidence (or the note that none came)."""
+def comments_record(*, proceeding: Proceeding, comments: str = "", comments_answer: str = "", actor=None) -> None:
+    """The parties' comments on the evidence (or the note that none came), and how the office
+    deals with them — the reasons of the decision answer them (§ 68 odst. 3 správního řádu)."""
     if proceeding.phase != Phase.COMMENTS:
         raise _err("Seznámení s podklady rozhodnutí ještě nebylo doručeno.")
+    if comments.strip() and not comments_answer.strip():
+        raise _err("Účastník se vyjádřil: uveďte, jak se s jeho vyjádřením správní orgán vypořádá "
+                   "(§ 68 odst. 3 správního řádu).", "comments_answer")
     proceeding.comments = comments.strip()
-    proceeding.save(update_fields=["comments"])
+    proceeding.comments_answer = comments_answer.strip()
+    proceeding.save(update_fields=["comments", "comments_answer"])
     record_event(case=proceeding.case, actor=actor, action="comments",
                  summary="Vyjádření účastníka k podkladům: " + (comments.strip()[:200] or "nepodáno"))
     _set_phase(proceeding, Phase.DECISION, actor=actor)
@@ -652,6 +741,8 @@ def decision_document_kind(proceeding: Proceeding) -> str:
         return DOC_TERMINATION
     if proceeding.proposal == Outcome.REFUSED:
         return DOC_DECISION_REFUSAL
+    if is_partial_cancellation(proceeding):
+        return DOC_DECISION_CHANGE
     return {
         Proceeding.Kind.REGISTRATION: DOC_DECISION_REGISTRATION,
         Proceeding.Kind.CHANGE: DOC_DECISION_CHANGE,
@@ -667,6 +758,16 @@ def decision_guard(proceeding: Proceeding) -> None:
         raise _err("Chybí návrh rozhodnutí.")
 
 
+def decision_noted_in_file(proceeding: Proceeding) -> bool:
+    """The ex officio usnesení o zastavení is, by the catalogue, only noted in the file (§ 66 odst. 3):
+    no delivery, no appeal period. The lawyer flips ``delivery`` in the catalogue if it is delivered."""
+    from workflows.acts import current
+
+    if not (proceeding.ex_officio and proceeding.proposal == Outcome.TERMINATED):
+        return False
+    return current("reg_termination_ex_officio").delivery == "file_note"
+
+
 @transaction.atomic
 def decision_issued(*, proceeding: Proceeding, document: Document, actor=None) -> None:
     """Called by the worker after the decision document is stored."""
@@ -674,6 +775,12 @@ def decision_issued(*, proceeding: Proceeding, document: Document, actor=None) -
         proceeding.decided_on = document.created_at.date()
         proceeding.save(update_fields=["decided_on"])
     _set_phase(proceeding, Phase.DECISION, actor=actor)
+    if decision_noted_in_file(proceeding) and proceeding.final_on is None:
+        proceeding.final_on = proceeding.decided_on
+        proceeding.save(update_fields=["final_on"])
+        record_event(case=proceeding.case, actor=actor, action="noted_in_file", document=document,
+                     summary=f"Usnesení o zastavení řízení poznamenáno do spisu dne {czech_date(proceeding.final_on)} "
+                             "(§ 66 odst. 3 správního řádu); účastník se vyrozumí")
     refresh_deadline(proceeding, actor=actor)
 
 
@@ -1043,8 +1150,7 @@ def change_notice_convert(*, notice: ChangeNotice, services: list[dict], note: s
         raise _err("Oznámení už bylo vyřízeno.")
     provider = notice.provider
     proceeding = application_receive(
-        kind=Proceeding.Kind.CHANGE, provider={"ico": provider.ico, "name": provider.name, "address": provider.address,
-                                               "is_natural_person": provider.is_natural_person},
+        kind=Proceeding.Kind.CHANGE, provider=provider_identity(provider),
         services=services, received_on=notice.received_on, actor=actor,
     )
     notice.status = ChangeNotice.Status.CONVERTED
@@ -1056,6 +1162,13 @@ def change_notice_convert(*, notice: ChangeNotice, services: list[dict], note: s
     record_event(case=proceeding.case, actor=actor, action="converted_from",
                  summary=f"Vzniklo z oznámení změn {notice.case.file_mark}")
     return proceeding
+
+
+def provider_identity(provider: Provider) -> dict:
+    """The provider's identification as an intake takes it (reused by IČO, or a natural person's)."""
+    return {"ico": provider.ico, "name": provider.name, "address": provider.address,
+            "is_natural_person": provider.is_natural_person, "birth_date": provider.birth_date,
+            "residence_address": provider.residence_address, "business_address": provider.business_address}
 
 
 def change_services_from_registered(service: RegisteredService, **changes) -> dict:

@@ -152,9 +152,8 @@ def build_refusal(officer):
     docs.render_evidence_notice(proceeding, source_key=_key("refusal-evidence"), actor=officer)
     proceeding.phase = Proceeding.Phase.COMMENTS
     proceeding.save(update_fields=["phase"])
-    svc.comments_record(proceeding=proceeding, comments="Novou smlouvu uzavřeme.", actor=officer)
-    proceeding.comments_answer = "Smlouva nebyla do vydání rozhodnutí doložena."
-    proceeding.save(update_fields=["comments_answer"])
+    svc.comments_record(proceeding=proceeding, comments="Novou smlouvu uzavřeme.",
+                        comments_answer="Smlouva nebyla do vydání rozhodnutí doložena.", actor=officer)
     doc = docs.render_decision(proceeding, source_key=_key("refusal"), actor=officer)
     return doc, ["Rozhodnutí o zamítnutí žádosti", "§ 78 odst. 2", "§ 81 odst. 1", "se zamítá",
                  "není splněna podmínka registrace podle § 79 odst. 1 písm. e)", "Odůvodnění",
@@ -210,10 +209,8 @@ def _cancellation(officer, *, ex_officio, ground, ends_on=None, national_id="123
     registered = _registered(provider, officer, national_id=national_id)
     proceeding = svc.cancellation_open(provider=provider, services=[registered], ex_officio=ex_officio,
                                        grounds="Inspekce zjistila, že služba nemá sociálního pracovníka.",
-                                       received_on=RECEIVED, actor=officer)
+                                       received_on=RECEIVED, ground=ground, service_ends_on=ends_on, actor=officer)
     proceeding.received_on = RECEIVED + timedelta(days=3)
-    proceeding.cancellation_ground = ground
-    proceeding.service_ends_on = ends_on
     proceeding.phase = Proceeding.Phase.ASSESSMENT  # the opening notice was delivered
     proceeding.save()
     return proceeding

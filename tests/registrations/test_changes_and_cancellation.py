@@ -115,7 +115,7 @@ def test_notice_converted_to_change_application_and_change_on_finality(officer, 
 
 def test_ex_officio_cancellation_closes_the_registry_entry(officer, registered, docx_text):
     provider = registered.provider
-    process = C.receive.run(user=officer, provider=provider, services=[registered], ex_officio=True,
+    process = C.receive.run(user=officer, provider=provider, services=[registered], ex_officio=True, ground="a",
                             grounds="Opakované porušení podmínek registrace zjištěné inspekcí.",
                             received_on=date(2026, 9, 18))
     run_jobs(process)
@@ -152,7 +152,10 @@ def test_ex_officio_cancellation_closes_the_registry_entry(officer, registered, 
 
 def test_cancellation_on_request_annulled_then_decided_again(officer, registered):
     process = C.receive.run(user=officer, provider=registered.provider, services=[registered], ex_officio=False,
-                            grounds="Poskytovatel ukončuje činnost k 31. 12. 2026.", received_on=date(2026, 10, 1))
+                            grounds="Poskytovatel ukončuje činnost k 31. 12. 2026.", received_on=date(2026, 10, 1),
+                            service_ends_on=date(2026, 12, 31))
+    # 3 months before the end would have been 30. 9.: accepted, flagged to the officer
+    assert process.case.events.filter(action="late_cancellation_request").exists()
     do(process, C.assess, officer, proposal="granted", reasoning="Na žádost poskytovatele.")
     do(process, C.deliver_decision, officer, channel="data_box", ready_on=date(2026, 10, 5), collected_on=date(2026, 10, 5))
     do(process, C.appeal_period, officer, appeal_received_on=date(2026, 10, 9))

@@ -171,9 +171,13 @@ def test_refusal_with_evidence_notice_and_appeal_upheld(officer, docx_text):
     assert f"nejpozději do {until.day}. {until.month}. {until.year}" in docx_text(notice)
     do(process, F.deliver_evidence_notice, officer, channel="data_box", ready_on=date(2026, 9, 10), collected_on=date(2026, 9, 10))
     proceeding.refresh_from_db()
-    assert proceeding.comments_deadline == date(2026, 9, 17)
-    assert process.case.__class__.objects.get(pk=process.case_id).deadline == date(2026, 9, 17)
-    do(process, F.await_comments, officer, comments="Nesouhlasíme, rozpočet doložíme.")
+    # delivered 10. 9. + 7 days = 17. 9., but the notice named a later concrete day: that one holds
+    assert proceeding.comments_deadline == max(until, date(2026, 9, 17))
+    assert process.case.__class__.objects.get(pk=process.case_id).deadline == proceeding.comments_deadline
+    with pytest.raises(ValidationError, match="vypořádá"):
+        do(process, F.await_comments, officer, comments="Nesouhlasíme, rozpočet doložíme.")
+    do(process, F.await_comments, officer, comments="Nesouhlasíme, rozpočet doložíme.",
+       comments_answer="Personální zajištění nebylo doloženo ani s vyjádřením.")
     refusal = Document.objects.get(case=process.case, kind="reg_decision_refusal")
     text = docx_text(refusal)
     assert "se zamítá" in text and "Nesouhlasíme" in text and "§ 36 odst. 3" in text
@@ -229,9 +233,12 @@ def test_bad_intake_writes_nothing(officer):
             start(officer, **kwargs)
     assert (Case.objects.count(), Provider.objects.count()) == before
     # natural person without IČO is fine
+    with pytest.raises(ValidationError, match="datem narození"):
+        start(officer, provider={**PROVIDER, "ico": "", "is_natural_person": True, "name": "Marie Smyšlená"})
     process, proceeding = start(officer, provider={**PROVIDER, "ico": "", "is_natural_person": True,
-                                                   "name": "Marie Smyšlená"})
+                                                   "name": "Marie Smyšlená", "birth_date": date(1975, 4, 12)})
     assert proceeding.provider.ico is None
+    assert proceeding.provider.identification.startswith("Marie Smyšlená, nar. 12. 4. 1975, trvale bytem Sluneční 12")
 
 
 def test_double_submission_is_refused(officer):
