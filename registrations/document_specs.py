@@ -14,7 +14,7 @@ SERVICES = [
     ("p", "forma poskytování: {{ s.form }}; místo poskytování: {{ s.place }}; územní působnost: {{ s.territory }}"),
     ("p", "okruh osob: {{ s.target_groups }}, věková struktura: {{ s.age }}; kapacita: {{ s.capacity }}"),
     ("raw", "{%p if s.provided_from %}"),
-    ("p", "poskytována od: {{ s.provided_from }}"),
+    ("p", "poskytována {{ s.provided_from }}"),
     ("raw", "{%p endif %}"),
     ("raw", "{%p endfor %}"),
 ]

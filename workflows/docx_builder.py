@@ -31,9 +31,9 @@ SPEC_MODULES = ["workflows.document_specs", "registrations.document_specs", "opi
 REFERENCE_ROW = (
     ("Naše č. j.", "{{ reference_number }}", 2.9),
     ("Sp. zn.", "{{ file_mark }}", 3.0),
-    ("Vyřizuje", "{{ handler_name }}", 2.8),
-    ("Telefon", "{{ handler_phone }}", 2.5),
-    ("E-mail", "{{ handler_email }}", 3.9),
+    ("Vyřizuje", "{{ handler_name }}", 2.5),
+    ("Telefon", "{{ handler_phone }}", 2.4),
+    ("E-mail", "{{ handler_email }}", 4.2),
     ("Datum", "{{ today }}", 1.9),
 )
 
@@ -91,10 +91,11 @@ def _letterhead(doc) -> None:
     para = doc.add_paragraph()
     para.add_run("{% if logo %}{{ logo }}{% endif %}")
     name = doc.add_paragraph()
+    name.paragraph_format.space_after = Pt(0)
     run = name.add_run("{{ office.name }}")
     run.bold = True
     run.font.size = Pt(14)
-    doc.add_paragraph("{{ office.department }}")
+    doc.add_paragraph("{{ office.department }}").paragraph_format.space_after = Pt(2)
     line = doc.add_paragraph("{{ office.address }}{% if office.data_box %} · ID datové schránky {{ office.data_box }}"
                              "{% endif %}{% if office.email %} · {{ office.email }}{% endif %}")
     _small(line, 9)
@@ -110,6 +111,8 @@ def _address_window(doc) -> None:
     right.paragraphs[0].text = "{%p for line in addressee_lines %}"
     right.add_paragraph("{{ line }}")
     right.add_paragraph("{%p endfor %}")
+    for para in right.paragraphs:
+        para.paragraph_format.space_after = Pt(0)
     doc.add_paragraph()
 
 
