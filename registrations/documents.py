@@ -15,20 +15,22 @@ from workflows.documents import generate_document
 from workflows.models import Document
 from workflows.region import get_region
 
-from . import services as svc
+from workflows.formats import czech_date
+
+from . import models, selectors
 from .models import Appeal, ChangeNotice, ChecklistAnswer, ChecklistItem, Delivery, Proceeding, ServiceForm
 
 TITLES = {
-    svc.DOC_DEFICIENCY: "Výzva k odstranění nedostatků žádosti a usnesení o přerušení řízení",
-    svc.DOC_TERMINATION: "Usnesení o zastavení řízení",
-    svc.DOC_EVIDENCE: "Vyrozumění o možnosti seznámit se s podklady rozhodnutí (§ 36 odst. 3 správního řádu)",
-    svc.DOC_OPENING: "Oznámení o zahájení řízení o zrušení registrace z moci úřední",
-    svc.DOC_DECISION_REGISTRATION: "Rozhodnutí o registraci",
-    svc.DOC_DECISION_REFUSAL: "Rozhodnutí o zamítnutí žádosti",
-    svc.DOC_DECISION_CHANGE: "Rozhodnutí o změně registrace",
-    svc.DOC_DECISION_CANCELLATION: "Rozhodnutí o zrušení registrace",
-    svc.DOC_NOTICE_ACK: "Potvrzení o přijetí oznámení změn",
-    svc.DOC_APPEAL_FORWARD: "Předložení odvolání odvolacímu orgánu",
+    models.DOC_DEFICIENCY: "Výzva k odstranění nedostatků žádosti a usnesení o přerušení řízení",
+    models.DOC_TERMINATION: "Usnesení o zastavení řízení",
+    models.DOC_EVIDENCE: "Vyrozumění o možnosti seznámit se s podklady rozhodnutí (§ 36 odst. 3 správního řádu)",
+    models.DOC_OPENING: "Oznámení o zahájení řízení o zrušení registrace z moci úřední",
+    models.DOC_DECISION_REGISTRATION: "Rozhodnutí o registraci",
+    models.DOC_DECISION_REFUSAL: "Rozhodnutí o zamítnutí žádosti",
+    models.DOC_DECISION_CHANGE: "Rozhodnutí o změně registrace",
+    models.DOC_DECISION_CANCELLATION: "Rozhodnutí o zrušení registrace",
+    models.DOC_NOTICE_ACK: "Potvrzení o přijetí oznámení změn",
+    models.DOC_APPEAL_FORWARD: "Předložení odvolání odvolacímu orgánu",
 }
 
 FORM_LABEL = dict(ServiceForm.choices)
@@ -49,10 +51,6 @@ CHANGE_FIELDS = (
     ("territory", "územní působnost"), ("target_groups", "okruh osob"), ("age", "věková struktura"),
     ("capacity", "kapacita"),
 )
-
-
-def czech_date(value) -> str:
-    return svc.czech_date(value)
 
 
 def _age(service) -> str:
@@ -187,7 +185,7 @@ def failed_grounds(proceeding: Proceeding) -> str:
 
 
 def _reasons(proceeding: Proceeding, act_ctx: dict) -> dict:
-    evidence = Document.objects.filter(case=proceeding.case, kind=svc.DOC_EVIDENCE).exists()
+    evidence = Document.objects.filter(case=proceeding.case, kind=models.DOC_EVIDENCE).exists()
     if proceeding.comments:
         answer = f"Účastník se k podkladům vyjádřil takto: „{proceeding.comments}“"
         answer += f" Správní orgán se s vyjádřením vypořádal takto: {proceeding.comments_answer}" if proceeding.comments_answer else ""
@@ -232,33 +230,33 @@ def _render(proceeding_or_case, *, kind: str, context: dict, source_key: str, ac
 
 
 def _missing(proceeding: Proceeding) -> list[dict]:
-    missing = [{"label": a.item.label, "ground": a.item.legal_ground, "note": a.note} for a in svc.missing_items(proceeding)]
+    missing = [{"label": a.item.label, "ground": a.item.legal_ground, "note": a.note} for a in selectors.missing_items(proceeding)]
     if proceeding.deficiency_note:
         missing.append({"label": proceeding.deficiency_note, "ground": "§ 45 odst. 2 správního řádu", "note": ""})
     return missing
 
 
 def render_deficiency(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
-    ctx = proceeding_context(proceeding, code=svc.DOC_DEFICIENCY) | {"missing": _missing(proceeding)}
-    return _render(proceeding, kind=svc.DOC_DEFICIENCY, context=ctx, source_key=source_key, actor=actor)
+    ctx = proceeding_context(proceeding, code=models.DOC_DEFICIENCY) | {"missing": _missing(proceeding)}
+    return _render(proceeding, kind=models.DOC_DEFICIENCY, context=ctx, source_key=source_key, actor=actor)
 
 
 def render_termination(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
     if proceeding.ex_officio:
         ctx = proceeding_context(proceeding, code="reg_termination_ex_officio") | {
             "deficiency_reference": "", "missing": []}
-        return _render(proceeding, kind=svc.DOC_TERMINATION, context=ctx, source_key=source_key, actor=actor,
+        return _render(proceeding, kind=models.DOC_TERMINATION, context=ctx, source_key=source_key, actor=actor,
                        title="Usnesení o zastavení řízení vedeného z moci úřední")
-    deficiency = (Document.objects.filter(case=proceeding.case, kind=svc.DOC_DEFICIENCY)
+    deficiency = (Document.objects.filter(case=proceeding.case, kind=models.DOC_DEFICIENCY)
                   .order_by("-created_at", "-pk").first())
     delivery = Delivery.objects.filter(document=deficiency).first() if deficiency else None
-    ctx = proceeding_context(proceeding, code=svc.DOC_TERMINATION) | {
+    ctx = proceeding_context(proceeding, code=models.DOC_TERMINATION) | {
         "deficiency_reference": deficiency.reference_number if deficiency else "",
         "deficiency_delivered_on": czech_date(delivery.delivered_on) if delivery else "",
         "remedy_deadline": czech_date(proceeding.remedy_deadline),
         "missing": _missing(proceeding),
     }
-    return _render(proceeding, kind=svc.DOC_TERMINATION, context=ctx, source_key=source_key, actor=actor)
+    return _render(proceeding, kind=models.DOC_TERMINATION, context=ctx, source_key=source_key, actor=actor)
 
 
 def _fix_comments_until(proceeding: Proceeding) -> None:
@@ -270,33 +268,33 @@ def _fix_comments_until(proceeding: Proceeding) -> None:
 
 def render_evidence_notice(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
     _fix_comments_until(proceeding)
-    ctx = proceeding_context(proceeding, code=svc.DOC_EVIDENCE)
-    return _render(proceeding, kind=svc.DOC_EVIDENCE, context=ctx, source_key=source_key, actor=actor)
+    ctx = proceeding_context(proceeding, code=models.DOC_EVIDENCE)
+    return _render(proceeding, kind=models.DOC_EVIDENCE, context=ctx, source_key=source_key, actor=actor)
 
 
 def render_opening_notice(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
     until = deadlines.last_day_after_delivery(timezone.localdate(), proceeding.comments_days)
-    ctx = proceeding_context(proceeding, code=svc.DOC_OPENING, proposals_until=czech_date(until))
-    return _render(proceeding, kind=svc.DOC_OPENING, context=ctx, source_key=source_key, actor=actor)
+    ctx = proceeding_context(proceeding, code=models.DOC_OPENING, proposals_until=czech_date(until))
+    return _render(proceeding, kind=models.DOC_OPENING, context=ctx, source_key=source_key, actor=actor)
 
 
 def decision_act_code(proceeding: Proceeding, kind: str) -> str:
-    if kind == svc.DOC_DECISION_CANCELLATION and not proceeding.ex_officio:
+    if kind == models.DOC_DECISION_CANCELLATION and not proceeding.ex_officio:
         return "reg_decision_cancellation_request"
     return kind
 
 
 def render_decision(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
-    svc.decision_guard(proceeding)
-    kind = svc.decision_document_kind(proceeding)
-    if kind == svc.DOC_TERMINATION:
+    selectors.decision_guard(proceeding)
+    kind = selectors.decision_document_kind(proceeding)
+    if kind == models.DOC_TERMINATION:
         return render_termination(proceeding, source_key=source_key, actor=actor)
     code = decision_act_code(proceeding, kind)
-    values = {"ground": failed_grounds(proceeding)} if kind == svc.DOC_DECISION_REFUSAL else {}
+    values = {"ground": failed_grounds(proceeding)} if kind == models.DOC_DECISION_REFUSAL else {}
     ctx = proceeding_context(proceeding, code=code, decision=True, **values)
-    if kind == svc.DOC_DECISION_CHANGE:
+    if kind == models.DOC_DECISION_CHANGE:
         ctx |= _change_context(proceeding)
-    ctx["late_request"] = svc.cancellation_request_late(proceeding)
+    ctx["late_request"] = selectors.cancellation_request_late(proceeding)
     return _render(proceeding, kind=kind, context=ctx, source_key=source_key, actor=actor,
                    title=ctx["act"]["title"])
 
@@ -318,9 +316,9 @@ def _change_context(proceeding: Proceeding) -> dict:
 
 def render_appeal_forward(appeal: Appeal, *, source_key: str, actor=None) -> Document:
     proceeding = appeal.proceeding
-    decision = svc.last_decision(proceeding)
+    decision = selectors.last_decision(proceeding)
     region = get_region()
-    ctx = proceeding_context(proceeding, code=svc.DOC_APPEAL_FORWARD) | {
+    ctx = proceeding_context(proceeding, code=models.DOC_APPEAL_FORWARD) | {
         "appeal_received_on": czech_date(appeal.received_on),
         "decision_reference": decision.reference_number if decision else "",
         "decision_title": decision.title if decision else "",
@@ -328,13 +326,13 @@ def render_appeal_forward(appeal: Appeal, *, source_key: str, actor=None) -> Doc
         "addressee_lines": [region.appeal_authority],
         "attachments": [f"spis sp. zn. {proceeding.case.file_mark}", f"odvolání ze dne {czech_date(appeal.received_on)}"],
     }
-    return _render(proceeding, kind=svc.DOC_APPEAL_FORWARD, context=ctx, source_key=source_key, actor=actor)
+    return _render(proceeding, kind=models.DOC_APPEAL_FORWARD, context=ctx, source_key=source_key, actor=actor)
 
 
 def render_notice_ack(notice: ChangeNotice, *, source_key: str, actor=None) -> Document:
     provider = notice.provider
     ctx = {
-        "act": act_context(svc.DOC_NOTICE_ACK, due_on=czech_date(notice.due_on)),
+        "act": act_context(models.DOC_NOTICE_ACK, due_on=czech_date(notice.due_on)),
         "provider": provider,
         "party": provider.identification,
         "change_date": czech_date(notice.change_date),
@@ -346,4 +344,4 @@ def render_notice_ack(notice: ChangeNotice, *, source_key: str, actor=None) -> D
     }
     # an acknowledgement naming staff (clean record, qualification) is not for readers
     staff = notice.items.filter(personal_data=True).exists()
-    return _render(notice, kind=svc.DOC_NOTICE_ACK, context=ctx, source_key=source_key, actor=actor, personal_data=staff)
+    return _render(notice, kind=models.DOC_NOTICE_ACK, context=ctx, source_key=source_key, actor=actor, personal_data=staff)

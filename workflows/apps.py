@@ -1,16 +1,22 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkflowsConfig(AppConfig):
     name = "workflows"
-    verbose_name = "Případy a procesy"
+    verbose_name = _("Případy a procesy")
 
     def ready(self):
-        # Import every flow now: Viewflow adds flow permissions to the process models'
-        # Meta when a flow class is built, and migrate's post_migrate must see them.
+        """The engine's own flow (the letter) and templates; agendas register in their ready()."""
+        from . import agendas, document_specs, flow_roles
+        from .flows.letter import LetterFlow
+
+        agendas.register_engine_flow(LetterFlow, "mail")
+        agendas.register_engine_specs(document_specs.TEMPLATES)
+        agendas.register_engine_permissions(flow_roles.ROLE_PERMISSIONS)
         from django.db.models.signals import post_migrate
 
-        from . import site  # noqa: F401
         from .acts import on_post_migrate
 
+        # the act catalogue is loaded after every migrate (deploy, a fresh or flushed test database)
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="workflows.load_acts")

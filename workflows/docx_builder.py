@@ -23,9 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from workflows.hooks import optional_modules
-
-SPEC_MODULES = ["workflows.document_specs", "registrations.document_specs", "opinions.document_specs"]
+from . import agendas
 
 # label, value, column width (cm): the whole row fits the 17 cm text width at 8 pt
 REFERENCE_ROW = (
@@ -179,19 +177,12 @@ def build(spec: list[tuple[str, str]], path: Path, *, with_header: bool = True) 
 
 
 def all_specs() -> dict[str, list]:
-    specs: dict[str, list] = {}
-    for module in optional_modules(SPEC_MODULES):
-        specs.update(module.TEMPLATES)
-    return specs
+    return agendas.document_specs()
 
 
 def context_fields() -> dict[str, set[str]]:
     """Fields an agenda's context gives a template beyond what its own spec uses (``FIELDS``)."""
-    fields: dict[str, set[str]] = {}
-    for module in optional_modules(SPEC_MODULES):
-        for code, names in getattr(module, "FIELDS", {}).items():
-            fields.setdefault(code, set()).update(names)
-    return fields
+    return agendas.document_fields()
 
 
 def build_all(target_dir: Path) -> list[str]:

@@ -39,7 +39,7 @@ def fix_checklist(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0005_proceeding_ordering_phase_index'),
+        ('registrations', '0006_flows_moved_into_agenda'),
     ]
 
     operations = [

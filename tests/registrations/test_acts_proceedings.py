@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from registrations import selectors
 from registrations import services as svc
 from registrations.models import Proceeding, RegisteredService
-from workflows.flows.cancellation import CancellationFlow as C
-from workflows.flows.registration import RegistrationFlow as F
+from registrations.flows.cancellation import CancellationFlow as C
+from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case, Document
 
 from .conftest import PROVIDER, checklist, do, run_jobs, service
@@ -89,7 +90,7 @@ def test_expert_opinion_extends_by_the_time_it_takes(officer):
        reasoning="Posudek statika.", extension_days=30, extension_ground="complex_case")
     proceeding.refresh_from_db()
     # 1. 9. + 30 + 30 = 31. 10. (Sat) → Mon 2. 11.
-    assert svc.current_decision_deadline(proceeding) == date(2026, 11, 2)
+    assert selectors.current_decision_deadline(proceeding) == date(2026, 11, 2)
     proceeding.phase = Proceeding.Phase.ASSESSMENT
     proceeding.save(update_fields=["phase"])
     with pytest.raises(ValidationError, match="nejvýše o 30 dní"):
@@ -99,7 +100,7 @@ def test_expert_opinion_extends_by_the_time_it_takes(officer):
                           reasoning="Posudek statika.", extension_days=45, extension_ground="expert_opinion",
                           actor=officer)
     # + 45 days for the expert opinion (§ 71 odst. 3 písm. b)): 1. 9. + 105 = 15. 12. 2026 (Tue)
-    assert svc.current_decision_deadline(proceeding) == date(2026, 12, 15)
+    assert selectors.current_decision_deadline(proceeding) == date(2026, 12, 15)
 
 
 def test_a_refusal_cites_a_condition_really_unmet(officer):
@@ -109,9 +110,9 @@ def test_a_refusal_cites_a_condition_really_unmet(officer):
     with pytest.raises(ValidationError, match="cituje podmínku registrace, která není splněna"):
         do(process, F.assess, officer, answers=checklist(proceeding, "conditions"), proposal="refused",
            reasoning="Chybí finanční zajištění.")
-    items = {i.code for i in svc._checklist_for(proceeding, "conditions")}
+    items = {i.code for i in selectors.checklist_for(proceeding, "conditions")}
     assert {"cond_qualification", "cond_integrity", "cond_premises", "cond_material", "cond_insolvency",
             "cond_insurance"} <= items
-    grounds = {i.legal_ground for i in svc._checklist_for(proceeding, "conditions")}
+    grounds = {i.legal_ground for i in selectors.checklist_for(proceeding, "conditions")}
     assert "§ 79 odst. 1 písm. g)" in grounds and "§ 80" in grounds
-    assert not any("finanč" in i.label for i in svc._checklist_for(proceeding, "conditions"))
+    assert not any("finanč" in i.label for i in selectors.checklist_for(proceeding, "conditions"))

@@ -20,7 +20,9 @@ import pytest
 from django.utils import timezone
 
 from registrations import documents as docs
+from registrations import selectors
 from registrations import services as svc
+from registrations.services.common import _service_type
 from registrations.models import Appeal, ChecklistAnswer, Proceeding, Provider, RegisteredService
 from workflows import converter
 from workflows.documents import generate_document
@@ -88,7 +90,7 @@ def _application(officer, provider=None, services=None, kind=Proceeding.Kind.REG
 
 def _registered(provider: Provider, officer, *, national_id="", **kw) -> RegisteredService:
     case = _application(officer, provider={**PROVIDER, "ico": provider.ico, "name": provider.name}).case
-    data = dict(service_type=svc._service_type("49"), form="residential", place="Sluneční 12, Cheb",
+    data = dict(service_type=_service_type("49"), form="residential", place="Sluneční 12, Cheb",
                 territory="okres Cheb", capacity=24, age_from=65, registered_on=RECEIVED, provided_from=RECEIVED)
     data.update(kw)
     registered = RegisteredService.objects.create(provider=provider, registration_case=case, national_id=national_id, **data)
@@ -194,7 +196,7 @@ def build_registration_natural_person(officer):
 def build_change(officer):
     provider = Provider.objects.get(pk=_application(officer).provider_id)
     registered = _registered(provider, officer, national_id="7654321")
-    data = svc.change_services_from_registered(registered, capacity=30, place="Sluneční 12 a 14, Cheb")
+    data = selectors.change_services_from_registered(registered, capacity=30, place="Sluneční 12 a 14, Cheb")
     proceeding = svc.application_receive(kind=Proceeding.Kind.CHANGE, provider=PROVIDER, services=[data],
                                          received_on=RECEIVED, actor=officer)
     _assess(proceeding, officer, reasoning="Nové prostory splňují podmínky.")
