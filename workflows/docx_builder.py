@@ -27,12 +27,12 @@ from . import agendas
 
 # label, value, column width (cm): the whole row fits the 17 cm text width at 8 pt
 REFERENCE_ROW = (
-    ("Naše č. j.", "{{ reference_number }}", 2.9),
+    ("Naše č. j.", "{{ reference_number }}", 2.7),
     ("Sp. zn.", "{{ file_mark }}", 3.0),
-    ("Vyřizuje", "{{ handler_name }}", 2.5),
-    ("Telefon", "{{ handler_phone }}", 2.4),
+    ("Vyřizuje", "{{ handler_name }}", 2.4),
+    ("Telefon", "{{ handler_phone }}", 2.9),
     ("E-mail", "{{ handler_email }}", 4.2),
-    ("Datum", "{{ today }}", 1.9),
+    ("Datum", "{{ today }}", 1.8),
 )
 
 CLOSING = [
@@ -105,6 +105,7 @@ def _address_window(doc) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
     left.width, right.width = Cm(9.0), Cm(8.0)
+    table.columns[0].width, table.columns[1].width = Cm(9.0), Cm(8.0)
     left.paragraphs[0].text = ""
     right.paragraphs[0].text = "{%p for line in addressee_lines %}"
     right.add_paragraph("{{ line }}")
@@ -120,7 +121,7 @@ def _reference_row(doc) -> None:
     table.autofit = False
     for index, (label, value, width) in enumerate(REFERENCE_ROW):
         head, cell = table.rows[0].cells[index], table.rows[1].cells[index]
-        head.width = cell.width = Cm(width)
+        head.width = cell.width = table.columns[index].width = Cm(width)  # tcW and gridCol (LibreOffice)
         head.paragraphs[0].text = label
         _small(head.paragraphs[0], 7)
         cell.paragraphs[0].text = value
