@@ -635,3 +635,16 @@ def test_real_setting_lookup_falls_back_without_django(monkeypatch):
     assert _REAL_SETTING("OSV_REMEDY_DEFAULT_DAYS") == 30
     assert _REAL_SETTING("OSV_REMINDER_WORKING_DAYS") == (5, 1)
     assert settings.configured is False  # reading a default did not configure Django
+
+
+def test_expert_opinion_adds_the_time_it_takes_beyond_30_days():
+    """§ 71 odst. 3 písm. b) SŘ: the time the expert opinion takes is added, not "up to 30 days"."""
+    from workflows.deadlines import decision_extension
+
+    # Fri 2026-12-18 + 30 + 30 (písm. a) + 45 (posudek) = Fri 2027-04-02, a working day
+    assert decision_deadline(D(2026, 12, 18), extension_days=30, expert_days=45) == D(2027, 4, 2)
+    # Fri 2026-12-18 + 30 + 36 (posudek) = Mon 2027-02-22
+    assert decision_deadline(D(2026, 12, 18), expert_days=36) == D(2027, 2, 22)
+    assert decision_extension([("on_site_check", 20), ("hearing", 20), ("expert_opinion", 45)]) == (30, 45)
+    with pytest.raises(ValueError):
+        decision_deadline(D(2026, 12, 18), expert_days=-1)
