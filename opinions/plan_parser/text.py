@@ -120,3 +120,28 @@ def split_outside_parens(text: str, seps: str = ",;") -> list[str]:
             buf.append(ch)
     parts.append("".join(buf))
     return [p.strip() for p in parts]
+
+
+#: Upper-case words that stay upper-case in sentence case (abbreviations in plan titles).
+ABBREVIATIONS = frozenset({"SPRSS", "SPRSSLK", "KK", "LK", "OP", "LZZ", "OPZ", "ESF", "EU", "ČR", "IP", "ORP", "SC"})
+
+
+def sentence_case(title: str) -> str:
+    """``PLÁN PRÁCE NA OBDOBÍ 2011 – 2012 ke Střednědobému plánu`` → ``Plán práce na období 2011 – 2012 ke Střednědobému plánu``.
+
+    Words written in capitals are lowered (abbreviations excepted) but a region's name stays a
+    proper name ("LIBERECKÉHO KRAJE" → "Libereckého kraje"); words in mixed case are kept as
+    written; the first letter is capital.
+    """
+
+    def lower(match: re.Match) -> str:
+        word = match.group(0)
+        return word if word in ABBREVIATIONS else word.lower()
+
+    text = re.sub(r"\b[^\W\d_]{2,}\b", lambda m: lower(m) if m.group(0).isupper() else m.group(0), title.strip())
+    # a region's name stays a proper name: "libereckého kraje" → "Libereckého kraje"
+    text = re.sub(r"\b([^\W\d_]+(?:sk|ck)(?:ý|ého|ém|ému|ým))(?=\s+kraj)", lambda m: m.group(1).capitalize(), text)
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1:]
+    return text
