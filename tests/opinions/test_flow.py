@@ -70,8 +70,13 @@ def test_31_request_goes_to_planners_and_ends_with_a_numbered_docx(
     assert chosen[0].item.number in text and chosen[0].item.name in text
     assert "Eva Chaloupková" in text and "vedoucí odboru sociálních věcí" in text
     assert f"Schváleno dne {timezone.localdate():%-d. %-m. %Y}".replace(" 0", " ") in text
-    assert "Pečovatelská služba Sokolov, p.o., IČO 70832749" in text
+    assert "Pečovatelská služba Sokolov, p.o., IČO 70832749, Sokolovská 1, 356 01 Sokolov" in text  # the seat
     assert "poučení" not in text.lower()
+    # statement 1 names the plan in sentence case and cites plan activities, never the region's IPs
+    assert ("Plán kraje: Plán práce na období 2011 – 2012 ke Střednědobému plánu rozvoje sociálních služeb "
+            "v Karlovarském kraji na období 2009 – 2013") in text
+    assert "PLÁN PRÁCE" not in text and "Individuální projekt" not in text
+    assert f"– Aktivita {chosen[0].item.number} {chosen[0].item.name}" in text
 
 
 def test_32_request_goes_to_the_roma_coordinator_only(catalogues, kk_plan):
