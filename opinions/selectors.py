@@ -328,32 +328,29 @@ def ip_answer_problems(warning: IpWarning, answer: IpAnswer | None = None) -> li
 
 
 def ip_answer_statement(warning: IpWarning) -> str:
-    """The answer as one sentence for the approver and statement 4 of the opinion."""
+    """The answer as one sentence for the approver and statement 4 (which names the IP and § before it)."""
     answer = IpAnswer.of(warning)
     if not answer.reason:
         return answer.text
     svc, ip = warning.ip_service, warning.ip_service.project
-    par = f"§ {svc.service_type.paragraph} {svc.service_type.name.lower()}"
-    label = warning.get_reason_display()
     Reason = IpWarning.Reason
     if answer.reason == Reason.PERIOD:
-        head = (f"projekt hradí {par} v období {_cz(answer.period_from)} – {_cz(answer.period_to)}, "
-                f"IP „{ip.name}“ ji podporuje v období {_cz(ip.start)} – {_cz(ip.end)}.")
+        head = (f" projekt službu hradí v období {_cz(answer.period_from)} – {_cz(answer.period_to)}, "
+                f"IP ji podporuje v období {_cz(ip.start)} – {_cz(ip.end)}.")
     elif answer.reason == Reason.TARGET_GROUP:
+        ip_codes = [g.code for g in svc.target_groups.all()]
         groups = answer.groups or sorted(g.code for g in warning.opinion.target_groups.all())
-        names = dict(TargetGroup.objects.filter(code__in=set(groups) | {g.code for g in svc.target_groups.all()})
-                     .values_list("code", "name"))
-        ip_groups = [names.get(g.code, g.code) for g in svc.target_groups.all()]
-        head = (f"projekt poskytuje {par} pro cílové skupiny: {_join(names.get(g, g) for g in groups)}; "
-                f"IP „{ip.name}“ ji podporuje pro: {_join(ip_groups)}.")
+        names = dict(TargetGroup.objects.filter(code__in={*groups, *ip_codes}).values_list("code", "name"))
+        head = (f" projekt službu poskytuje pro: {_join(names.get(g, g) for g in groups)}; "
+                f"IP ji podporuje pro: {_join(names.get(g, g) for g in ip_codes)}.")
     elif answer.reason == Reason.TERRITORY:
         districts = answer.districts or project_districts(warning.opinion)
-        head = (f"projekt poskytuje {par} v okrese {_join(districts)}; "
-                f"IP „{ip.name}“ ji podporuje v okrese {_join(svc.districts or [])}.")
+        head = f" projekt službu poskytuje v okrese {_join(districts)}; IP ji podporuje v okrese {_join(svc.districts or [])}."
     else:
-        head = f"IP „{ip.name}“, {par}:"
+        head = ""
+    label = warning.get_reason_display()
     text = answer.text.strip()
-    return f"{label[0].upper()}{label[1:]}: {head}" + (f" {text}" if text else "")
+    return f"{label[0].upper()}{label[1:]}:{head}" + (f" {text}" if text else "")
 
 
 def strong_warnings_without_valid_answer(opinion: Opinion) -> list[IpWarning]:

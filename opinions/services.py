@@ -274,7 +274,7 @@ def opinion_ip_warnings_refresh(*, opinion: Opinion) -> list[IpWarning]:
         if created:
             record_event(case=opinion.case, action="ip_warning", summary=o.message)
         keep.append(warning.pk)
-    opinion.ip_warnings.exclude(pk__in=keep).filter(answer="").delete()
+    opinion.ip_warnings.exclude(pk__in=keep).filter(reason="", answer="").delete()
     return list(opinion.ip_warnings.all())
 
 

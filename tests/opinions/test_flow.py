@@ -223,18 +223,17 @@ def test_ip_overlap_must_be_answered_with_a_valid_reason_and_goes_into_statement
     opinion = fk.approve(process, users["vedouci"])
     statements = {x["reason"]: x["statement"] for x in opinion.snapshot["ip_warnings"]}
     assert statements == {
-        "complementary": "Doplňkové financování: IP „Podpora sítě služeb sociální prevence v Karlovarském kraji“, "
-                         f"§ 70 sociální rehabilitace: {text}",
-        "target_group": "Jiná cílová skupina: projekt poskytuje § 70 sociální rehabilitace pro cílové skupiny: "
-                        "osoby s duševním onemocněním; IP „Podpora sítě služeb sociální prevence v Karlovarském "
-                        "kraji“ ji podporuje pro: osoby se zdravotním postižením.",
+        "complementary": f"Doplňkové financování: {text}",
+        "target_group": "Jiná cílová skupina: projekt službu poskytuje pro: osoby s duševním onemocněním; "
+                        "IP ji podporuje pro: osoby se zdravotním postižením.",
     }
     with django_capture_on_commit_callbacks(execute=True):
         fk.run_render_job(process)
     docx = docx_text(Document.objects.get(case=opinion.case, kind="opinion"))
     assert "4. Financování z individuálního projektu kraje: aktivity nejsou financovány z IP kraje" in docx
+    ip = "Podpora sítě služeb sociální prevence v Karlovarském kraji"
     for statement in statements.values():
-        assert statement in docx
+        assert f"– {ip} (§ 70 Sociální rehabilitace): {statement}" in docx
 
 
 def test_a_different_period_or_territory_holds_only_outside_the_ip(catalogues):
@@ -262,6 +261,8 @@ def test_a_different_period_or_territory_holds_only_outside_the_ip(catalogues):
                                                     "period_to": "2015-12-31"}})
     w.refresh_from_db()
     assert (w.reason, w.reason_from, w.reason_to) == ("period", date(2015, 3, 1), date(2015, 12, 31))
+    assert selectors.ip_answer_statement(w) == ("Jiné období: projekt službu hradí v období 1. 3. 2015 – 31. 12. 2015, "
+                                                "IP ji podporuje v období 1. 8. 2012 – 28. 2. 2015.")
     assert services.opinion_submit(opinion=opinion, actor=planner).status == Opinion.Status.WAITING
 
     # territory: an IP service in one district only; the project runs in two
@@ -285,8 +286,7 @@ def test_a_different_period_or_territory_holds_only_outside_the_ip(catalogues):
     _save_answers(opinion, planner, {**others, w.pk: {"reason": "territory", "districts": ["Sokolov"]}})
     w.refresh_from_db()
     from opinions import selectors as sel
-    assert sel.ip_answer_statement(w) == ("Jiné území: projekt poskytuje § 67 sociálně terapeutické dílny v okrese "
-                                          "Sokolov; IP „Testovací IP Chebsko“ ji podporuje v okrese Cheb.")
+    assert sel.ip_answer_statement(w) == "Jiné území: projekt službu poskytuje v okrese Sokolov; IP ji podporuje v okrese Cheb."
     assert services.opinion_submit(opinion=opinion, actor=planner).status == Opinion.Status.WAITING
 
 
