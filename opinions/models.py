@@ -388,6 +388,7 @@ class IpWarning(models.Model):
         TERRITORY = "territory", _("jiné území")
         ACTIVITY = "activity", _("jiná činnost")
         COMPLEMENTARY = "complementary", _("doplňkové financování")
+        FUNDED = "funded", _("souběh potvrzen – aktivity jsou (zčásti) hrazeny z IP")
 
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="ip_warnings")
     ip_service = models.ForeignKey(IndividualProjectService, on_delete=models.PROTECT, related_name="+")

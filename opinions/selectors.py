@@ -320,9 +320,12 @@ def ip_answer_problems(warning: IpWarning, answer: IpAnswer | None = None) -> li
             common = sorted(set(svc.districts or []) & set(districts))
             if common:
                 problems.append(f"IP „{ip.name}“ podporuje {par} i v okrese {', '.join(common)} – nejde o jiné území.")
-    elif len(answer.text.strip()) < 20:
-        what = ("kterou činnost projekt hradí a čím se liší od činnosti IP" if answer.reason == Reason.ACTIVITY
-                else "co projekt hradí nad rámec IP (např. další úvazky, kapacitu, hodiny)")
+    elif answer.reason == Reason.FUNDED and opinion.s4_verdict != Opinion.Funding.FUNDED:
+        problems.append(f"Potvrzený souběh s IP odpovídá jen závěru výroku 4 „{Opinion.Funding.FUNDED.label}“.")
+    if answer.reason in (Reason.ACTIVITY, Reason.COMPLEMENTARY, Reason.FUNDED) and len(answer.text.strip()) < 20:
+        what = {Reason.ACTIVITY: "kterou činnost projekt hradí a čím se liší od činnosti IP",
+                Reason.COMPLEMENTARY: "co projekt hradí nad rámec IP (např. další úvazky, kapacitu, hodiny)",
+                Reason.FUNDED: "které aktivity projektu IP hradí"}[answer.reason]
         problems.append(f"Popište, {what} (alespoň 20 znaků).")
     return problems
 

@@ -290,6 +290,24 @@ def test_a_different_period_or_territory_holds_only_outside_the_ip(catalogues):
     assert services.opinion_submit(opinion=opinion, actor=planner).status == Opinion.Status.WAITING
 
 
+def test_a_confirmed_overlap_goes_only_with_verdict_4_funded(catalogues):
+    users = catalogues["users"]
+    planner = users["planovac"]
+    process = fk.opinion_request_start(actor=planner, **_ip_request(catalogues))
+    opinion = fk.opinion_of(process)
+    fk.claim(fk.open_task(process), planner)
+    funded = {"reason": "funded", "text": "Sociální rehabilitaci v Sokolově hradí IP kraje do února 2015."}
+    answers = {w.pk: funded for w in opinion.ip_warnings.all()}
+    assert _refused(opinion, planner, answers).startswith(
+        "Potvrzený souběh s IP odpovídá jen závěru výroku 4 „aktivity jsou (zčásti) financovány z IP kraje“.")
+    _save_answers(opinion, planner, answers, s4_verdict="funded", s4_text="Část aktivit hradí IP kraje.")
+    assert services.opinion_submit(opinion=opinion, actor=planner).status == Opinion.Status.WAITING
+    w = opinion.ip_warnings.get(strength="strong")
+    assert selectors.ip_answer_statement(w) == (
+        "Souběh potvrzen – aktivity jsou (zčásti) hrazeny z IP: Sociální rehabilitaci v Sokolově hradí IP kraje "
+        "do února 2015.")
+
+
 def test_an_answer_that_stops_holding_blocks_approval_of_not_funded(catalogues):
     users = catalogues["users"]
     planner, head = users["planovac"], users["vedouci"]
