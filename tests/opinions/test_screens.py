@@ -261,3 +261,19 @@ def test_reassign_dialog_for_an_approval_never_offers_anyone_who_drafted(client,
     assert f'<option value="{deputy.pk}">' in html
     client.post(f"/ukoly/{other_approval.pk}/predat/", {"user": deputy.pk})
     assert Task.objects.get(pk=other_approval.pk).owner_id == deputy.pk
+
+
+def test_a_request_too_late_for_the_call_shows_the_draft_due_with_the_opinion(client, catalogues):
+    users = catalogues["users"]
+    planner = users["planovac"]
+    call = catalogues["call56"]
+    call.submission_deadline = timezone.localdate() + timedelta(days=2)
+    call.save()
+    process = fk.opinion_request_start(actor=planner, **request_data(catalogues))
+    opinion = fk.opinion_of(process)
+    task = fk.claim(fk.open_task(process), planner)
+    client.force_login(planner)
+    html = client.get(_url(task)).content.decode()
+    due = _cz(opinion.case_deadline)
+    assert f"<dt>Koncept do:</dt><dd>{due}</dd>" in html and f"<dt>Vydání do:</dt><dd>{due}</dd>" in html
+    assert "Žádost přišla pozdě vůči uzávěrce výzvy" in html
