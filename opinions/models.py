@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.models import Case, CaseProcess, Document, ServiceType, TargetGroup
 
+from .plan_parser.text import sentence_case
+
 
 # --------------------------------------------------------------------------- plans
 
@@ -52,8 +54,6 @@ class Plan(models.Model):
 
         The stored ``title`` stays as imported: it identifies the plan on re-import.
         """
-        from .plan_parser.text import sentence_case
-
         return sentence_case(self.title)
 
 
