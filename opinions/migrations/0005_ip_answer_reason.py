@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('opinions', '0003_opinion_withdrawn'),
+        ('opinions', '0004_flow_moved_into_agenda'),
     ]
 
     operations = [
