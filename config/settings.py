@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "workflows.login_throttle.SerialiseLoginMiddleware",
     "workflows.middleware.NoStoreMiddleware",
     "workflows.middleware.TaskBelongsToProcessMiddleware",
+    "workflows.middleware.ViewflowActionGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

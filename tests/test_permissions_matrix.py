@@ -35,7 +35,7 @@ CASES_GET = {
     "cases:inbox": WORKERS,
     "cases:queue": WORKERS,
     "cases:team": {"vedouci", "spravce"},
-    "cases:reassign": {"vedouci"},
+    "cases:reassign": {"vedouci", "zastupce"},
     "cases:claim": "*post-only",
     "cases:release": "*post-only",
     "cases:case_detail": "by-object",

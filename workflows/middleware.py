@@ -116,3 +116,43 @@ class TaskBelongsToProcessMiddleware:
         if match is None or match.group(1) != node:
             raise Http404("Úkol k tomuto kroku procesu nepatří.")
         return None
+
+
+# ------------------------------------------------------------------ Viewflow's task actions
+
+class ViewflowActionGuardMiddleware:
+    """What Viewflow's manage permission would open to every flow manager, limited to what
+    the process design gives:
+
+    * ``undo`` / ``revive`` of a worker job: nobody — a job issued an act (a number, a
+      document); undoing or reviving it would issue a second act. A failed job is retried
+      by its flow's repair step or the sweep.
+    * ``unassign`` of somebody else's task: only the head of department and the deputy
+      standing in (``workflows.selectors.can_reassign``); one's own task anyone may release.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        task_pk = view_kwargs.get("task_pk")
+        match = getattr(request, "resolver_match", None)
+        if task_pk is None or match is None or match.url_name not in ("undo", "revive", "unassign"):
+            return None
+        from django.core.exceptions import PermissionDenied
+        from viewflow.workflow.models import Task
+
+        from .selectors import can_reassign
+
+        task = Task.objects.filter(pk=task_pk).values("flow_task_type", "owner_id").first()
+        if task is None:
+            return None
+        if match.url_name in ("undo", "revive") and task["flow_task_type"] == "JOB":
+            raise PermissionDenied("Úlohu, která vydala akt, nelze vrátit ani obnovit: vydal by se druhý akt.")
+        if match.url_name == "unassign" and task["owner_id"] not in (None, request.user.pk) \
+                and not can_reassign(request.user):
+            raise PermissionDenied("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce.")
+        return None
