@@ -99,8 +99,8 @@ class TaskBelongsToProcessMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         process_pk, task_pk = view_kwargs.get("process_pk"), view_kwargs.get("task_pk")
-        if process_pk is None or task_pk is None:
-            return None
+        if process_pk is None or task_pk is None or not request.user.is_authenticated:
+            return None  # an anonymous visitor is sent to the login page by the view
         from django.http import Http404
         from viewflow.workflow.models import Task
 

@@ -89,6 +89,7 @@ def call(demo_users):
 def opinion_payload(call, **override):
     payload = {
         "applicant_ico": "25596641", "applicant_name": "Domov Pod Lesem, o.p.s.",
+        "applicant_address": "Lesní 12, 350 02 Cheb",
         "project_title": "Podpora terénních služeb", "call": call.number, "area": "3.1",
         "service_types": ["48"], "target_groups": [], "period_start": "2027-01-01", "period_end": "2027-12-31",
         "budget": "1500000.00",
