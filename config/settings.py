@@ -243,6 +243,18 @@ OSV_CONVERTER_URL = env("OSV_CONVERTER_URL", "")
 OSV_CONVERTER_TIMEOUT = float(env("OSV_CONVERTER_TIMEOUT", "120"))
 OSV_SOFFICE = env("OSV_SOFFICE", "")
 
+# --- signature and seal (workflows.signing): pyHanko PAdES B-LT ---------------------------------
+OSV_SIGNING_BACKEND = env("OSV_SIGNING_BACKEND", "pkcs12")  # pkcs12 (embedded) | pkcs11 (production HSM)
+OSV_SIGNING_PKCS12_DIR = env("OSV_SIGNING_PKCS12_DIR", str(VAR_DIR / "pki" / "p12"))
+OSV_SIGNING_PKCS12_PASSWORD = env("OSV_SIGNING_PKCS12_PASSWORD", "")
+OSV_PKCS11_MODULE = env("OSV_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+OSV_PKCS11_TOKEN_LABEL = env("OSV_PKCS11_TOKEN_LABEL", "")
+OSV_PKCS11_PIN = env("OSV_PKCS11_PIN", "")
+OSV_SEAL_LABEL = env("OSV_SEAL_LABEL", "seal")  # key label of the office's electronic seal
+OSV_TSA_URL = env("OSV_TSA_URL", "")  # qualified timestamp authority (RFC 3161)
+OSV_TSA_TIMEOUT = int(env("OSV_TSA_TIMEOUT", "30"))
+OSV_SIGNING_TRUST_ROOTS = env_list("OSV_SIGNING_TRUST_ROOTS", "")  # PEM files of trusted CAs
+
 # --- security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
