@@ -255,6 +255,21 @@ OSV_TSA_URL = env("OSV_TSA_URL", "")  # qualified timestamp authority (RFC 3161)
 OSV_TSA_TIMEOUT = int(env("OSV_TSA_TIMEOUT", "30"))
 OSV_SIGNING_TRUST_ROOTS = env_list("OSV_SIGNING_TRUST_ROOTS", "")  # PEM files of trusted CAs
 
+# --- dispatch (workflows.dispatch): data box (ISDS) or paper -------------------------------------
+# off: acts are delivered by hand as before (no PDF/A, signature or data box); see docs/dispatch.md
+OSV_DISPATCH_ENABLED = env_bool("OSV_DISPATCH_ENABLED", OSV_ENV != "test")
+ISDS_URLS = {"production": "https://ws1.mojedatovaschranka.cz/DS", "test": "https://ws1.czebox.cz/DS"}
+OSV_ISDS_ENVIRONMENT = env("OSV_ISDS_ENVIRONMENT", "test")  # test (veřejný test ISDS) | production
+OSV_ISDS_URL = env("OSV_ISDS_URL", ISDS_URLS.get(OSV_ISDS_ENVIRONMENT, ISDS_URLS["test"]))
+OSV_ISDS_USERNAME = env("OSV_ISDS_USERNAME", "")
+OSV_ISDS_PASSWORD = env("OSV_ISDS_PASSWORD", "")
+OSV_ISDS_CLIENT_CERT = env("OSV_ISDS_CLIENT_CERT", "")  # "cert.pem,key.pem" for a certificate login
+OSV_ISDS_WSDL_DIR = env("OSV_ISDS_WSDL_DIR", "")  # folder with the official WSDL/XSD (default: ours)
+OSV_ISDS_TIMEOUT = int(env("OSV_ISDS_TIMEOUT", "60"))
+OSV_ISDS_POLL_MINUTES = int(env("OSV_ISDS_POLL_MINUTES", "15"))
+OSV_DISPATCH_RETRY_SECONDS = int(env("OSV_DISPATCH_RETRY_SECONDS", "60"))
+OSV_DISPATCH_STUCK_MINUTES = int(env("OSV_DISPATCH_STUCK_MINUTES", "10"))
+
 # --- security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
