@@ -266,6 +266,7 @@ OSV_ISDS_PASSWORD = env("OSV_ISDS_PASSWORD", "")
 OSV_ISDS_CLIENT_CERT = env("OSV_ISDS_CLIENT_CERT", "")  # "cert.pem,key.pem" for a certificate login
 OSV_ISDS_WSDL_DIR = env("OSV_ISDS_WSDL_DIR", "")  # folder with the official WSDL/XSD (default: ours)
 OSV_ISDS_TIMEOUT = int(env("OSV_ISDS_TIMEOUT", "60"))
+OSV_ISDS_RECOVERY_DAYS = int(env("OSV_ISDS_RECOVERY_DAYS", "30"))  # how far back an interrupted send is looked up
 OSV_ISDS_POLL_MINUTES = int(env("OSV_ISDS_POLL_MINUTES", "15"))
 OSV_DISPATCH_RETRY_SECONDS = int(env("OSV_DISPATCH_RETRY_SECONDS", "60"))
 OSV_DISPATCH_STUCK_MINUTES = int(env("OSV_DISPATCH_STUCK_MINUTES", "10"))

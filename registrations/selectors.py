@@ -251,3 +251,16 @@ def task_summary(case_id: int) -> dict:
             case_id=case_id).first()
     summary["documents"] = list(Document.objects.filter(case_id=case_id).order_by("-created_at")[:10])
     return summary
+
+
+def case_detail_context(case: Case) -> dict:
+    """The proceeding's delivery and appeal facts for the case page (one query)."""
+    from workflows import deadlines
+
+    proceeding = Proceeding.objects.filter(case=case).first()
+    if proceeding is None:
+        return {}
+    proposed_final = None
+    if proceeding.decision_delivered_on and not proceeding.final_on:
+        proposed_final = deadlines.finality_date(proceeding.decision_delivered_on)
+    return {"proceeding": proceeding, "proposed_final_on": proposed_final}

@@ -303,3 +303,7 @@ class Reminder(models.Model):
         ordering = ["-sent_at"]
         verbose_name = _("upozornění")
         verbose_name_plural = _("upozornění")
+
+
+# the dispatch records (app "workflows"; their own module keeps this one short)
+from .dispatch.models import Dispatch, DispatchEvent  # noqa: E402,F401
