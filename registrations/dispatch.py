@@ -69,12 +69,10 @@ def on_delivered(sender, dispatch: Dispatch, **kwargs) -> None:
                                          collected_on=collected_on, actor=None)
             return
         flow_class = task.flow_task.flow_class
-        with flow_class.lock(task.process_id), transaction.atomic():
-            task.refresh_from_db()
-            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+        with transaction.atomic(), task.activation() as activation:  # under the flow's lock
+            if activation.task.status not in (STATUS.NEW, STATUS.ASSIGNED):
                 return
-            activation = task.activation()
-            if task.status == STATUS.NEW:
+            if activation.task.status == STATUS.NEW:
                 activation.assign(system_user())
             activation.start(None)
             flow_class.instance.handle_delivery(activation, user=None, channel=DeliveryChannel.DATA_BOX,

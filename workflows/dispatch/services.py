@@ -15,8 +15,9 @@ Every step is a worker job (``worker.tasks.advance_dispatch``), retried while a 
   went out, and adopts it — so no act is sent twice.
 * AWAIT: ``poll_isds`` (beat) reads GetMessageStateChanges and GetDeliveryInfo; each ISDS state is
   recorded once per dispatch (unique on dispatch + ISDS state), so polling again is harmless.
-  Delivery (login, fiction) fires ``dispatch_delivered``; the agenda sets its delivery step and
-  deadlines from it (registrations does it through workflows.deadlines).
+  Delivery (login, fiction) fires ``dispatch_delivered`` inside the same transaction: the
+  agenda sets its delivery step and deadlines from it (registrations does it through
+  workflows.deadlines) and commits together with the dispatch, or the next poll tries again.
 """
 
 from __future__ import annotations
@@ -296,15 +297,15 @@ def _apply_delivery(dispatch: Dispatch, info: isds.DeliveryInfo) -> None:
             changed = _set_state(dispatch, state, source="isds", isds_status=info.status, at=info.accepted_at,
                                  detail=("doručeno fikcí" if fiction else "doručeno přihlášením")
                                  + (f" {timezone.localtime(info.accepted_at):%d. %m. %Y %H:%M}" if info.accepted_at else ""))
-            if changed:
-                transaction.on_commit(lambda: dispatch_delivered.send(sender=Dispatch, dispatch=dispatch))
+            if changed:  # in the same transaction: the agenda's delivery commits with ours, or neither
+                dispatch_delivered.send(sender=Dispatch, dispatch=dispatch)
     elif info.status == isds.STATUS_UNDELIVERABLE and dispatch.state == Dispatch.State.SENT:
         with transaction.atomic():
             dispatch.stage = Dispatch.Stage.FAILED
             dispatch.save(update_fields=["stage", "updated_at"])
             if _set_state(dispatch, Dispatch.State.UNDELIVERABLE, source="isds", isds_status=info.status,
                           detail="schránka adresáta byla znepřístupněna"):
-                transaction.on_commit(lambda: dispatch_failed.send(sender=Dispatch, dispatch=dispatch))
+                dispatch_failed.send(sender=Dispatch, dispatch=dispatch)
 
 
 def poll_isds() -> int:
