@@ -269,6 +269,7 @@ OSV_ISDS_TIMEOUT = int(env("OSV_ISDS_TIMEOUT", "60"))
 OSV_ISDS_RECOVERY_DAYS = int(env("OSV_ISDS_RECOVERY_DAYS", "30"))  # how far back an interrupted send is looked up
 OSV_ISDS_POLL_MINUTES = int(env("OSV_ISDS_POLL_MINUTES", "15"))
 OSV_DISPATCH_RETRY_SECONDS = int(env("OSV_DISPATCH_RETRY_SECONDS", "60"))
+OSV_DISPATCH_QUEUE = env("OSV_DISPATCH_QUEUE", "")  # Celery queue of the dispatch jobs (default queue if empty)
 OSV_DISPATCH_STUCK_MINUTES = int(env("OSV_DISPATCH_STUCK_MINUTES", "10"))
 
 # --- security -------------------------------------------------------------------------

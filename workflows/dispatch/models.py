@@ -53,7 +53,8 @@ class Dispatch(models.Model):
                                related_name="+", verbose_name=_("podepisuje (prázdné = pečeť úřadu)"))
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     message_id = models.CharField(_("ID datové zprávy"), max_length=20, null=True, blank=True, unique=True)
-    send_started_at = models.DateTimeField(null=True, blank=True)
+    send_started_at = models.DateTimeField(null=True, blank=True)  # the first attempt to send began
+    send_lease_until = models.DateTimeField(null=True, blank=True)  # one sender at a time, without a lock held
     sent_at = models.DateTimeField(_("odesláno"), null=True, blank=True)
     delivered_to_box_at = models.DateTimeField(_("dodáno do schránky"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("doručeno (okamžik)"), null=True, blank=True)

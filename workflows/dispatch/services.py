@@ -9,10 +9,10 @@ Every step is a worker job (``worker.tasks.advance_dispatch``), retried while a 
   an expired or revoked certificate stops the dispatch with a Czech message before anything
   is sent.
 * SEND: data box when the addressee has an accessible one (CheckDataBox), otherwise paper.
-  ``send_started_at`` is committed before CreateMessage, the message ID after it; the send runs
-  under the dispatch's row lock. A retry that finds ``send_started_at`` without a message ID
-  first asks ISDS (GetListOfSentMessages, by our č. j. and the addressee) whether the message
-  went out, and adopts it — so no act is sent twice.
+  ``send_started_at`` and a short send lease are committed before CreateMessage, the message ID
+  after it; no database lock is held during the call. A retry that finds ``send_started_at``
+  without a message ID waits for the lease, then first asks ISDS (GetListOfSentMessages, by our
+  č. j. and the addressee) whether the message went out, and adopts it — no act is sent twice.
 * AWAIT: ``poll_isds`` (beat) reads GetMessageStateChanges and GetDeliveryInfo; each ISDS state is
   recorded once per dispatch (unique on dispatch + ISDS state), so polling again is harmless.
   Delivery (login, fiction) fires ``dispatch_delivered`` inside the same transaction: the
@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -117,7 +118,8 @@ def enqueue(dispatch_pk: int, countdown: int | None = None) -> None:
     from worker.tasks import advance_dispatch
 
     try:
-        advance_dispatch.apply_async(args=[dispatch_pk], countdown=countdown, retry=False)
+        advance_dispatch.apply_async(args=[dispatch_pk], countdown=countdown, retry=False,
+                                     queue=settings.OSV_DISPATCH_QUEUE or None)
     except Exception:  # broker down: the sweep re-sends it
         logger.exception("Dispatch %s could not be queued; the sweep will re-send it", dispatch_pk)
 
@@ -217,6 +219,24 @@ def _to_paper(dispatch: Dispatch, reason: str) -> None:
                  summary=f"{dispatch.document.title} → {dispatch.addressee_name}: {reason}; doručí se listinně")
 
 
+def _claim_send(dispatch: Dispatch) -> bool:
+    """Take the send lease (no other attempt is sending now); returns whether this attempt is the
+    first ever to send (``fresh``). The lease replaces a lock held across the ISDS call: a worker
+    killed mid-call leaves it to expire, and the next attempt looks the message up first."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=2 * settings.OSV_ISDS_TIMEOUT)
+    free = Q(send_lease_until__isnull=True) | Q(send_lease_until__lt=now)
+    fresh = bool(Dispatch.objects.filter(free, pk=dispatch.pk, message_id__isnull=True, send_started_at__isnull=True)
+                 .update(send_started_at=now, send_lease_until=lease))
+    if not fresh and not Dispatch.objects.filter(free, pk=dispatch.pk, message_id__isnull=True) \
+            .update(send_lease_until=lease):
+        dispatch.refresh_from_db()
+        if dispatch.message_id:
+            return False
+        raise DispatchRetry("Datovou zprávu právě odesílá jiný pokus; zkusí se znovu.")
+    return fresh
+
+
 def _send(dispatch: Dispatch) -> None:
     if dispatch.channel == Dispatch.Channel.PAPER:
         with transaction.atomic():
@@ -224,7 +244,6 @@ def _send(dispatch: Dispatch) -> None:
             dispatch.save(update_fields=["stage", "updated_at"])
         return
     client = isds.IsdsClient()
-    fresh = False  # this attempt is the first to try sending
     if not dispatch.message_id and not dispatch.send_started_at:
         state = client.check_box(dispatch.data_box_id)
         if state != isds.BOX_ACCESSIBLE:
@@ -232,29 +251,28 @@ def _send(dispatch: Dispatch) -> None:
                 _to_paper(dispatch, f"datová schránka {dispatch.data_box_id} není přístupná"
                                     + (f" (stav {state})" if state is not None else " (neexistuje)"))
             return
-        # committed before the call: a retry after a kill knows the message may be out
-        fresh = bool(Dispatch.objects.filter(pk=dispatch.pk, send_started_at__isnull=True)
-                     .update(send_started_at=timezone.now()))
-    with transaction.atomic():
-        locked = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
-        if not locked.message_id:
-            message = None
-            if not fresh:  # an earlier attempt started sending and was interrupted
-                message = _find_sent(client, locked)
-            if message is None:
-                with locked.pdf.file.open("rb") as fh:
-                    content = fh.read()
+    if not dispatch.message_id:
+        fresh = _claim_send(dispatch)  # committed before the call: a retry knows the message may be out
+        dispatch.refresh_from_db()
+    if not dispatch.message_id:
+        message = None if fresh else _find_sent(client, dispatch)  # an interrupted attempt may have sent it
+        if message is None:
+            with dispatch.pdf.file.open("rb") as fh:
+                content = fh.read()
+            try:
                 message_id = client.send(
-                    box_id=locked.data_box_id, annotation=dispatch.document.title,
+                    box_id=dispatch.data_box_id, annotation=dispatch.document.title,
                     ref_number=dispatch.document.reference_number, file_mark=dispatch.case.file_mark or "",
                     files=[(f"{dispatch.document.kind}.pdf", "application/pdf", content)],
                 )
-            else:
-                message_id = message.message_id
-            locked.message_id = message_id
-            locked.sent_at = timezone.now()
-            locked.save(update_fields=["message_id", "sent_at", "updated_at"])
-    dispatch.refresh_from_db()
+            except Exception:  # the attempt is over (result unknown): the next one looks it up first
+                Dispatch.objects.filter(pk=dispatch.pk).update(send_lease_until=None)
+                raise
+        else:
+            message_id = message.message_id
+        Dispatch.objects.filter(pk=dispatch.pk).update(message_id=message_id, sent_at=timezone.now(),
+                                                       send_lease_until=None, updated_at=timezone.now())
+        dispatch.refresh_from_db()
     info = client.delivery_info(dispatch.message_id)
     with transaction.atomic():
         dispatch.delivered_to_box_at = info.delivered_at

@@ -13,7 +13,8 @@
   are delivered by fiction), ``POST /sim/login {"dbID": …}`` (the addressee logs in now),
   ``POST /sim/boxes {"dbID", "state", "name"}``, ``POST /sim/disable {"dbID"}`` (box made
   inaccessible: its undelivered messages become undeliverable), ``POST /sim/fail
-  {"drop_create_responses": n, "unavailable": n}`` (fault injection), ``GET /sim/messages``,
+  {"drop_create_responses": n, "slow_create_responses": n, "slow_seconds": s, "unavailable": n}``
+  (fault injection: lost or late answers after the message was stored, HTTP 503), ``GET /sim/messages``,
   ``GET /sim/state``.
 No Django here: it is the outside world.
 """
@@ -125,6 +126,7 @@ class Simulator:
         self.credentials = base64.b64encode(f"{username}:{password}".encode()).decode()
         self.sender_box = sender_box
         self.sender_name = sender_name
+        self.slow_seconds = 30.0
         self.schemas = {name: etree.XMLSchema(etree.parse(str(wsdl_dir / name))) for name in set(SCHEMA_OF_ENDPOINT.values())}
 
     # ---------------------------------------------------------------- SOAP
@@ -153,10 +155,15 @@ class Simulator:
                 self.store.apply_fiction()
                 response = getattr(self, f"op_{operation}")(request)
                 drop = operation == "CreateMessage" and self.store.take_fault("drop_create_responses")
+                slow = operation == "CreateMessage" and self.store.take_fault("slow_create_responses")
                 self.store.db.execute("COMMIT")
             except Exception:
                 self.store.db.execute("ROLLBACK")
                 raise
+        if slow:  # stored, the answer comes late: a test kills the client meanwhile
+            import time
+
+            time.sleep(self.slow_seconds)
         if drop:  # stored, but the answer is "lost": the client must not send it twice
             return 502, b"Bad Gateway (simulated lost response)"
         if not schema.validate(etree.ElementTree(response)):  # our own answers obey the contract too
@@ -354,7 +361,8 @@ class Simulator:
                                             (data["dbID"],)).fetchall():
                     store.set_status(row["id"], 8, now, "EV11: zpráva je nedoručitelná (schránka znepřístupněna)")
             elif path == "/sim/fail":
-                for name in ("drop_create_responses", "unavailable"):
+                self.slow_seconds = float(data.get("slow_seconds", self.slow_seconds))
+                for name in ("drop_create_responses", "slow_create_responses", "unavailable"):
                     if name in data:
                         store.db.execute("INSERT OR REPLACE INTO faults VALUES (?, ?)", (name, int(data[name])))
             elif path == "/sim/reset":
