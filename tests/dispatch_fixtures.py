@@ -82,13 +82,14 @@ def isds_sim(tmp_path):
 
 @pytest.fixture
 def dispatch_on(settings, pki, isds_sim):  # noqa: F811
-    """Dispatch switched on: real LibreOffice (soffice per document), the test PKI, the simulator."""
+    """Dispatch switched on: real LibreOffice, the test PKI, the simulator."""
     from workflows import converter
 
     if converter.soffice_binary() is None:
         pytest.skip(LIBREOFFICE_HINT)
     settings.OSV_DISPATCH_ENABLED = True
-    settings.OSV_CONVERTER_URL = ""
+    # the persistent converter when the run has one (.ci/run starts it), else soffice per document
+    settings.OSV_CONVERTER_URL = os.environ.get("OSV_CONVERTER_URL", "")
     settings.OSV_SIGNING_BACKEND = "pkcs12"
     settings.OSV_SIGNING_PKCS12_DIR = pki["p12_dir"]
     settings.OSV_SIGNING_PKCS12_PASSWORD = pki["password"]
@@ -103,5 +104,6 @@ def dispatch_on(settings, pki, isds_sim):  # noqa: F811
 
 def dispatch_env(pki, sim: IsdsSimulator) -> dict[str, str]:  # noqa: F811
     """The same, as environment variables for a worker process."""
-    return {**pki_env(pki), **sim.env(), "OSV_DISPATCH_ENABLED": "1", "OSV_CONVERTER_URL": "",
+    return {**pki_env(pki), **sim.env(), "OSV_DISPATCH_ENABLED": "1",
+            "OSV_CONVERTER_URL": os.environ.get("OSV_CONVERTER_URL", ""),
             "OSV_DISPATCH_RETRY_SECONDS": "1"}

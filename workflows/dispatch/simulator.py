@@ -121,12 +121,13 @@ class Store:
 
 class Simulator:
     def __init__(self, store: Store, *, username: str, password: str, sender_box: str, sender_name: str,
-                 wsdl_dir: Path):
+                 wsdl_dir: Path, any_box: bool = False):
         self.store = store
         self.credentials = base64.b64encode(f"{username}:{password}".encode()).decode()
         self.sender_box = sender_box
         self.sender_name = sender_name
         self.slow_seconds = 30.0
+        self.any_box = any_box
         self.schemas = {name: etree.XMLSchema(etree.parse(str(wsdl_dir / name))) for name in set(SCHEMA_OF_ENDPOINT.values())}
 
     # ---------------------------------------------------------------- SOAP
@@ -234,8 +235,15 @@ class Simulator:
 
     # ---------------------------------------------------------------- operations
 
+    def _known_box(self, box_id: str):
+        box = self.store.db.execute("SELECT state, name FROM boxes WHERE id = ?", (box_id,)).fetchone()
+        if box is None and self.any_box:  # demo mode: every well-formed box exists and is accessible
+            self.store.db.execute("INSERT INTO boxes VALUES (?, 1, '')", (box_id,))
+            box = self.store.db.execute("SELECT state, name FROM boxes WHERE id = ?", (box_id,)).fetchone()
+        return box
+
     def op_CheckDataBox(self, request):
-        box = self.store.db.execute("SELECT state FROM boxes WHERE id = ?", (self.text(request, "dbID"),)).fetchone()
+        box = self._known_box(self.text(request, "dbID"))
         response = etree.Element(q("CheckDataBoxResponse"), nsmap={"p": NS})
         if box is None:
             self.status(response, "0002", "Schránka neexistuje.", prefix="db")  # code not confirmed (docs/dispatch.md)
@@ -248,7 +256,7 @@ class Simulator:
         envelope = request.find(q("dmEnvelope"))
         recipient = self.text(envelope, "dbIDRecipient")
         response = etree.Element(q("CreateMessageResponse"), nsmap={"p": NS})
-        box = self.store.db.execute("SELECT state FROM boxes WHERE id = ?", (recipient,)).fetchone()
+        box = self._known_box(recipient)
         if box is None or box["state"] != 1:
             self.status(response, "1219", "Adresát nemá přístupnou datovou schránku.")  # code not confirmed
             return response
@@ -452,13 +460,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sender-name", default="Krajský úřad")
     parser.add_argument("--wsdl-dir", type=Path, default=WSDL_DIR)
     parser.add_argument("--box", action="append", default=[], help="ID[:stav[:název]] schránky adresáta")
+    parser.add_argument("--any-box", action="store_true", help="ukázkový provoz: každá schránka existuje a je přístupná")
     args = parser.parse_args(argv)
     store = Store(args.store)
     for spec in args.box:
         box_id, state, name = (spec.split(":", 2) + ["1", ""])[:3]
         store.db.execute("INSERT OR REPLACE INTO boxes VALUES (?, ?, ?)", (box_id, int(state or 1), name))
     sim = Simulator(store, username=args.username, password=args.password, sender_box=args.sender_box,
-                    sender_name=args.sender_name, wsdl_dir=args.wsdl_dir)
+                    sender_name=args.sender_name, wsdl_dir=args.wsdl_dir, any_box=args.any_box)
     server = ThreadingHTTPServer((args.host, args.port), make_handler(sim))
     port = server.server_address[1]
     if args.port_file:
