@@ -21,7 +21,7 @@ from workflows import deadlines, signing
 from workflows.dispatch import services
 from workflows.dispatch.models import Dispatch
 from workflows.documents import czech_date
-from workflows.flows.registration import RegistrationFlow as F
+from registrations.flows.registration import RegistrationFlow as F
 
 from .conftest import PROVIDER, checklist, do, open_task, service
 

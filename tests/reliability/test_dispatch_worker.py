@@ -25,7 +25,7 @@ from tests.reliability.test_worker_crash import QUEUE, QueueWorker
 from workflows import converter, deadlines, jobs, signing
 from workflows.dispatch import services
 from workflows.dispatch.models import Dispatch
-from workflows.flows.registration import RegistrationFlow as F
+from registrations.flows.registration import RegistrationFlow as F
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 BOX = PROVIDER["data_box"]

@@ -114,12 +114,15 @@ def prepare(document, *, signer=None, actor=None) -> list[Dispatch]:
     return made
 
 
+ADVANCE_TASK = "osv.advance_dispatch"  # worker.tasks.advance_dispatch, sent by name (nothing imports worker)
+
+
 def enqueue(dispatch_pk: int, countdown: int | None = None) -> None:
-    from worker.tasks import advance_dispatch
+    from celery import current_app
 
     try:
-        advance_dispatch.apply_async(args=[dispatch_pk], countdown=countdown, retry=False,
-                                     queue=settings.OSV_DISPATCH_QUEUE or None)
+        current_app.send_task(ADVANCE_TASK, args=[dispatch_pk], countdown=countdown, retry=False,
+                              queue=settings.OSV_DISPATCH_QUEUE or None)
     except Exception:  # broker down: the sweep re-sends it
         logger.exception("Dispatch %s could not be queued; the sweep will re-send it", dispatch_pk)
 

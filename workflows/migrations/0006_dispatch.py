@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0003_task_new_human_index'),
+        ('workflows', '0005_caseevent_action_from_agendas'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
