@@ -12,12 +12,13 @@ import pytest
 from django.utils import timezone
 
 from tests.dispatch_fixtures import SIM_PASSWORD, SIM_USER, dispatch_on, isds_sim, pki  # noqa: F401 — fixtures
+from registrations.models import RegistrationCaseKind
 from workflows import signing
 from workflows.cases import case_open
 from workflows.dispatch import services
 from workflows.dispatch.models import Dispatch, DispatchEvent
 from workflows.documents import generate_document
-from workflows.models import Case, Document
+from workflows.models import Document
 from workflows.pdfa import check_pdfa
 
 BOX = "abc1234"
@@ -26,7 +27,7 @@ BOX = "abc1234"
 @pytest.fixture
 def act(demo_users, dispatch_on):
     """An issued, numbered letter to a provider with a data box."""
-    case = case_open(kind=Case.Kind.LETTER, title="Sdělení poskytovateli", actor=demo_users["referent"],
+    case = case_open(kind=RegistrationCaseKind.LETTER, title="Sdělení poskytovateli", actor=demo_users["referent"],
                      applicant_name="Domov Pod Lesem, o.p.s.", ico="25596641",
                      parties=[{"name": "Domov Pod Lesem, o.p.s.", "ico": "25596641", "address": "Lesní 12, 350 02 Cheb",
                                "data_box": BOX}])
