@@ -106,3 +106,28 @@ def test_paper_delivery_stays_manual_and_records_who_entered_it(officer, dispatc
     proceeding.refresh_from_db()
     assert proceeding.appeal_deadline == deadlines.appeal_deadline(ready + timedelta(days=1))
     assert dispatch_on.messages() == []
+
+
+def test_notice_acknowledgement_goes_out_under_the_office_seal(officer, dispatch_on, settings):
+    """An automated output: no official signs it, the office's seal does."""
+    from registrations.flows.change_notice import ChangeNoticeFlow as N
+    from registrations.models import RegisteredService
+
+    settings.OSV_DISPATCH_ENABLED = False  # the registration before is history, delivered by hand
+    process, _ = _decided(officer)
+    ready = timezone.localdate() - timedelta(days=25)
+    do(process, F.deliver_decision, officer, channel="post", ready_on=ready, collected_on=ready)
+    do(process, F.appeal_period, officer, final_on=deadlines.finality_date(ready))
+    settings.OSV_DISPATCH_ENABLED = True
+    dispatch_on.box(BOX)
+    registered = RegisteredService.objects.get(provider__ico=PROVIDER["ico"])
+    notice = N.receive.run(user=officer, ico=PROVIDER["ico"], service=registered, acknowledge=True,
+                           change_date=timezone.localdate() - timedelta(days=3), received_on=timezone.localdate(),
+                           items=[{"kind": "contact", "description": "Nový telefon"}])
+    do(notice, N.check_notice, officer, action="record", note="V pořádku.")
+    [dispatch] = Dispatch.objects.filter(case=notice.case)
+    assert dispatch.document.kind == "reg_notice_ack" and dispatch.signer is None
+    services.advance(dispatch.pk)
+    [message] = dispatch_on.messages()
+    [report] = signing.verify_pdf(dispatch_on.file(message["id"]))
+    assert report.ok and report.signer == "seal"
