@@ -132,6 +132,13 @@ if OSV_ENV == "test":
 AUTHENTICATION_BACKENDS = ["workflows.auth_throttle.ThrottledModelBackend"]
 OSV_LOGIN_FAILURE_LIMIT = int(env("OSV_LOGIN_FAILURE_LIMIT", "5"))
 OSV_LOGIN_LOCK_MINUTES = int(env("OSV_LOGIN_LOCK_MINUTES", "15"))
+# directory login (Active Directory / LDAP) when OSV_LDAP_SERVER_URI is set: config/ldap.py; needs the
+# optional extra `ldap`. Local accounts keep working (embedded default, emergencies).
+from config import ldap as _ldap  # noqa: E402
+
+if _ldap.enabled():
+    globals().update(_ldap.directory_settings())
+    AUTHENTICATION_BACKENDS = ["workflows.directory.DirectoryBackend", *AUTHENTICATION_BACKENDS]
 # the login counters must be shared by every web process: a file cache by default, Redis if given
 if env("OSV_CACHE_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("OSV_CACHE_URL")}}
