@@ -234,6 +234,12 @@ OSV_FILE_MARK_PATTERN = env("OSV_FILE_MARK_PATTERN", "SZ {region}/{seq}/SV/{year
 OSV_JOB_STUCK_MINUTES = int(env("OSV_JOB_STUCK_MINUTES", "10"))
 OSV_BASE_URL = env("OSV_BASE_URL", "http://127.0.0.1:8000")
 
+# company lookup by IČO in ARES (workflows.ares; docs/office-integration.md)
+OSV_ARES_ENABLED = env_bool("OSV_ARES_ENABLED", True)
+OSV_ARES_URL = env("OSV_ARES_URL", "https://ares.gov.cz/ekonomicke-subjekty-v-be/rest")
+OSV_ARES_TIMEOUT = float(env("OSV_ARES_TIMEOUT", "5"))
+OSV_ARES_CACHE_SECONDS = int(env("OSV_ARES_CACHE_SECONDS", str(24 * 3600)))
+
 # deadline rules (workflows.deadlines reads these; see shared design deadlines.md)
 OSV_REMEDY_DEFAULT_DAYS = int(env("OSV_REMEDY_DEFAULT_DAYS", "30"))
 OSV_DELIVERY_FICTION_SHIFT = env_bool("OSV_DELIVERY_FICTION_SHIFT", True)
