@@ -240,6 +240,13 @@ OSV_ARES_URL = env("OSV_ARES_URL", "https://ares.gov.cz/ekonomicke-subjekty-v-be
 OSV_ARES_TIMEOUT = float(env("OSV_ARES_TIMEOUT", "5"))
 OSV_ARES_CACHE_SECONDS = int(env("OSV_ARES_CACHE_SECONDS", str(24 * 3600)))
 
+# the national registry's open data (registrations.national_registry): a path or URL of rpss.json,
+# imported and reconciled daily by beat at the given time (empty source = the job does nothing)
+OSV_NATIONAL_REGISTRY_SOURCE = env("OSV_NATIONAL_REGISTRY_SOURCE", "")
+OSV_NATIONAL_REGISTRY_HOUR = int(env("OSV_NATIONAL_REGISTRY_HOUR", "5"))
+OSV_NATIONAL_REGISTRY_MINUTE = int(env("OSV_NATIONAL_REGISTRY_MINUTE", "30"))
+OSV_NATIONAL_REGISTRY_TIMEOUT = float(env("OSV_NATIONAL_REGISTRY_TIMEOUT", "120"))
+
 # deadline rules (workflows.deadlines reads these; see shared design deadlines.md)
 OSV_REMEDY_DEFAULT_DAYS = int(env("OSV_REMEDY_DEFAULT_DAYS", "30"))
 OSV_DELIVERY_FICTION_SHIFT = env_bool("OSV_DELIVERY_FICTION_SHIFT", True)
