@@ -46,8 +46,15 @@ def enabled(environ=None) -> bool:
 def directory_settings(environ=None) -> dict:
     """The settings for directory login from ``environ`` (default: the process environment)."""
     environ = os.environ if environ is None else environ
-    import ldap
-    from django_auth_ldap import config as c
+    try:
+        import ldap
+        from django_auth_ldap import config as c
+    except ImportError as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "OSV_LDAP_SERVER_URI je nastaveno, ale chybí volitelný doplněk ldap: "
+            "apt-get install -y libldap2-dev libsasl2-dev gcc && pip install -r requirements-ldap.lock") from exc
 
     group_type = _env(environ, "OSV_LDAP_GROUP_TYPE", "active_directory")
     if group_type not in GROUP_TYPES:

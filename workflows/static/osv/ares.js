@@ -28,6 +28,8 @@
   function say(status, text, isError) {
     status.textContent = text;
     status.className = "ares-status" + (isError ? " ares-error" : "");
+    status.style.color = isError ? "#b00020" : "";  // CSSOM, allowed by a CSP without inline style
+    status.style.fontWeight = isError ? "600" : "";
   }
 
   function apply(form, fill, company, status) {
@@ -87,6 +89,8 @@
       el.setAttribute("data-ares-ready", "1");
       var box = document.createElement("div");
       box.className = "ares-lookup";
+      box.style.margin = ".25rem 0 .9rem";
+      box.style.font = ".9rem/1.4 Roboto, system-ui, sans-serif";
       var button = document.createElement("button");
       button.type = "button";
       button.className = "ares-button button secondary small mdc-button mdc-button--outlined";
