@@ -63,8 +63,8 @@ def reconciliation_run(request):
     if not configured_source():
         messages.error(request, "Zdroj celostátního registru není nastaven (OSV_NATIONAL_REGISTRY_SOURCE).")
     else:
-        user_pk = request.user.pk
-        transaction.on_commit(lambda: current_app.send_task("osv.import_national_registry", kwargs={"user_pk": user_pk}))
+        job = {"user_pk": request.user.pk, "source": configured_source()}
+        transaction.on_commit(lambda: current_app.send_task("osv.import_national_registry", kwargs=job))
         messages.success(request, "Načtení celostátního registru bylo zařazeno; výsledek se objeví na této stránce.")
     return redirect("registrations:national_registry")
 

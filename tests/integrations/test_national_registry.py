@@ -241,3 +241,19 @@ def test_large_file_streams_in_bounded_memory(registry, tmp_path, capsys):
     assert size > 30 * 2**20
     assert peak < size / 4  # json.load of this file alone would need several times its size
     assert rss_after - rss_before < size / 2
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_run_now_button_imports_in_the_real_worker(client, demo_users, registry, national_file, settings, celery_worker):
+    from registrations.models import NationalRegistryImport
+    from tests.conftest import wait_for
+
+    settings.OSV_NATIONAL_REGISTRY_SOURCE = str(national_file)
+    client.force_login(demo_users["referent"])
+    response = client.post("/registry/celostatni-registr/spustit/")
+    assert response.status_code == 302
+    wait_for(lambda: NationalRegistryImport.objects.filter(status="done").exists(), timeout=90,
+             message="worker nenačetl celostátní registr")
+    run = NationalRegistryImport.objects.get(status="done")
+    assert run.started_by == demo_users["referent"] and sum(run.summary.values()) == len(EXPECTED)
