@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
-from workflows.site import auth_viewset, site
+from config.site import auth_viewset, site
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from viewflow.workflow.status import STATUS
 from tests.workflows.surface_helpers import days, make_case, make_task
 from workflows import selectors as sel
 from workflows.models import Case, Document
+from opinions.models import OpinionCaseKind
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def _doc(case, kind, *, status=Document.Status.ISSUED, personal=False):
 @pytest.fixture
 def world(demo_users):
     reg_case = make_case(title="Registrační věc TAJNÉ-R", applicant="Registrovaný žadatel", deadline=days(3))
-    op_case = make_case(title="Vyjádření TAJNÉ-O", applicant="Žadatel o vyjádření", kind=Case.Kind.OPINION,
+    op_case = make_case(title="Vyjádření TAJNÉ-O", applicant="Žadatel o vyjádření", kind=OpinionCaseKind.OPINION,
                         deadline=days(3))
     task = make_task(reg_case, owner=demo_users["referent"])
     return {

@@ -12,6 +12,8 @@ from rest_framework.test import APIClient
 
 from tests.workflows.surface_helpers import days, make_case
 from workflows.models import Case, Document
+from registrations.models import RegistrationCaseKind
+from opinions.models import OpinionCaseKind
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +74,7 @@ def test_anonymous_gets_nothing(demo_users):
 
 def test_case_status_by_role_and_token(demo_users):
     portal = demo_users["portal"]
-    own = make_case(title="Podání portálu", kind=Case.Kind.OPINION, deadline=days(7), actor=portal)
+    own = make_case(title="Podání portálu", kind=OpinionCaseKind.OPINION, deadline=days(7), actor=portal)
     other = make_case(title="Cizí registrace", deadline=days(-1))
     client = api_for(portal, token=True)
     data = client.get("/api/cases/").json()
@@ -93,7 +95,7 @@ def test_case_status_by_role_and_token(demo_users):
 
 def test_document_download_rules(demo_users):
     portal = demo_users["portal"]
-    own = make_case(title="Podání", kind=Case.Kind.OPINION, actor=portal)
+    own = make_case(title="Podání", kind=OpinionCaseKind.OPINION, actor=portal)
     issued, draft = _doc(own, "issued"), _doc(own, "draft", status=Document.Status.DRAFT)
     foreign = _doc(make_case(title="Cizí"), "foreign")
     personal = _doc(own, "personal", personal=True)
@@ -121,7 +123,7 @@ def test_submission_roles(demo_users):
     assert response.status_code == 400 and "applicant_ico" in response.json()
 
 
-@pytest.mark.skipif(not _has("workflows.flows.opinion", "opinion_request_start"), reason="agenda vyjádření ještě nemá start z API")
+@pytest.mark.skipif(not _has("opinions.flows", "opinion_request_start"), reason="agenda vyjádření ještě nemá start z API")
 def test_portal_registers_an_opinion_request(demo_users):
     from opinions.catalogues import load_programmes
     from opinions.models import AreaOfSupport, Call
@@ -140,7 +142,7 @@ def test_portal_registers_an_opinion_request(demo_users):
     response = client.post("/api/opinion-requests/", payload, format="json")
     assert response.status_code == 201, response.content
     case_id = response.json()["case"]["id"]
-    assert Case.objects.get(pk=case_id).kind == Case.Kind.OPINION
+    assert Case.objects.get(pk=case_id).kind == OpinionCaseKind.OPINION
     assert client.get(response.json()["status_url"]).status_code == 200
     bad = client.post("/api/opinion-requests/", dict(payload, applicant_ico="12345678"), format="json")
     assert bad.status_code == 400 and "IČO" in str(bad.json())
@@ -160,7 +162,7 @@ def test_registry_reads_for_every_role(demo_users):
     assert api_for(demo_users["ctenar"]).get("/api/providers/00000000/").status_code == 404
 
 
-@pytest.mark.skipif(not _has("workflows.flows.change_notice", "ChangeNoticeFlow"), reason="agenda oznámení změn ještě neexistuje")
+@pytest.mark.skipif(not _has("registrations.flows.change_notice", "ChangeNoticeFlow"), reason="agenda oznámení změn ještě neexistuje")
 def test_change_notice_for_unknown_provider_is_a_czech_400(demo_users):
     response = api_for(demo_users["portal"]).post("/api/change-notices/", {
         "provider_ico": "25596641", "change_date": datetime.date.today().isoformat(),
@@ -184,7 +186,7 @@ def test_portal_submits_a_notice_of_changes_and_reads_its_status(demo_users, mon
     }, format="json")
     assert response.status_code == 201, response.content
     case = Case.objects.get(pk=response.json()["case"]["id"])
-    assert case.kind == Case.Kind.CHANGE_NOTICE and case.created_by == demo_users["portal"]
+    assert case.kind == RegistrationCaseKind.CHANGE_NOTICE and case.created_by == demo_users["portal"]
     status = portal.get(response.json()["status_url"]).json()
     assert status["state"] == "open" and status["deadline"]
     history = portal.get("/api/providers/44312211/history/").json()

@@ -7,7 +7,7 @@ from viewflow.workflow.status import STATUS
 
 from opinions import services
 from opinions.models import Opinion
-from workflows.flows.opinion import OpinionFlow, opinion_request_start
+from opinions.flows import OpinionFlow, opinion_request_start
 from workflows.jobs import run_job
 
 

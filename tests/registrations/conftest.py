@@ -61,9 +61,9 @@ def do(process, node, user, *, in_process_jobs=True, **data):
 
 
 def checklist(proceeding, stage="completeness", missing=()):
-    from registrations.services import _checklist_for
+    from registrations.selectors import checklist_for
 
-    return {i.code: (i.code not in missing, "chybí" if i.code in missing else "") for i in _checklist_for(proceeding, stage)}
+    return {i.code: (i.code not in missing, "chybí" if i.code in missing else "") for i in checklist_for(proceeding, stage)}
 
 
 PROVIDER = {

@@ -17,6 +17,7 @@ from workflows import jobs
 from workflows.cases import case_open
 from workflows.flows.letter import LetterFlow, letter_send
 from workflows.models import Case
+from registrations.models import RegistrationCaseKind
 
 
 def render_task(process) -> Task:
@@ -24,7 +25,7 @@ def render_task(process) -> Task:
 
 
 def new_letter_case(actor, title="Sdělení poskytovateli"):
-    return case_open(kind=Case.Kind.LETTER, title=title, actor=actor,
+    return case_open(kind=RegistrationCaseKind.LETTER, title=title, actor=actor,
                      parties=[{"name": "Spolek Pomoc, z.s.", "ico": "26997789"}])
 
 

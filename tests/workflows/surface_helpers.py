@@ -10,10 +10,11 @@ from viewflow.workflow.status import PROCESS, STATUS
 from workflows.cases import case_open
 from workflows.flows.letter import LetterFlow
 from workflows.models import Case, LetterProcess
+from registrations.models import RegistrationCaseKind
 
 
 def make_case(*, title="Dotaz", applicant="Domov Pod Lesem, o.p.s.", ico="25596641", deadline=None,
-              kind=Case.Kind.LETTER, actor=None, state=None, received_on=None) -> Case:
+              kind=RegistrationCaseKind.LETTER, actor=None, state=None, received_on=None) -> Case:
     case = case_open(kind=kind, title=title, applicant_name=applicant, ico=ico, deadline=deadline, actor=actor,
                      received_on=received_on,
                      parties=[{"name": applicant, "ico": ico, "address": "Lesní 12, 350 02 Cheb"}])

@@ -11,13 +11,14 @@ from workflows import jobs
 from workflows.cases import case_open
 from workflows.flows.letter import LetterFlow, letter_send
 from workflows.models import Case, CaseEvent, Document
+from registrations.models import RegistrationCaseKind
 
 
 @pytest.fixture
 def sent(monkeypatch, demo_users):
     dispatched = []
     monkeypatch.setattr(jobs, "dispatch_job", lambda pk: dispatched.append(pk))
-    case = case_open(kind=Case.Kind.LETTER, title="Dopis", actor=demo_users["referent"],
+    case = case_open(kind=RegistrationCaseKind.LETTER, title="Dopis", actor=demo_users["referent"],
                      parties=[{"name": "Spolek Pomoc, z.s.", "ico": "26997789"}])
     return case, dispatched
 

@@ -9,6 +9,7 @@ from workflows.cases import case_open
 from workflows.flows.letter import LetterFlow, letter_send
 from workflows.models import Case, Reminder
 from workflows.reminders import due_cases, scan_deadlines
+from registrations.models import RegistrationCaseKind
 
 DEADLINE = datetime.date(2026, 12, 28)  # Mon; 24-26 Dec holidays/Sat → 5 working days before: Thu 2026-12-17
 
@@ -16,7 +17,7 @@ DEADLINE = datetime.date(2026, 12, 28)  # Mon; 24-26 Dec holidays/Sat → 5 work
 @pytest.fixture
 def assigned_case(demo_users, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(jobs, "dispatch_job", lambda pk: None)
-    case = case_open(kind=Case.Kind.LETTER, title="Odpověď na dotaz", deadline=DEADLINE)
+    case = case_open(kind=RegistrationCaseKind.LETTER, title="Odpověď na dotaz", deadline=DEADLINE)
     with django_capture_on_commit_callbacks(execute=True):
         process = letter_send(case=case, subject="s", body="b")
     task = Task.objects.get(process=process, flow_task=LetterFlow.render)
@@ -44,8 +45,8 @@ def test_reminders_are_sent_once_per_kind(assigned_case, demo_users, django_capt
 
 
 def test_scan_touches_only_cases_due_in_the_window(assigned_case):
-    far = case_open(kind=Case.Kind.LETTER, title="daleko", deadline=datetime.date(2027, 6, 1))
-    closed = case_open(kind=Case.Kind.LETTER, title="uzavřený", deadline=DEADLINE)
+    far = case_open(kind=RegistrationCaseKind.LETTER, title="daleko", deadline=datetime.date(2027, 6, 1))
+    closed = case_open(kind=RegistrationCaseKind.LETTER, title="uzavřený", deadline=DEADLINE)
     Case.objects.filter(pk=closed.pk).update(state=Case.State.CLOSED)
     ids = set(due_cases(datetime.date(2026, 12, 22)).values_list("pk", flat=True))
     assert ids == {assigned_case.pk} and far.pk not in ids
