@@ -155,8 +155,6 @@ IDENTITY_FIELDS = ("name", "legal_form", "address", "statutory_body")
 @login_required
 def provider_identity(request, pk: int):
     """Save corrected identification of a provider (the form of the provider page, ARES pre-fill)."""
-    from .provider_identity import provider_update_identity
-
     if request.method != "POST" or not request.user.has_perm("registrations.change_provider"):
         raise PermissionDenied
     provider = get_object_or_404(Provider, pk=pk)
@@ -164,7 +162,7 @@ def provider_identity(request, pk: int):
     if form.is_valid():
         try:
             data = {f: form.cleaned_data[f] for f in IDENTITY_FIELDS}
-            if provider_update_identity(provider=provider, actor=request.user, **data):
+            if services.provider_update_identity(provider=provider, actor=request.user, **data):
                 messages.success(request, _("Identifikační údaje poskytovatele uloženy (zapsáno do historie rejstříku)."))
             else:
                 messages.info(request, _("Údaje se nezměnily."))

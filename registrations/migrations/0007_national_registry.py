@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0005_proceeding_ordering_phase_index'),
+        ('registrations', '0006_flows_moved_into_agenda'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -29,10 +29,10 @@ EXPECTED = {
 
 def _service(provider, paragraph, form, capacity, *, national_id="", place="Zahradní 1017/12, 360 01 Karlovy Vary",
              groups=("S",), closed_on=None):
-    from registrations.models import RegisteredService
+    from registrations.models import RegisteredService, RegistrationCaseKind
     from workflows.models import Case, ServiceType, TargetGroup
 
-    case = Case.objects.create(kind=Case.Kind.REGISTRATION, title=f"Registrace {provider.name}", ico=provider.ico or "",
+    case = Case.objects.create(kind=RegistrationCaseKind.REGISTRATION, title=f"Registrace {provider.name}", ico=provider.ico or "",
                                state=Case.State.CLOSED)
     service = RegisteredService.objects.create(
         provider=provider, national_id=national_id, service_type=ServiceType.objects.get(paragraph=paragraph), form=form,

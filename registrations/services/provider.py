@@ -1,14 +1,13 @@
-"""Service: correct a provider's identification (name, legal form, seat, statutory body),
-typically after "Načíst z ARES" on the provider page. Kept out of services.py so the ARES
-integration stays one small module; the registry history is written the same way."""
+"""Correct a provider's identification (name, legal form, seat, statutory body), typically
+after "Načíst z ARES" on the provider page; the change goes to the registry history."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Provider
-from .services import _provider_snapshot, _version
+from ..models import Provider
+from .common import registry_version_add
 
 FIELDS = ("name", "legal_form", "address", "statutory_body")
 
@@ -25,11 +24,11 @@ def provider_update_identity(*, provider: Provider, actor=None, **values) -> boo
     changed = {f: v for f, v in clean.items() if getattr(provider, f) != v}
     if not changed:
         return False
-    before = _provider_snapshot(provider)
+    before = {f: getattr(provider, f) for f in FIELDS}
     for field, value in changed.items():
         setattr(provider, field, value)
     provider.full_clean()
     provider.save(update_fields=list(changed))
-    _version(provider=provider, action="provider_changed", summary="Opraveny identifikační údaje poskytovatele",
-             before={k: before[k] for k in changed}, after=changed, actor=actor)
+    registry_version_add(provider=provider, action="provider_changed", summary="Opraveny identifikační údaje poskytovatele",
+                         before={k: before[k] for k in changed}, after=changed, actor=actor)
     return True
