@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from .formats import czech_date
 from .validators import clean_ico
 
 logger = logging.getLogger(__name__)
@@ -106,10 +107,9 @@ class Company:
 
 def _czech_date(iso: str) -> str:
     try:
-        d = datetime.date.fromisoformat(iso)
+        return czech_date(datetime.date.fromisoformat(iso))
     except (TypeError, ValueError):
         return ""
-    return f"{d.day}. {d.month}. {d.year}"
 
 
 def _address(sidlo: dict | None) -> str:

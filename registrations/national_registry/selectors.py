@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from workflows.collation import czech_sort_key
+from workflows.formats import czech_date
 from workflows.models import TargetGroup
 
 from ..models import RegisteredService, ServiceForm
@@ -83,7 +84,7 @@ def _forms_text(forms: dict[str, int]) -> str:
 
 
 def _date_text(day: datetime.date | None) -> str:
-    return f"{day.day}. {day.month}. {day.year}" if day else "—"
+    return czech_date(day) or "—"
 
 
 class _Ours:
