@@ -38,6 +38,7 @@ class RegistrationsConfig(AppConfig):
             registry_search=selectors.registry_search,
             case_detail=selectors.case_detail_context,
             document_specs=document_specs.TEMPLATES,
+            document_fields=document_specs.FIELDS,
             demo_seed=demo.seed,
             api_routes=register_routes,
         ))

@@ -9,6 +9,7 @@ export OSV_BASE_URL="${OSV_BASE_URL:-http://$HOST:$PORT}"
 
 python manage.py migrate --noinput -v0
 python manage.py collectstatic --noinput -v0
+python manage.py load_acts
 # the demo's history was delivered by hand: no PDF/A, signature or data box for it
 OSV_DISPATCH_ENABLED=0 python manage.py setup_demo
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0005_caseevent_action_from_agendas'),
+        ('workflows', '0004_acts_catalogue'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
