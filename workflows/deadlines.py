@@ -435,9 +435,11 @@ def opinion_deadlines(
     minus a buffer of working days (``OSV_OPINION_CALL_BUFFER_WORKING_DAYS``, default 5) that
     leaves the applicant time to attach the opinion. The draft is due a number of working days
     earlier (``OSV_OPINION_DRAFT_WORKING_DAYS``, default 3) so the head has time to approve, but
-    never before the request was received. ``too_late`` is True when the call-based deadline lies
-    before ``received``; the case deadline then stays that (already past) date so the case shows
-    as overdue. Without a call deadline only the 30 days apply.
+    never before the request was received — and never after the case deadline: the draft of an
+    opinion is never due after the opinion itself. ``too_late`` is True when the call-based
+    deadline lies before ``received``; the case deadline then stays that (already past) date so
+    the case shows as overdue, and the draft is due on it too. Without a call deadline only the
+    30 days apply.
     """
     received = _as_date(received)
     if buffer_working_days is None:
@@ -450,7 +452,7 @@ def opinion_deadlines(
         call_based = add_working_days(call_deadline, -buffer_working_days)
         too_late = call_based < received
         case_deadline = min(case_deadline, call_based)
-    draft_deadline = max(add_working_days(case_deadline, -draft_working_days), received)
+    draft_deadline = min(max(add_working_days(case_deadline, -draft_working_days), received), case_deadline)
     return OpinionDeadlines(
         case_deadline=case_deadline, draft_deadline=draft_deadline, too_late=too_late
     )

@@ -520,13 +520,43 @@ def test_is_change_notice_late():
             {},
             OpinionDeadlines(D(2026, 4, 1), D(2026, 3, 27), False),
         ),
-        # too late: received Mon 2026-03-16, call-based Fri 03-13 is already past;
-        # draft never before received → Mon 2026-03-16
+        # too late: received Mon 2026-03-16, call-based Fri 03-13 is already past; the draft is
+        # never due after the opinion itself → Fri 2026-03-13 too (both overdue from the start)
         (
             D(2026, 3, 16),
             D(2026, 3, 20),
             {},
-            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 16), True),
+            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 13), True),
+        ),
+        # too late on a weekend: received Sat 2026-03-14, call Fri 03-20 − 5 wd = Fri 03-13
+        (
+            D(2026, 3, 14),
+            D(2026, 3, 20),
+            {},
+            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 13), True),
+        ),
+        # the call closed before the request: received Mon 2026-03-23, call Fri 03-20 → Fri 03-13
+        (
+            D(2026, 3, 23),
+            D(2026, 3, 20),
+            {},
+            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 13), True),
+        ),
+        # call closes soon, one working day of margin: received Thu 2026-03-12, call Fri 03-20
+        # − 5 wd = Fri 03-13; draft Fri 03-13 − 3 wd = Tue 03-10 → clamped to received Thu 03-12,
+        # which is still before the opinion's Fri 03-13
+        (
+            D(2026, 3, 12),
+            D(2026, 3, 20),
+            {"draft_working_days": 5},
+            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 12), False),
+        ),
+        # too late with no draft buffer at all: received Tue 2026-03-17, draft 0 wd → Fri 03-13
+        (
+            D(2026, 3, 17),
+            D(2026, 3, 20),
+            {"draft_working_days": 0},
+            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 13), True),
         ),
         # call-based deadline equals the day received (Fri 2026-03-13): not too late
         (
@@ -560,7 +590,9 @@ def test_is_change_notice_late():
     ],
 )
 def test_opinion_deadlines(received, call, kwargs, expected):
-    assert opinion_deadlines(received, call, **kwargs) == expected
+    result = opinion_deadlines(received, call, **kwargs)
+    assert result == expected
+    assert result.draft_deadline <= result.case_deadline  # the draft is never due after the opinion
 
 
 def test_opinion_buffers_from_settings(osv_settings):
