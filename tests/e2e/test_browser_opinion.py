@@ -152,8 +152,8 @@ def test_opinion_draft_return_fix_approve_and_docx(page, live_server, demo_offic
         page.click(f"a[href='/documents/{doc.pk}/download/']")
     path = download.value.path()
     parsed = Docx(io.BytesIO(open(path, "rb").read()))
-    cells = [c.text for t in parsed.tables for row in t.rows for c in row.cells]  # reference row, address window
-    text = "\n".join([p.text for p in parsed.paragraphs] + cells)
+    text = "\n".join([p.text for p in parsed.paragraphs]
+                     + [cell.text for table in parsed.tables for row in table.rows for cell in row.cells])
     assert doc.reference_number in text and "Domov Pod Lesem" in text
 
     # --- the head's dashboard on the demo office
