@@ -25,10 +25,11 @@ from .models import Call, Opinion, PlanItem
 
 
 def _success_url(request) -> str:
-    try:
-        return request.activation.get_success_url(request)
-    except Exception:  # outside the Viewflow site (tests calling the view directly)
-        return "/app/"
+    """The user's next task on the case, else the case page (never Viewflow's pages)."""
+    from workflows.work_surface import landing_url
+
+    activation = getattr(request, "activation", None)
+    return landing_url(request.user, getattr(getattr(activation, "process", None), "case_id", None))
 
 
 def deadline_info(opinion: Opinion) -> dict:
@@ -223,7 +224,7 @@ def opinion_list(request):
         qs = qs.filter(status=status)
     today = timezone.localdate()
     staff = can_work_on_agenda(request.user, "opinions")
-    return render(request, "opinions/opinion_list.html", {
+    return render(request, "opinions/opinion_list.html", {"active_nav": "opinions",
         "rows": [_row(o, today) for o in qs[:500]], "today": today, "statuses": Opinion.Status.choices,
         "status": status or "", "title": "Vyjádření k projektům", "staff": staff,
         "overdue": [_row(o, today) for o in selectors.opinions_overdue(today)] if staff else [],
@@ -246,7 +247,7 @@ def _row(opinion: Opinion, today) -> dict:
 def opinion_detail(request, pk: int):
     _require_view(request.user)
     opinion = get_object_or_404(selectors.opinions_visible_to(request.user), pk=pk)
-    return render(request, "opinions/opinion_detail.html", {
+    return render(request, "opinions/opinion_detail.html", {"active_nav": "opinions",
         "opinion": opinion, "title": f"{opinion.case.file_mark} – vyjádření",
         "deadlines": deadline_info(opinion),
         "activities": opinion.activity_links.select_related("item__plan"),
@@ -281,7 +282,7 @@ def call_due(request, pk: int):
     call = get_object_or_404(Call.objects.select_related("programme", "area"), pk=pk)
     today = timezone.localdate()
     rows = [_row(o, today) for o in selectors.opinions_due_for_call(call)]
-    return render(request, "opinions/call_due.html", {
+    return render(request, "opinions/call_due.html", {"active_nav": "opinions",
         "call": call, "rows": rows, "today": today, "title": f"Vyjádření k výzvě {call}",
         "open_count": sum(1 for r in rows if r["o"].status in selectors.OPEN_STATUSES),
         "overdue_count": sum(1 for r in rows if r["overdue"]),

@@ -23,6 +23,7 @@ from viewflow.workflow.flow.views import mixins as vf_mixins
 
 from workflows.models import Document
 from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
+from workflows.work_surface import landing_url, start_links
 
 from . import documents, selectors, services
 from .forms import NationalIdForm, RemedyExtendForm
@@ -86,6 +87,10 @@ class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateName
         context["summary"] = task_summary(self.request.activation.process.case_id)
         return context
 
+    def get_success_url(self):
+        """The user's next task on the case, else the case page (never Viewflow's pages)."""
+        return landing_url(self.request.user, self.request.activation.process.case_id)
+
     def form_valid(self, form):
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
@@ -108,12 +113,21 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
         kwargs["activation"] = self.request.activation
         return kwargs
 
+    def get_initial(self):
+        """Started from the provider's page: the provider (and its services) prefilled."""
+        initial = super().get_initial()
+        provider = Provider.objects.filter(pk=self.request.GET.get("poskytovatel") or 0).first() \
+            if str(self.request.GET.get("poskytovatel", "")).isdigit() else None
+        if provider is not None and hasattr(self.form_class, "initial_for_provider"):
+            initial.update(self.form_class.initial_for_provider(provider))
+        return initial
+
     def form_valid(self, form):
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
         case = self.request.activation.process.case
         messages.success(self.request, _("Případ založen: {}").format(case.file_mark), fail_silently=True)
-        return redirect("cases:case_detail", pk=case.pk)
+        return redirect(landing_url(self.request.user, case.pk))
 
 
 # ------------------------------------------------------------------ registry pages
@@ -144,6 +158,7 @@ def provider_detail(request, pk: int):
     record = selectors.provider_record(provider, user=request.user)
     return render(request, "registrations/provider_detail.html", {"record": record, "provider": provider, "active_nav": "registry",
                                                                   "staff": can_work_on_agenda(request.user, "registrations"),
+                                                                  "start_links": start_links(request.user, provider=provider),
                                                                   "id_form": NationalIdForm()})
 
 

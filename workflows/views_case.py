@@ -96,6 +96,8 @@ def _case_context(request, case: Case, *, printable: bool) -> dict:
         "extensions": list(case.extensions.all()),
         "processes": processes,
         "task_rows": sel.to_rows(open_tasks),
+        "claimable": {t.pk for t in open_tasks if t.status == "NEW" and t.flow_task is not None
+                      and t.flow_task.can_assign(user, t)},
         "diagrams": diagrams,
         "agenda_template": agenda_template,
         "agenda": agenda_context,
