@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.flow.views import mixins as vf_mixins
 
+from workflows import preview
 from workflows.models import Document
 from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
 from workflows.work_surface import landing_url, start_links
@@ -91,7 +92,23 @@ class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateName
         """The user's next task on the case, else the case page (never Viewflow's pages)."""
         return landing_url(self.request.user, self.request.activation.process.case_id)
 
+    def _step(self, form):
+        activation = self.request.activation
+        getattr(activation.flow_class.instance, self.handler)(activation, user=self.request.user, **form.handler_kwargs())
+        activation.execute()
+        return activation.process
+
     def form_valid(self, form):
+        # preview → confirm: a step that issues an act shows it first (workflows/preview.py)
+        try:
+            shown = preview.preview_step(self.request, lambda: self._step(form))
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        if shown is not None:
+            return self.render_to_response(self.get_context_data(
+                form=form, preview=shown, confirm_field=preview.CONFIRM_FIELD,
+                confirm_token=preview.confirm_token(self.request.POST)))
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
         messages.success(self.request, self.success_message, fail_silently=True)
