@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import generic
 
+from workflows import preview
 from workflows.deadlines import working_days_between
 from workflows.formats import czech_date
 from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
@@ -189,7 +190,29 @@ class ApproveView(_OpinionTaskMixin, generic.FormView):
         )
         return ctx
 
+    def _step(self, form):
+        user, task = self.request.user, self.request.activation.task
+        if form.cleaned_data["decision"] == "approve":
+            services.opinion_approve(opinion=self.opinion, actor=user, task=task)
+        else:
+            services.opinion_return(opinion=self.opinion, actor=user, comment=form.cleaned_data["comment"], task=task)
+        self.request.activation.execute()
+        return self.request.activation.process
+
     def form_valid(self, form):
+        # preview → confirm: approval issues the numbered opinion; show it first (workflows/preview.py)
+        try:
+            shown = preview.preview_step(self.request, lambda: self._step(form))
+        except ValidationError as exc:
+            shown = None
+            form.add_error(None, exc.messages)
+        self.opinion = self.get_opinion()  # the simulation changed the object in memory only
+        if form.errors:
+            return self.form_invalid(form)
+        if shown is not None:
+            return self.render_to_response(self.get_context_data(
+                form=form, preview=shown, confirm_field=preview.CONFIRM_FIELD,
+                confirm_token=preview.confirm_token(self.request.POST)))
         user, task = self.request.user, self.request.activation.task
         try:
             if form.cleaned_data["decision"] == "approve":

@@ -21,8 +21,10 @@ from viewflow.workflow.status import STATUS
 from . import agendas
 from .permissions import ROLE_ADMIN, has_role
 
-#: Viewflow URL names (the last part) a non-administrator may open: the forms of the work itself
+#: Viewflow URL names (the last part) a non-administrator may open: the forms of the work itself,
+#: and the assign / unassign actions when posted (their GET confirmation pages are Material)
 ALLOWED_VIEWFLOW_VIEWS = {"execute"}
+ALLOWED_VIEWFLOW_POSTS = {"assign", "unassign"}
 
 
 def is_admin(user) -> bool:
@@ -116,6 +118,8 @@ class ViewflowFrameMiddleware:
         if match.namespace == "cases":  # our own redirects of Viewflow's stock lists
             return None
         if match.url_name in ALLOWED_VIEWFLOW_VIEWS:
+            return None
+        if request.method == "POST" and match.url_name in ALLOWED_VIEWFLOW_POSTS:
             return None
         process_pk = match.kwargs.get("process_pk")
         if process_pk:
