@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from workflows.formats import czech_date, user_label
-from workflows.models import Case
-from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
+from workflows.models import Case, CaseEvent
+from workflows.permissions import ROLE_DEPUTY, ROLE_HEAD, ROLE_READER, can_work_on_agenda, has_role
 from workflows.region import get_region
 
 from .models import (
     AreaOfSupport,
+    OpinionEvent,
     Call,
     IndividualProject,
     IndividualProjectService,
@@ -463,3 +464,27 @@ def build_snapshot(opinion: Opinion) -> dict:
         "s3_facts": list(opinion.s3_facts or []),
         "drafter": user_label(opinion.drafter),
     }
+
+
+# ----------------------------------------------------------------------------- four-eyes
+
+
+def drafter_ids(opinion: Opinion) -> set[int]:
+    """Everyone who has drafted this opinion (four-eyes: none of them may approve it)."""
+    ids = set(
+        CaseEvent.objects.filter(case_id=opinion.case_id, action__in=[OpinionEvent.OPINION_DRAFTER, OpinionEvent.OPINION_DRAFT,
+                                                          OpinionEvent.IP_ANSWER])
+        .exclude(actor=None).values_list("actor_id", flat=True)
+    )
+    if opinion.drafter_id:
+        ids.add(opinion.drafter_id)
+    return ids
+
+
+def can_approve(user, opinion: Opinion) -> bool:
+    """Four-eyes: head or deputy, and never the drafter of this opinion."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk in drafter_ids(opinion):
+        return False
+    return has_role(user, ROLE_HEAD, ROLE_DEPUTY)

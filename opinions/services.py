@@ -290,19 +290,6 @@ def _take_over(opinion: Opinion, actor) -> None:
                  before={"drafter": user_label(before)}, after={"drafter": user_label(actor)})
 
 
-def drafter_ids(opinion: Opinion) -> set[int]:
-    """Everyone who has drafted this opinion (four-eyes: none of them may approve it)."""
-    from workflows.models import CaseEvent
-
-    ids = set(
-        CaseEvent.objects.filter(case_id=opinion.case_id, action__in=[OpinionEvent.OPINION_DRAFTER, OpinionEvent.OPINION_DRAFT, OpinionEvent.IP_ANSWER])
-        .exclude(actor=None).values_list("actor_id", flat=True)
-    )
-    if opinion.drafter_id:
-        ids.add(opinion.drafter_id)
-    return ids
-
-
 @transaction.atomic
 def opinion_draft_save(
     *,
@@ -403,19 +390,10 @@ def opinion_submit(*, opinion: Opinion, actor, task=None) -> Opinion:
 # --------------------------------------------------------------------------- approval
 
 
-def can_approve(user, opinion: Opinion) -> bool:
-    """Four-eyes: head or deputy, and never the drafter of this opinion."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.pk in drafter_ids(opinion):
-        return False
-    return has_role(user, ROLE_HEAD, ROLE_DEPUTY)
-
-
 def _check_approver(opinion: Opinion, actor) -> None:
     if opinion.status != Opinion.Status.WAITING:
         raise ValidationError(f"Vyjádření nečeká na schválení (stav: {opinion.get_status_display().lower()}).")
-    if actor is not None and actor.pk in drafter_ids(opinion):
+    if actor is not None and actor.pk in selectors.drafter_ids(opinion):
         raise ValidationError("Zpracovatel(ka) vyjádření je nemůže sám(a) schválit ani vrátit (pravidlo čtyř očí).")
     if not has_role(actor, ROLE_HEAD, ROLE_DEPUTY):
         raise ValidationError("Vyjádření schvaluje vedoucí odboru nebo jeho zástupce.")
@@ -562,8 +540,6 @@ def opinion_notify_applicant(*, opinion: Opinion) -> None:
 
 
 __all__ = [
-    "can_approve",
-    "drafter_ids",
     "opinion_approve",
     "opinion_draft_save",
     "opinion_ip_answer",
