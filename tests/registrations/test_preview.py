@@ -72,3 +72,44 @@ def test_step_without_an_act_needs_no_confirmation(demo_users, officer):
     assert Task.objects.get(pk=task.pk).status == STATUS.DONE
     assert response["Location"].endswith("/execute/")  # lands on the next task of the case
     assert Task.objects.filter(process=process, flow_task=F.assess, owner=officer).exists()
+
+
+def test_empty_change_application_is_refused(demo_users, officer):
+    from registrations import demo
+    from registrations.flows.change_application import ChangeApplicationFlow
+    from registrations.models import RegisteredService
+    from workflows.models import Case
+
+    demo.seed()
+    client = Client()
+    client.force_login(officer)
+    service = RegisteredService.objects.filter(state="active").first()
+    cases = Case.objects.count()
+    url = ChangeApplicationFlow.start.reverse("execute")
+    response = client.post(url, {"service": service.pk, "received_on": "2026-09-01"})
+    assert response.status_code == 200
+    assert "musí měnit aspoň jeden údaj" in response.content.decode()
+    assert 'class="error-summary"' in response.content.decode()  # every error at once, on top
+    assert Case.objects.count() == cases
+
+
+def test_recheck_starts_from_the_last_answers_and_one_tick_marks_all(demo_users, officer):
+    from registrations.forms import CompletenessForm
+
+    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    proceeding = process.case.proceeding
+    client = Client()
+    client.force_login(officer)
+    url, task = task_url(process, F.check)
+    answers = {f"ok_{code}": "on" for code, (ok, _) in checklist(proceeding, missing=["clean_record"]).items() if ok}
+    shown = client.post(url, {**answers, "note_clean_record": "chybí výpis z RT", "remedy_days": "30"})
+    client.post(url, {**answers, "note_clean_record": "chybí výpis z RT", "remedy_days": "30",
+                      CONFIRM_FIELD: shown.context["confirm_token"]})
+    # the re-check form starts from these answers
+    task = Task.objects.filter(process=process, flow_task=F.check, status=STATUS.DONE).first()
+    form = CompletenessForm(activation=type("A", (), {"process": process})())
+    assert form.fields["ok_premises"].initial is True and form.fields["ok_clean_record"].initial is False
+    assert form.fields["note_clean_record"].initial == "chybí výpis z RT"
+    bound = CompletenessForm({"all_ok": "on", "remedy_days": "30"}, activation=type("A", (), {"process": process})())
+    assert bound.is_valid(), bound.errors
+    assert all(ok for ok, _note in bound.answers().values())
