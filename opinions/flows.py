@@ -119,7 +119,7 @@ class OpinionFlow(flow.Flow):
         .Next(this.end)
     )
 
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Konec"))
 
     def cancel(self, process):
         """Cancelling the process (Viewflow's screen) withdraws the request and cancels the case."""
@@ -137,20 +137,8 @@ class OpinionFlow(flow.Flow):
     def is_roma_area(self, activation):
         return activation.process.case.opinion.routes_to_roma_coordinator
 
-    DRAFT_PERMISSIONS = {"draft": "opinions.can_draft_opinionprocess",
-                         "draft_roma": "opinions.can_draft_roma_opinionprocess"}
-
     def previous_drafter(self, activation):
-        """The drafter of a returned opinion; a new request goes to whoever registered it when
-        they may draft it (a planner taking a request herself), else to the queue."""
-        opinion = activation.process.case.opinion
-        if opinion.drafter_id:
-            return opinion.drafter
-        registrar = opinion.case.created_by
-        permission = self.DRAFT_PERMISSIONS.get(activation.flow_task.name)
-        if registrar is not None and registrar.is_active and permission and registrar.has_perm(permission):
-            return registrar
-        return None
+        return activation.process.case.opinion.drafter
 
     def previous_approver(self, activation):
         """A returned and reworked opinion goes back to whoever returned it (else the queue)."""

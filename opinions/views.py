@@ -48,6 +48,19 @@ def deadline_info(opinion: Opinion) -> dict:
     }
 
 
+def _take_draft(user, process) -> None:
+    """"Zpracuji sám/sama": the registering planner takes the routed draft task at once."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    task = Task.objects.filter(process_id=process.pk, flow_task_type="HUMAN", status=STATUS.NEW).first()
+    if task is None:
+        return
+    with task.activation() as activation:
+        if activation.task.status == STATUS.NEW and activation.assign.has_perm(user):
+            activation.assign(user)
+
+
 class RequestStartView(generic.FormView):
     """Start node: a planner, the coordinator or the head registers a request."""
 
@@ -64,6 +77,8 @@ class RequestStartView(generic.FormView):
         activation = self.request.activation
         activation.process.case = opinion.case
         activation.execute()
+        if self.request.POST.get("take_draft"):
+            _take_draft(self.request.user, activation.process)
         msg = f"Žádost zaevidována: {opinion.case.file_mark}, lhůta pro koncept {czech_date(opinion.draft_deadline)}."
         if opinion.too_late:
             msg += " Pozor: žádost přišla pozdě vůči uzávěrce výzvy."

@@ -23,6 +23,9 @@ from .models import Case, CaseProcess, Document
 from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_document, has_role
 
 
+EDGE_LABELS = {"yes": "ano", "no": "ne"}
+
+
 def _diagram(process: CaseProcess) -> str:
     flow_class = process.flow_class
     if flow_class is None:
@@ -36,6 +39,8 @@ def _diagram(process: CaseProcess) -> str:
         for task in tasks:
             if task.flow_task in nodes:
                 grid[task.flow_task].status = task.status
+        for edge in grid.edges:  # Viewflow labels If branches in English
+            edge.label = EDGE_LABELS.get(edge.label, edge.label)
         svg = chart.grid_to_svg(grid)
     except Exception:  # a diagram must never break the case page
         return ""
