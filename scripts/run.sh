@@ -10,6 +10,7 @@ export DEBUG="${DEBUG:-0}"
 
 python manage.py migrate --noinput -v0
 python manage.py collectstatic --noinput -v0
+python manage.py load_acts
 python manage.py setup_demo
 
 pids=()

@@ -39,6 +39,7 @@ def _register_request(j, page, call, title: str, ico: str = "25596641"):
     j.click("#new-case-menu a:has-text('Zaevidovat žádost o vyjádření')")
     j.fill("applicant_ico", ico)
     j.fill("applicant_name", "Domov Pod Lesem, o.p.s.")
+    j.fill("applicant_address", "Lesní 12, 350 02 Cheb")
     j.fill("project_title", title)
     j.select("call", str(call.pk))  # the area of support comes from the call
     j.select("service_types", str(ServiceType.objects.get(paragraph="40").pk))
@@ -77,6 +78,9 @@ def test_opinion_draft_return_fix_approve_and_docx(page, live_server, demo_offic
     j.fill("s3_text", "Bez výhrad.")
     j.select("s4_verdict", "not_funded")
     j.fill("s4_text", "Aktivity nejsou financovány z IP kraje.")
+    for reason in page.locator("select[name^=ip_][name$=_reason]").all():  # each IP warning: a reason
+        j.clicks += 1
+        reason.select_option("complementary")
     for answer in page.locator("textarea[name^=ip_]").all():
         answer.fill("Projekt financuje jiné úvazky než IP kraje.")
     j.click("button[name=_submit]")
@@ -96,6 +100,10 @@ def test_opinion_draft_return_fix_approve_and_docx(page, live_server, demo_offic
     j.click(f"tr:has-text('{file_mark}') a[href*='/draft/']")
     assert "Doplňte prosím odůvodnění" in page.content()
     j.fill("s2_text", "Služba na Chebsku chybí (analýza potřeb 2011: 40 neuspokojených žádostí).")
+    for reason in page.locator("select[name^=ip_][name$=_reason]").all():
+        if not reason.input_value():
+            j.clicks += 1
+            reason.select_option("complementary")
     for answer in page.locator("textarea[name^=ip_]").all():
         if not answer.input_value():
             answer.fill("Projekt financuje jiné úvazky než IP kraje.")
