@@ -113,3 +113,12 @@ def test_recheck_starts_from_the_last_answers_and_one_tick_marks_all(demo_users,
     bound = CompletenessForm({"all_ok": "on", "remedy_days": "30"}, activation=type("A", (), {"process": process})())
     assert bound.is_valid(), bound.errors
     assert all(ok for ok, _note in bound.answers().values())
+
+
+def test_registry_history_shows_only_what_changed_in_czech():
+    from registrations.selectors import changed_rows
+
+    rows = changed_rows({"capacity": 24, "place": "Cheb", "form": "residential", "registered_on": "2026-10-22"},
+                        {"capacity": 30, "place": "Cheb", "form": "field", "registered_on": "2026-11-24"})
+    assert rows == [("kapacita", "24", "30"), ("forma", "pobytová", "terénní"),
+                    ("registrováno dne", "22. 10. 2026", "24. 11. 2026")]
