@@ -59,7 +59,10 @@ class ChecklistMixin:
                 label=label, required=False, initial=bool(previous and previous.fulfilled))
             self.fields[f"note_{item.code}"] = forms.CharField(
                 label=_("poznámka k položce „{}“").format(item.label), required=False, max_length=500,
-                initial=previous.note if previous else "")
+                initial=previous.note if previous else "",
+                widget=forms.TextInput(attrs={"placeholder": _("poznámka (nepovinné)")}))
+        # the checklist first, the rest of the form after it
+        self.order_fields(["all_ok"] + [n for i in self.items for n in (f"ok_{i.code}", f"note_{i.code}")])
 
     def answers(self) -> dict:
         everything = bool(self.cleaned_data.get("all_ok"))

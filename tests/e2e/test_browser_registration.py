@@ -17,7 +17,7 @@ import datetime
 import pytest
 
 from tests.conftest import wait_for
-from tests.e2e.conftest import Journey
+from tests.e2e.conftest import Journey, assert_accessible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -118,3 +118,38 @@ def test_officer_registers_a_provider_through_finality(page, live_server, demo_u
     assert "Sdružení Fiktivní péče" in page.content()
     response = page.goto(f"{live_server.url}/pripady/{proceeding.case_id}/")  # a typed URL: refused
     assert response.status == 403
+
+
+def test_keyboard_only_from_login_to_the_start_form(page, live_server, demo_users):
+    """Keyboard only: log in, skip link, open "Nový případ", reach the start form, error summary."""
+    page.goto(f"{live_server.url}/login/")
+    assert page.evaluate("document.activeElement.id") == "id_username"  # autofocus
+    page.keyboard.type("referent")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo-heslo-2026")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/prehled/")
+    page.keyboard.press("Tab")  # the skip link comes first, and it works
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "obsah"
+    page.keyboard.press("Shift+Tab")
+    for _ in range(30):  # Tab through the navigation to the menu
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    assert "Nový případ" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert "Nová žádost o registraci" in page.evaluate("document.activeElement.textContent")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text().startswith("Příjem žádosti") or "registrac" in page.locator("h1").inner_text()
+    # submit the empty form by keyboard: every error at once, summary on top, links to the fields
+    page.focus("input[name=name]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    summary = page.locator("#error-summary")
+    assert summary.count() == 1 and summary.locator("li").count() >= 3
+    assert_accessible(page)
