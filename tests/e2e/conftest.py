@@ -94,6 +94,9 @@ def axe_violations(page) -> list[dict]:
     DevTools protocol, so the page's own Content-Security-Policy does not block it."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
+        if not getattr(page.context, "_osv_axe", False):  # every later page gets it at load
+            page.context.add_init_script(path=str(AXE))
+            page.context._osv_axe = True
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
         ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
