@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import logging
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 _CAPTURE: contextvars.ContextVar[list | None] = contextvars.ContextVar("osv_preview_capture", default=None)
 
@@ -122,8 +125,11 @@ def simulate(step) -> Preview:
                 _run_scheduled_jobs(process.pk, known)
             except ValidationError:
                 raise
-            except Exception as exc:  # the worker would route it to repair; say so, issue nothing
-                preview.error = f"Akt se nepodařilo vyhotovit: {exc}"
+            except Exception:  # the worker would route it to repair; say so, issue nothing
+                logger.warning("Preview of a step failed", exc_info=True)
+                if not acts:
+                    preview.error = ("Náhled aktu se nepodařilo vyhotovit. Po potvrzení jej vyhotoví worker; "
+                                     "případná chyba se objeví jako úkol k opravě.")
             preview.acts = list(acts)
             raise _Rollback
     except _Rollback:

@@ -115,7 +115,7 @@ def test_opinion_draft_return_fix_approve_and_docx(page, live_server, demo_offic
     j.click(f"tr:has-text('{file_mark}') a[href*='/approve/']")
     assert "40 neuspokojených žádostí" in page.content()
     j.submit()
-    assert page.locator("#act-preview").count() == 1
+    assert page.locator("#act-preview").count() == 1 and page.locator("#act-preview .alert-error").count() == 0
     shot(page, "opinion-act-preview")
     j.click("#confirm-issue")
     print(f"\n[click count] vyjádření s jedním vrácením: {j.clicks} kliků (cíl ≤ {CLICK_BUDGET}; před: ~35)")

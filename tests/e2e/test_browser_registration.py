@@ -77,6 +77,7 @@ def test_officer_registers_a_provider_through_finality(page, live_server, demo_u
     j.fill("reasoning", "Podmínky registrace podle § 79 jsou splněny.")
     j.submit()
     assert page.locator("#act-preview").count() == 1 and "Rozhodnutí o registraci" in page.content()
+    assert page.locator("#act-preview .alert-error").count() == 0  # the whole step previewed without error
     assert not Document.objects.filter(case=proceeding.case).exists()  # nothing issued yet
     shot(page, "registration-act-preview")
     j.click("#confirm-issue")
