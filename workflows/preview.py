@@ -103,6 +103,8 @@ def _run_scheduled_jobs(process_pk: int, known: set[int]) -> None:
         if not jobs:
             return
         for task in jobs:
+            if _CAPTURE.get():  # the act is rendered: later jobs (PDF, signing, dispatch) are not previewed
+                return
             known.add(task.pk)
             node = task.flow_task
             activation = node.activation_class(task)
