@@ -26,7 +26,8 @@ class OpinionRequestForm(forms.Form):
     registration_number = forms.CharField(label="Registrační číslo projektu", max_length=60, required=False,
                                           help_text="např. CZ.1.04/3.1.00/45.00123, je-li známo")
     call = forms.ModelChoiceField(label="Výzva", queryset=Call.objects.select_related("programme", "area"))
-    area = forms.ModelChoiceField(label="Oblast podpory", queryset=AreaOfSupport.objects.select_related("programme"))
+    area = forms.ModelChoiceField(label="Oblast podpory", queryset=AreaOfSupport.objects.select_related("programme"),
+                                  required=False, help_text="Nevyberete-li, převezme se oblast podpory výzvy.")
     service_types = forms.ModelMultipleChoiceField(label="Druhy sociálních služeb (§)", queryset=ServiceType.objects.all(),
                                                    required=False, help_text="Více druhů vyberete s klávesou Ctrl.")
     target_groups = forms.ModelMultipleChoiceField(label="Cílové skupiny", queryset=TargetGroup.objects.all(),
@@ -171,7 +172,7 @@ class DraftForm(forms.Form):
 
 class ApprovalForm(forms.Form):
     decision = forms.ChoiceField(label="Rozhodnutí", choices=[("approve", "Schválit"), ("return", "Vrátit k přepracování")],
-                                 widget=forms.RadioSelect,
+                                 widget=forms.RadioSelect, initial="approve",
                                  help_text="Schválením se vyjádření zmrazí a vyhotoví s číslem jednacím.")
     comment = forms.CharField(label="Připomínky pro zpracovatele", widget=forms.Textarea(attrs={"rows": 4}),
                               required=False,

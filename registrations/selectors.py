@@ -70,6 +70,9 @@ FIELD_LABELS = {
     "age_from": "věk od", "age_to": "věk do", "place": "místo", "territory": "působnost", "capacity": "kapacita",
     "provided_from": "poskytována od", "national_id": "identifikátor", "state": "stav", "items": "změny",
     "change_date": "datum změny", "late": "opožděné", "name": "název", "address": "sídlo", "ico": "IČO",
+    "registered_on": "registrováno dne", "closed_on": "zrušeno dne", "email": "e-mail", "phone": "telefon",
+    "statutory_body": "statutární orgán", "data_box": "datová schránka", "legal_form": "právní forma",
+    "identifier": "identifikátor", "start_on": "poskytování od",
 }
 
 
@@ -93,6 +96,46 @@ def _rows(data) -> list[tuple[str, str]]:
     return rows
 
 
+FORM_VALUES = {"residential": "pobytová", "outpatient": "ambulantní", "field": "terénní"}
+STATE_VALUES = {"active": "aktivní", "closed": "zrušena", "pending": "čeká na právní moc"}
+
+
+def _shown(key: str, value) -> str:
+    """A stored value as a person reads it: Czech dates, yes/no, Czech form and state names."""
+    import datetime
+    import re
+
+    from workflows.formats import czech_date
+
+    if value in (None, "", []):
+        return "–"
+    if isinstance(value, bool):
+        return "ano" if value else "ne"
+    if isinstance(value, list):
+        return "; ".join((v.get("description", "") if isinstance(v, dict) else str(v)) for v in value)
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return czech_date(datetime.date.fromisoformat(text))
+    if key == "form":
+        return FORM_VALUES.get(text, text)
+    if key == "state":
+        return STATE_VALUES.get(text, text)
+    return text
+
+
+def changed_rows(before, after) -> list[tuple[str, str, str]]:
+    """Only what changed, as (Czech label, original, new) — "pole: původní → nová"."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    rows = []
+    for key in list(before) + [k for k in after if k not in before]:
+        old, new = before.get(key), after.get(key)
+        if old == new or (old in (None, "", []) and new in (None, "", [])):
+            continue
+        rows.append((FIELD_LABELS.get(key, key.replace("_", " ")), _shown(key, old), _shown(key, new)))
+    return rows
+
+
 def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
     """Everything about one provider: services, registry history, open cases, late notices."""
     services = list(
@@ -105,6 +148,7 @@ def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
     for version in history:
         version.before_rows = _rows(version.before)
         version.after_rows = _rows(version.after)
+        version.changes = changed_rows(version.before, version.after)
     case_ids = set(provider.proceedings.values_list("case_id", flat=True)) | set(
         provider.change_notices.values_list("case_id", flat=True)
     )

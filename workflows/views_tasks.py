@@ -136,6 +136,10 @@ def claim(request, task_pk: int):
                 messages.error(request, "Úkol už převzal někdo jiný. Vyberte si prosím jiný úkol z fronty.")
                 return HttpResponseRedirect(_back(request, reverse("cases:queue")))
             messages.success(request, f"Úkol „{task.title}“ jste převzal(a).")
+    if request.POST.get("open"):  # "Převzít a otevřít": straight to the task's form
+        from .work_surface import execute_url
+
+        return HttpResponseRedirect(execute_url(task))
     return HttpResponseRedirect(_back(request, reverse("cases:inbox")))
 
 

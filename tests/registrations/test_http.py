@@ -36,8 +36,13 @@ def task_url(process, node):
 
 
 def post_task(client, process, node, data):
+    """Post the task form; a step that issues an act shows its preview first, then is confirmed."""
+    from workflows.preview import CONFIRM_FIELD
+
     url, _ = task_url(process, node)
     response = client.post(url, data)
+    if response.status_code == 200 and response.context.get("preview") is not None:
+        response = client.post(url, {**data, CONFIRM_FIELD: response.context["confirm_token"]})
     assert response.status_code == 302, response.content.decode()[:3000]
     run_jobs(process)
 
