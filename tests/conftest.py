@@ -49,6 +49,17 @@ def demo_users(roles):
     return {u.username: u for u in User.objects.all()}
 
 
+@pytest.fixture
+def no_dispatch(monkeypatch):
+    """Jobs are not sent to a broker; the test runs them itself (``tests.flowkit.run_jobs`` or
+    ``workflows.jobs.run_job``). Returns the list of task ids that would have been sent."""
+    from workflows import jobs
+
+    sent: list[int] = []
+    monkeypatch.setattr(jobs, "dispatch_job", sent.append)
+    return sent
+
+
 def _worker_env() -> dict[str, str]:
     from django.conf import settings
     from django.db import connection

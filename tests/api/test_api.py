@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,13 +13,6 @@ from tests.workflows.surface_helpers import days, make_case
 from workflows.models import Case, Document
 
 pytestmark = pytest.mark.django_db
-
-
-def _has(module: str, attr: str) -> bool:
-    try:
-        return hasattr(importlib.import_module(module), attr)
-    except ModuleNotFoundError:
-        return False
 
 
 def _doc(case, kind, *, status=Document.Status.ISSUED, personal=False):
@@ -121,7 +113,6 @@ def test_submission_roles(demo_users):
     assert response.status_code == 400 and "applicant_ico" in response.json()
 
 
-@pytest.mark.skipif(not _has("workflows.flows.opinion", "opinion_request_start"), reason="agenda vyjádření ještě nemá start z API")
 def test_portal_registers_an_opinion_request(demo_users):
     from opinions.catalogues import load_programmes
     from opinions.models import AreaOfSupport, Call
@@ -146,7 +137,6 @@ def test_portal_registers_an_opinion_request(demo_users):
     assert bad.status_code == 400 and "IČO" in str(bad.json())
 
 
-@pytest.mark.skipif(not _has("registrations.selectors", "provider_list"), reason="registr poskytovatelů ještě neexistuje")
 def test_registry_reads_for_every_role(demo_users):
     from registrations.models import Provider
 
@@ -160,7 +150,6 @@ def test_registry_reads_for_every_role(demo_users):
     assert api_for(demo_users["ctenar"]).get("/api/providers/00000000/").status_code == 404
 
 
-@pytest.mark.skipif(not _has("workflows.flows.change_notice", "ChangeNoticeFlow"), reason="agenda oznámení změn ještě neexistuje")
 def test_change_notice_for_unknown_provider_is_a_czech_400(demo_users):
     response = api_for(demo_users["portal"]).post("/api/change-notices/", {
         "provider_ico": "25596641", "change_date": datetime.date.today().isoformat(),
@@ -169,7 +158,6 @@ def test_change_notice_for_unknown_provider_is_a_czech_400(demo_users):
     assert response.status_code == 400 and "registru" in str(response.json())
 
 
-@pytest.mark.skipif(not _has("registrations.demo", "seed"), reason="ukázková data registrací ještě neexistují")
 def test_portal_submits_a_notice_of_changes_and_reads_its_status(demo_users, monkeypatch):
     from registrations import demo
     from workflows import jobs

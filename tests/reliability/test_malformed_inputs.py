@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from viewflow.workflow.models import Process, Task
 
 from opinions.models import Opinion, Plan
-from tests.opinions import flowkit as fk
+from tests import flowkit as fk
 from tests.opinions.conftest import catalogues, kk_plan, request_data  # noqa: F401 (fixtures)
 from workflows import jobs
 from workflows.flows.letter import LetterFlow, letter_send

@@ -142,7 +142,7 @@ def opinion_in_drafting(demo_users):
 
     from opinions.catalogues import load_programmes
     from opinions.models import AreaOfSupport, Call
-    from tests.opinions import flowkit as fk
+    from tests import flowkit as fk
     from tests.opinions.conftest import request_data
 
     programme = load_programmes()
