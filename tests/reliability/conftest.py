@@ -10,10 +10,9 @@ import threading
 import pytest
 from django.db import connections
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from tests.conftest import ROOT, _worker_env
-from workflows import jobs
+from tests.flowkit import letter_with_failed_render
 from workflows.cases import case_open
 from workflows.flows.letter import LetterFlow, letter_send
 from workflows.models import Case
@@ -29,34 +28,12 @@ def new_letter_case(actor, title="Sdělení poskytovateli"):
 
 
 @pytest.fixture
-def no_dispatch(monkeypatch):
-    """Jobs are not sent to a broker; the test runs ``jobs.run_job`` itself."""
-    sent: list[int] = []
-    monkeypatch.setattr(jobs, "dispatch_job", lambda pk: sent.append(pk))
-    return sent
-
-
-@pytest.fixture
-def failed_letter(demo_users, no_dispatch, monkeypatch):
-    """A letter whose rendering failed: its 'repair' View task is NEW, waiting for an officer."""
+def failed_letter(demo_users, no_dispatch):
+    """A letter whose rendering failed (a faulty template, withdrawn since): its 'repair' View
+    task is NEW, waiting for an officer."""
 
     def make():
-        case = new_letter_case(demo_users["referent"])
-        process = letter_send(case=case, subject="Sdělení", body="Vážení,\nsdělujeme.", actor=demo_users["referent"])
-        task = render_task(process)
-        original = LetterFlow.render._func
-
-        def broken(activation):
-            raise FileNotFoundError("Šablona dokumentu 'letter' neexistuje (test)")
-
-        LetterFlow.render._func = broken
-        try:
-            assert jobs.run_job(task.pk) == "error"
-        finally:
-            LetterFlow.render._func = original
-        repair = Task.objects.get(process=process, flow_task=LetterFlow.repair)
-        assert repair.status == STATUS.NEW
-        return process, repair
+        return letter_with_failed_render(new_letter_case(demo_users["referent"]), demo_users["referent"])
 
     return make
 
