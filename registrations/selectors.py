@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from workflows.models import Case, Document
 from workflows.permissions import can_view_document
@@ -163,28 +163,6 @@ def registry_public_rows(*, include_closed: bool = False) -> list[dict]:
             "closed_on": s.closed_on.isoformat() if s.closed_on else "",
         })
     return rows
-
-
-def late_notices(*, since=None):
-    qs = ChangeNotice.objects.filter(is_late=True).select_related("provider", "case")
-    if since:
-        qs = qs.filter(received_on__gte=since)
-    return qs.order_by("-received_on")
-
-
-def open_proceedings():
-    return (Proceeding.objects.exclude(phase=Proceeding.Phase.FINAL)
-            .select_related("case", "provider").order_by("case__deadline"))
-
-
-def service_history(service: RegisteredService):
-    return service.versions.select_related("case", "document", "actor").order_by("at", "pk")
-
-
-def registered_services_of(provider: Provider):
-    return provider.services.filter(state=RegisteredService.State.ACTIVE).prefetch_related(
-        Prefetch("target_groups")
-    )
 
 
 # ------------------------------------------------------------------ hooks for the shared surfaces

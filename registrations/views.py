@@ -9,7 +9,6 @@ is written (the handler runs in a savepoint).
 from __future__ import annotations
 
 import csv
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -184,7 +183,3 @@ def registry_export(request, fmt: str):
     for row in rows:
         writer.writerow({k: (", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
     return response
-
-
-def registry_json_text() -> str:
-    return json.dumps(selectors.registry_public_rows(), ensure_ascii=False)

@@ -13,7 +13,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
 
 from tests.conftest import ROOT, embedded_only
 

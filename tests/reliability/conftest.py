@@ -14,7 +14,7 @@ from viewflow.workflow.models import Task
 from tests.conftest import ROOT, _worker_env
 from tests.flowkit import letter_with_failed_render
 from workflows.cases import case_open
-from workflows.flows.letter import LetterFlow, letter_send
+from workflows.flows.letter import LetterFlow
 from workflows.models import Case
 
 

@@ -23,7 +23,7 @@ from opinions.models import Opinion, Plan
 from tests import flowkit as fk
 from tests.opinions.conftest import catalogues, kk_plan, request_data  # noqa: F401 (fixtures)
 from workflows import jobs
-from workflows.flows.letter import LetterFlow, letter_send
+from workflows.flows.letter import letter_send
 from workflows.flows.opinion import OpinionFlow
 from workflows.models import Case, CaseEvent, Document, NumberSequence
 
