@@ -77,8 +77,3 @@ def spawn_django_script(code: str, *, env_extra: dict | None = None) -> subproce
     prologue = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup()\n"
     return subprocess.Popen([sys.executable, "-c", prologue + code], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def db_is_postgres() -> bool:
-    return connections["default"].vendor == "postgresql"
-
