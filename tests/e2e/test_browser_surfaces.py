@@ -62,9 +62,19 @@ def test_reader_cannot_open_officers_task_and_staff_find_their_work(page, live_s
         response = page.goto(live_server.url + url)
         assert response.status == 403, url
         assert "Chata u lesa" not in page.content()
+    # searching the applicant's IČO, the reader finds the issued letter (with its addressee) and
+    # nothing of the case: no case table, no file mark, no link to the case, the name nowhere else
     page.goto(f"{live_server.url}/hledat/?q=27005496")
-    assert "Chata u lesa" not in page.content() or "KK/" in page.content()  # only issued documents, never the case
-    assert main.file_mark not in page.content()
+    letter = Document.objects.get(case=main)
+    found = page.locator("#document-results tbody tr")
+    assert found.count() == 1 and letter.reference_number in found.first.inner_text()
+    assert page.locator("#case-results").count() == 0
+    content = page.content()
+    assert main.file_mark not in content and f"/pripady/{main.pk}/" not in content
+    outside_documents = page.evaluate(
+        "() => { const b = document.body.cloneNode(true); b.querySelector('#document-results').remove();"
+        " return b.innerText; }")
+    assert "Chata u lesa" not in outside_documents
     logout(page, live_server)
 
     # the officer: dashboard first, then the inbox sorted by deadline, overdue highlighted, in Czech
