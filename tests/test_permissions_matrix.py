@@ -15,7 +15,7 @@ from viewflow.workflow.status import STATUS
 
 from tests.workflows.factories import CaseFactory, TaskFactory, days
 from workflows import selectors as sel
-from workflows.models import Case, Document
+from workflows.models import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def _doc(case, kind, *, status=Document.Status.ISSUED, personal=False):
 @pytest.fixture
 def world(demo_users):
     reg_case = CaseFactory(title="Registrační věc TAJNÉ-R", applicant_name="Registrovaný žadatel", deadline=days(3))
-    op_case = CaseFactory(title="Vyjádření TAJNÉ-O", applicant_name="Žadatel o vyjádření", kind=Case.Kind.OPINION,
+    op_case = CaseFactory(title="Vyjádření TAJNÉ-O", applicant_name="Žadatel o vyjádření", opinion=True,
                         deadline=days(3))
     task = TaskFactory(case=reg_case, owner=demo_users["referent"])
     return {

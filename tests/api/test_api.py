@@ -59,8 +59,8 @@ def test_anonymous_gets_nothing(demo_users):
 
 def test_case_status_by_role_and_token(demo_users):
     portal = demo_users["portal"]
-    own = CaseFactory(title="Podání portálu", kind=Case.Kind.OPINION, deadline=days(7), actor=portal)
-    other = CaseFactory(title="Cizí registrace", deadline=days(-1))
+    own = CaseFactory(title="Podání portálu", opinion=True, deadline=days(7), actor=portal)
+    other = CaseFactory(title="Cizí registrace", overdue=True)
     client = api_for(portal, token=True)
     data = client.get("/api/cases/").json()
     assert [c["id"] for c in data["results"]] == [own.pk]
@@ -80,7 +80,7 @@ def test_case_status_by_role_and_token(demo_users):
 
 def test_document_download_rules(demo_users):
     portal = demo_users["portal"]
-    own = CaseFactory(title="Podání", kind=Case.Kind.OPINION, actor=portal)
+    own = CaseFactory(title="Podání", opinion=True, actor=portal)
     issued, draft = _doc(own, "issued"), _doc(own, "draft", status=Document.Status.DRAFT)
     foreign = _doc(CaseFactory(title="Cizí"), "foreign")
     personal = _doc(own, "personal", personal_data=True)

@@ -37,7 +37,6 @@ class CallFactory(factory.django.DjangoModelFactory):
     class Params:
         area_code = "3.1"
         roma = factory.Trait(area_code="3.2", number="30", name="Romské lokality")
-        closed = factory.Trait(submission_deadline=date(2011, 6, 30))
 
 
 class OpinionRequestFactory(factory.DictFactory):

@@ -86,8 +86,6 @@ class RegisteredServiceFactory(factory.django.DjangoModelFactory):
         paragraph = "49"
         # pečovatelská služba (§ 40) in the field
         home_care = factory.Trait(paragraph="40", form="field", capacity=40)
-        closed = factory.Trait(state=RegisteredService.State.CLOSED,
-                               closed_on=factory.LazyFunction(date.today))
 
 
 __all__ = ["PROVIDER_ICO", "ProviderDataFactory", "ProviderFactory", "RegisteredServiceFactory",

@@ -1,8 +1,8 @@
 """factory_boy factories of the engine: users, cases (opened by the real ``case_open`` service,
 so they carry a spisová značka and their first history row), open tasks and documents.
 
-Traits say what a test needs in words: ``CaseFactory(overdue=True)``,
-``TaskFactory(assigned=True)``, ``DocumentFactory(draft=True)``.
+Traits say what a test needs in words: ``CaseFactory(overdue=True)``, ``CaseFactory(opinion=True,
+waiting=True)``, ``DocumentFactory(draft=True)``; ``TaskFactory(case=…, owner=…)`` is an assigned task.
 """
 
 from __future__ import annotations
@@ -72,7 +72,6 @@ class CaseFactory(factory.django.DjangoModelFactory):
         registration = factory.Trait(kind=Case.Kind.REGISTRATION, title="Žádost o registraci")
         opinion = factory.Trait(kind=Case.Kind.OPINION, title="Vyjádření k projektu")
         waiting = factory.Trait(state=Case.State.WAITING)
-        closed = factory.Trait(state=Case.State.CLOSED)
 
     @classmethod
     def _create(cls, model_class, *, address, state=None, **kwargs):
@@ -103,8 +102,8 @@ class LetterProcessFactory(factory.django.DjangoModelFactory):
 
 
 class TaskFactory(factory.django.DjangoModelFactory):
-    """An open human task (the letter flow's repair step) on a case; ``owner=`` or
-    ``assigned=True`` makes it ASSIGNED, else it waits in the queue (NEW)."""
+    """An open human task (the letter flow's repair step) on a case; with ``owner=`` it is
+    ASSIGNED, else it waits in the queue (NEW)."""
 
     process = factory.SubFactory(LetterProcessFactory, case=factory.SelfAttribute("..case"))
     flow_task_type = "HUMAN"
@@ -117,7 +116,6 @@ class TaskFactory(factory.django.DjangoModelFactory):
 
     class Params:
         case = factory.SubFactory(CaseFactory)
-        assigned = factory.Trait(owner=factory.LazyFunction(lambda: get_user_model().objects.get(username="referent")))
 
     @factory.lazy_attribute
     def flow_task(self):

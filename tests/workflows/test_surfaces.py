@@ -131,7 +131,7 @@ def test_list_get_does_not_write_the_session(client, demo_users):
 
 def test_filters_process_window_overdue_provider_and_sort(client, demo_users):
     ref = demo_users["referent"]
-    a = CaseFactory(title="Po lhůtě", applicant_name="Žirafa, z.s.", ico="11111111", deadline=days(-1))
+    a = CaseFactory(title="Po lhůtě", applicant_name="Žirafa, z.s.", ico="11111111", overdue=True)
     b = CaseFactory(title="Za měsíc", applicant_name="Chata, o.p.s.", ico="22222222", deadline=days(40))
     c = CaseFactory(title="Hned", applicant_name="Hora, z.ú.", ico="33333333", deadline=days(1))
     for case in (a, b, c):
@@ -297,7 +297,7 @@ def test_only_head_reassigns_and_sees_team(client, demo_users):
 def test_dashboard_for_officer_and_head(client, demo_users):
     TaskFactory(case=CaseFactory(title="Můj", deadline=days(-2)), owner=demo_users["referent"])
     TaskFactory(case=CaseFactory(title="Ve frontě", deadline=days(3)))
-    waiting = CaseFactory(title="Ke schválení", deadline=days(1), state=Case.State.WAITING)
+    waiting = CaseFactory(title="Ke schválení", deadline=days(1), waiting=True)
     TaskFactory(case=waiting)
     client.force_login(demo_users["referent"])
     html = client.get("/prehled/").content.decode()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.workflows.factories import CaseFactory, DocumentFactory, TaskFactory, days
+from tests.workflows.factories import CaseFactory, DocumentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def node_states(svg: str) -> dict[str, str]:
 @pytest.fixture
 def case(demo_users):
     case = CaseFactory(title="Žádost o registraci", applicant_name="Chata u lesa, z.ú.", ico="27005496",
-                     deadline=days(-1), actor=demo_users["referent"])
+                     overdue=True, actor=demo_users["referent"])
     TaskFactory(case=case, owner=demo_users["referent"])
     return case
 
