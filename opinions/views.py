@@ -61,7 +61,7 @@ class RequestStartView(generic.FormView):
         msg = f"Žádost zaevidována: {opinion.case.file_mark}, lhůta pro koncept {opinion.draft_deadline:%-d. %-m. %Y}."
         if opinion.too_late:
             msg += " Pozor: žádost přišla pozdě vůči uzávěrce výzvy."
-        messages.success(self.request, msg, fail_silently=True)
+        messages.success(self.request, msg)
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -151,7 +151,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
         if "_submit" not in self.request.POST:
-            messages.success(self.request, "Koncept uložen.", fail_silently=True)
+            messages.success(self.request, "Koncept uložen.")
             return HttpResponseRedirect(self.request.get_full_path())
         try:
             services.opinion_submit(opinion=self.opinion, actor=user, task=self.request.activation.task)
@@ -159,7 +159,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
         self.request.activation.execute()
-        messages.success(self.request, "Vyjádření předloženo ke schválení.", fail_silently=True)
+        messages.success(self.request, "Vyjádření předloženo ke schválení.")
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -198,7 +198,7 @@ class ApproveView(_OpinionTaskMixin, generic.FormView):
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
         self.request.activation.execute()
-        messages.success(self.request, msg, fail_silently=True)
+        messages.success(self.request, msg)
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -263,9 +263,9 @@ def opinion_withdraw(request, pk: int):
     try:
         services.opinion_withdraw(opinion=opinion, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages), fail_silently=True)
+        messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Žádost vzata zpět, případ zrušen.", fail_silently=True)
+        messages.success(request, "Žádost vzata zpět, případ zrušen.")
     return HttpResponseRedirect(f"/opinions/{pk}/")
 
 

@@ -72,7 +72,7 @@ class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateName
     def form_valid(self, form):
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message, fail_silently=True)
+        messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -95,7 +95,7 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
         case = self.request.activation.process.case
-        messages.success(self.request, _("Případ založen: {}").format(case.file_mark), fail_silently=True)
+        messages.success(self.request, _("Případ založen: {}").format(case.file_mark))
         return redirect("cases:case_detail", pk=case.pk)
 
 
