@@ -8,11 +8,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("osv_agenda")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# tasks and the beat schedule are found by name: the worker app registers them (worker/apps.py)
 app.autodiscover_tasks(["worker"])
-
-
-@app.on_after_finalize.connect
-def _beat_schedule(sender, **kwargs):
-    from worker.schedules import BEAT_SCHEDULE
-
-    sender.conf.beat_schedule = BEAT_SCHEDULE

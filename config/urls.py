@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from workflows.site import auth_viewset, site
+from config.site import auth_viewset, site
 
 urlpatterns = [
     path("admin/", admin.site.urls),

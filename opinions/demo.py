@@ -103,7 +103,7 @@ def _decide(process, user, *, approve=True, comment=""):
 
 
 def seed() -> str:
-    from workflows.flows.opinion import OpinionFlow, opinion_request_start
+    from opinions.flows import OpinionFlow, opinion_request_start
     from workflows.jobs import run_job
 
     today = timezone.localdate()

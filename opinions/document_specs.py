@@ -1,6 +1,6 @@
 """DOCX template of the opinion (Vyjádření). Not a decision: no výrok, no poučení (documents.md).
 
-Every value comes from ``opinions.services.document_context`` (built from the frozen snapshot).
+Every value comes from ``opinions.documents.document_context`` (built from the frozen snapshot).
 The statement's title is catalogue data (Programme.statement_title), so later programmes'
 statements reuse this template or get their own code.
 """

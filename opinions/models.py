@@ -18,6 +18,23 @@ from workflows.models import Case, CaseProcess, Document, ServiceType, TargetGro
 # --------------------------------------------------------------------------- plans
 
 
+class OpinionCaseKind(models.TextChoices):
+    """Kinds of ``Case`` this agenda owns (registered with the engine in ``apps.py``)."""
+
+    OPINION = "opinion", _("Vyjádření k projektu")
+
+
+class OpinionEvent(models.TextChoices):
+    """Case history actions of the opinion agenda (``CaseEvent.action``)."""
+
+    IP_ANSWER = "ip_answer", _("Odpověď na upozornění k IP")
+    IP_WARNING = "ip_warning", _("Upozornění na souběh s IP")
+    NOTIFIED = "notified", _("Vyrozumění žadatele")
+    OPINION_DRAFT = "opinion_draft", _("Koncept vyjádření")
+    OPINION_DRAFTER = "opinion_drafter", _("Zpracovatel vyjádření")
+    OPINION_REQUEST = "opinion_request", _("Žádost o vyjádření")
+
+
 class Plan(models.Model):
     """A region's mid-term plan (SPRSS) or plan of work, imported from text."""
 
@@ -245,6 +262,9 @@ class Call(models.Model):
 
 class Opinion(models.Model):
     """Vyjádření k podpoře projektu — the agenda's detail of an opinion case."""
+
+    #: the four statements: verdict and justification each
+    STATEMENT_FIELDS = ("s1_verdict", "s1_text", "s2_verdict", "s2_text", "s3_verdict", "s3_text", "s4_verdict", "s4_text")
 
     class Status(models.TextChoices):
         DRAFTING = "drafting", _("Zpracovává se")

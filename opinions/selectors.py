@@ -6,14 +6,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from workflows.formats import czech_date, user_label
 from workflows.models import Case
 from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
 from workflows.region import get_region
 
 from .models import (
+    AreaOfSupport,
     Call,
     IndividualProject,
     IndividualProjectService,
@@ -179,7 +182,7 @@ def ip_overlaps(
         project = svc.project
         territory = svc.territory_label
         msg = (
-            f"Možné dvojí financování: IP „{project.name}“ ({project.start:%-d. %-m. %Y} – {project.end:%-d. %-m. %Y}) "
+            f"Možné dvojí financování: IP „{project.name}“ ({czech_date(project.start)} – {czech_date(project.end)}) "
             f"podporuje § {svc.service_type.paragraph} {svc.service_type.name}"
             f"{' – ' + svc.note if svc.note else ''} (území: {territory}; cílové skupiny: {', '.join(sorted(ip_groups)) or '—'})"
         )
@@ -245,7 +248,7 @@ def registry_provider(ico: str) -> dict | None:
 
 
 def _d(value) -> str:
-    return f"{value.day}. {value.month}. {value.year}" if isinstance(value, date) else str(value or "")
+    return czech_date(value) if isinstance(value, date) else str(value or "")
 
 
 def registry_facts(registry: dict | None) -> list[str]:
@@ -303,7 +306,7 @@ def applicant_record(ico: str, *, exclude_opinion: Opinion | None = None) -> dic
     for op in earlier:
         verdict = op.get_s3_verdict_display() if op.s3_verdict else "bez hodnocení"
         facts.append(
-            f"Dřívější vyjádření {op.case.file_mark} ({op.case.received_on:%-d. %-m. %Y}): {op.project_title} – "
+            f"Dřívější vyjádření {op.case.file_mark} ({czech_date(op.case.received_on)}): {op.project_title} – "
             f"{op.get_status_display().lower()}, hodnocení předkladatele: {verdict}"
         )
     return {
@@ -387,3 +390,72 @@ __all__ = [
     "suggestions_for",
 ]
 
+
+
+# ----------------------------------------------------------------------------- engine hooks
+
+
+def task_list_filters() -> list:
+    """Area of support and call on the task lists, joined through the case's ``opinion``."""
+    from workflows.selectors import TaskListFilter
+
+    def call_label(c: Call) -> str:
+        deadline = f" ({date_format(c.submission_deadline, 'SHORT_DATE_FORMAT')})" if c.submission_deadline else ""
+        return f"výzva č. {c.number}{deadline}"
+
+    return [
+        TaskListFilter(
+            name="area", label="Oblast podpory",
+            choices=lambda: [(str(a.pk), f"{a.code} {a.name}"[:60]) for a in AreaOfSupport.objects.order_by("code")[:100]],
+            apply=lambda qs, v, path: qs.filter(**{f"{path}__opinion__area_id": v}) if v.isdigit() else qs.none(),
+            agendas={"opinions"},
+        ),
+        TaskListFilter(
+            name="call", label="Výzva",
+            choices=lambda: [(str(c.pk), call_label(c))
+                             for c in Call.objects.order_by("-submission_deadline", "number")[:100]],
+            apply=lambda qs, v, path: qs.filter(**{f"{path}__opinion__call_id": v}) if v.isdigit() else qs.none(),
+            agendas={"opinions"},
+        ),
+    ]
+
+
+def opinions_due_per_call(limit: int = 12) -> list[dict]:
+    """Open opinions per call with the call's deadline (the head's dashboard)."""
+    open_statuses = [Opinion.Status.DRAFTING, Opinion.Status.WAITING, Opinion.Status.RETURNED, Opinion.Status.APPROVED]
+    rows = (
+        Opinion.objects.filter(status__in=open_statuses)
+        .order_by()
+        .values("call_id", "call__number", "call__submission_deadline")
+        .annotate(open=Count("pk"))
+        .order_by(F("call__submission_deadline").asc(nulls_last=True), "call__number")[:limit]
+    )
+    return [{"call": f"výzva č. {r['call__number']}", "deadline": r["call__submission_deadline"], "open": r["open"]}
+            for r in rows]
+
+
+def dashboard_context(user) -> dict:
+    return {"opinions_due": opinions_due_per_call()}
+
+
+def build_snapshot(opinion: Opinion) -> dict:
+    """What the opinion relied on, copied so a later plan import never changes an issued opinion."""
+    links = opinion.activity_links.select_related("item__plan").order_by("item__plan_id", "item__sort_order")
+    return {
+        "frozen_at": timezone.now().isoformat(),
+        "plans": sorted({link.item.plan.title for link in links}),
+        "activities": [
+            {"plan": link.item.plan.title, "plan_id": link.item.plan_id, "number": link.item.number,
+             "name": link.item.name, "label": link.item.label, "reason": link.reason}
+            for link in links
+        ],
+        "ip_warnings": [
+            {"ip": w.ip_service.project.name, "paragraph": w.ip_service.service_type.paragraph,
+             "service": w.ip_service.service_type.name, "strength": w.strength, "message": w.message,
+             "answer": w.answer, "answered_by": user_label(w.answered_by)}
+            for w in opinion.ip_warnings.select_related("ip_service__project", "ip_service__service_type", "answered_by")
+        ],
+        "statements": {name: getattr(opinion, name) for name in Opinion.STATEMENT_FIELDS},
+        "s3_facts": list(opinion.s3_facts or []),
+        "drafter": user_label(opinion.drafter),
+    }

@@ -1,7 +1,7 @@
 """Every write of the opinion agenda: keyword-only functions, one transaction, validated, in history.
 
 Errors are Czech ``ValidationError``s and nothing is written when one is raised. The flow
-(``workflows/flows/opinion.py``) calls these; they never import a flow.
+(``opinions/flows.py``) calls these; they never import a flow.
 """
 
 from __future__ import annotations
@@ -19,22 +19,18 @@ from django.utils import timezone
 from workflows.validators import clean_ico
 from workflows.cases import case_open
 from workflows.deadlines import opinion_deadlines
-from workflows.documents import czech_date, generate_document
+from workflows.documents import generate_document
+from workflows.formats import user_label
 from workflows.history import record_event, set_case_deadline, set_case_state
 from workflows.models import Case, ServiceType, TargetGroup
 from workflows.permissions import ROLE_DEPUTY, ROLE_HEAD, has_role
 from workflows.region import get_region
 
-from . import selectors
-from .models import AreaOfSupport, Call, IpWarning, Opinion, OpinionActivity, PlanItem, ReturnComment
+from . import documents, selectors
+from .models import (
+    AreaOfSupport, Call, IpWarning, Opinion, OpinionActivity, OpinionCaseKind, OpinionEvent, PlanItem, ReturnComment,
+)
 
-STATEMENT_FIELDS = ("s1_verdict", "s1_text", "s2_verdict", "s2_text", "s3_verdict", "s3_text", "s4_verdict", "s4_text")
-
-
-def _user_label(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 # --------------------------------------------------------------------------- validation
@@ -205,7 +201,7 @@ def opinion_request_register(
     provider = selectors.registry_provider(ico)
     applicant_address = applicant_address or (provider or {}).get("address", "") or ""
     case = case_open(
-        kind=Case.Kind.OPINION,
+        kind=OpinionCaseKind.OPINION,
         title=f"Vyjádření k projektu „{project_title.strip()}“",
         actor=actor,
         applicant_name=name,
@@ -239,7 +235,7 @@ def opinion_request_register(
     opinion.service_types.set(services)
     opinion.target_groups.set(groups)
     record_event(
-        case=case, actor=actor, action="opinion_request",
+        case=case, actor=actor, action=OpinionEvent.OPINION_REQUEST,
         summary=f"Žádost o vyjádření: {name} (IČO {ico}), {call_obj}, oblast {area_obj.code}"
         + (" – podáno pozdě vůči uzávěrce výzvy" if dl.too_late else ""),
         after={"call": str(call_obj), "area": area_obj.code, "services": [s.paragraph for s in services],
@@ -267,7 +263,7 @@ def opinion_ip_warnings_refresh(*, opinion: Opinion) -> list[IpWarning]:
             warning.strength, warning.message = o.strength, o.message
             warning.save(update_fields=["strength", "message"])
         if created:
-            record_event(case=opinion.case, action="ip_warning", summary=o.message)
+            record_event(case=opinion.case, action=OpinionEvent.IP_WARNING, summary=o.message)
         keep.append(warning.pk)
     opinion.ip_warnings.exclude(pk__in=keep).filter(answer="").delete()
     return list(opinion.ip_warnings.all())
@@ -288,10 +284,10 @@ def _take_over(opinion: Opinion, actor) -> None:
     before = opinion.drafter
     opinion.drafter = actor
     opinion.save(update_fields=["drafter"])
-    record_event(case=opinion.case, actor=actor, action="opinion_drafter",
-                 summary=f"Vyjádření zpracovává {_user_label(actor)}"
-                 + (f" (převzato od {_user_label(before)})" if before else ""),
-                 before={"drafter": _user_label(before)}, after={"drafter": _user_label(actor)})
+    record_event(case=opinion.case, actor=actor, action=OpinionEvent.OPINION_DRAFTER,
+                 summary=f"Vyjádření zpracovává {user_label(actor)}"
+                 + (f" (převzato od {user_label(before)})" if before else ""),
+                 before={"drafter": user_label(before)}, after={"drafter": user_label(actor)})
 
 
 def drafter_ids(opinion: Opinion) -> set[int]:
@@ -299,7 +295,7 @@ def drafter_ids(opinion: Opinion) -> set[int]:
     from workflows.models import CaseEvent
 
     ids = set(
-        CaseEvent.objects.filter(case_id=opinion.case_id, action__in=["opinion_drafter", "opinion_draft", "ip_answer"])
+        CaseEvent.objects.filter(case_id=opinion.case_id, action__in=[OpinionEvent.OPINION_DRAFTER, OpinionEvent.OPINION_DRAFT, OpinionEvent.IP_ANSWER])
         .exclude(actor=None).values_list("actor_id", flat=True)
     )
     if opinion.drafter_id:
@@ -320,7 +316,7 @@ def opinion_draft_save(
     """Save the drafter's work: the four statements, chosen plan activities, IP answers."""
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     _check_drafting(opinion, actor)
-    unknown = set(statements) - set(STATEMENT_FIELDS)
+    unknown = set(statements) - set(Opinion.STATEMENT_FIELDS)
     if unknown:
         raise ValidationError(f"Neznámá pole vyjádření: {', '.join(sorted(unknown))}.")
     _take_over(opinion, actor)
@@ -346,7 +342,7 @@ def opinion_draft_save(
         if warning is None:
             raise ValidationError("Upozornění na IP k tomuto vyjádření nepatří.")
         _answer(warning, actor, answer)
-    record_event(case=opinion.case, actor=actor, action="opinion_draft", summary="Koncept vyjádření uložen")
+    record_event(case=opinion.case, actor=actor, action=OpinionEvent.OPINION_DRAFT, summary="Koncept vyjádření uložen")
     return opinion
 
 
@@ -359,7 +355,7 @@ def _answer(warning: IpWarning, actor, answer: str) -> None:
     warning.answered_at = timezone.now() if answer else None
     warning.save(update_fields=["answer", "answered_by", "answered_at"])
     if answer:
-        record_event(case=warning.opinion.case, actor=actor, action="ip_answer",
+        record_event(case=warning.opinion.case, actor=actor, action=OpinionEvent.IP_ANSWER,
                      summary=f"Odpověď na upozornění (IP {warning.ip_service.project.name}): {answer}")
 
 
@@ -425,29 +421,6 @@ def _check_approver(opinion: Opinion, actor) -> None:
         raise ValidationError("Vyjádření schvaluje vedoucí odboru nebo jeho zástupce.")
 
 
-def build_snapshot(opinion: Opinion) -> dict:
-    """What the opinion relied on, copied so a later plan import never changes an issued opinion."""
-    links = opinion.activity_links.select_related("item__plan").order_by("item__plan_id", "item__sort_order")
-    return {
-        "frozen_at": timezone.now().isoformat(),
-        "plans": sorted({link.item.plan.title for link in links}),
-        "activities": [
-            {"plan": link.item.plan.title, "plan_id": link.item.plan_id, "number": link.item.number,
-             "name": link.item.name, "label": link.item.label, "reason": link.reason}
-            for link in links
-        ],
-        "ip_warnings": [
-            {"ip": w.ip_service.project.name, "paragraph": w.ip_service.service_type.paragraph,
-             "service": w.ip_service.service_type.name, "strength": w.strength, "message": w.message,
-             "answer": w.answer, "answered_by": _user_label(w.answered_by)}
-            for w in opinion.ip_warnings.select_related("ip_service__project", "ip_service__service_type", "answered_by")
-        ],
-        "statements": {name: getattr(opinion, name) for name in STATEMENT_FIELDS},
-        "s3_facts": list(opinion.s3_facts or []),
-        "drafter": _user_label(opinion.drafter),
-    }
-
-
 @transaction.atomic
 def opinion_approve(*, opinion: Opinion, actor, task=None) -> Opinion:
     """Approve (four-eyes) and freeze the opinion; the worker renders the final document."""
@@ -458,7 +431,7 @@ def opinion_approve(*, opinion: Opinion, actor, task=None) -> Opinion:
     opinion.approver_function = "vedoucí odboru sociálních věcí" if has_role(actor, ROLE_HEAD) else \
         "zástupce vedoucího odboru sociálních věcí"
     opinion.approved_at = timezone.now()
-    opinion.snapshot = build_snapshot(opinion)
+    opinion.snapshot = selectors.build_snapshot(opinion)
     opinion.save(update_fields=["status", "approver", "approver_function", "approved_at", "snapshot"])
     set_case_state(case=opinion.case, state=Case.State.DECIDED, detail="vyjádření schváleno", actor=actor, task=task)
     return opinion
@@ -487,49 +460,6 @@ def opinion_return(*, opinion: Opinion, actor, comment: str, task=None) -> Opini
 # --------------------------------------------------------------------------- the final document
 
 
-def document_context(opinion: Opinion) -> dict:
-    """Context of the opinion DOCX, built from the frozen snapshot (never from live plan data)."""
-    snap = opinion.snapshot or build_snapshot(opinion)
-    st = snap["statements"]
-    verdicts = {
-        "s1": dict(Opinion.Compliance.choices).get(st.get("s1_verdict"), ""),
-        "s2": dict(Opinion.YesNo.choices).get(st.get("s2_verdict"), ""),
-        "s3": dict(Opinion.Assessment.choices).get(st.get("s3_verdict"), ""),
-        "s4": dict(Opinion.Funding.choices).get(st.get("s4_verdict"), ""),
-    }
-    programme = opinion.call.programme
-    return {
-        "statement_title": programme.statement_title,
-        "opinion": opinion,
-        "applicant_name": opinion.applicant_name,
-        "applicant_ico": opinion.applicant_ico,
-        "applicant_address": opinion.applicant_address,
-        "project_title": opinion.project_title,
-        "registration_number": opinion.registration_number or "dosud nepřiděleno",
-        "programme_name": programme.name,
-        "call_label": f"výzva č. {opinion.call.number}" + (f" – {opinion.call.name}" if opinion.call.name else ""),
-        "area_label": str(opinion.area),
-        "period": f"{czech_date(opinion.period_start)} – {czech_date(opinion.period_end)}",
-        "territory": opinion.territory_label,
-        "services": ", ".join(f"{s.name} (§ {s.paragraph})" for s in opinion.service_types.all()) or "—",
-        "groups": ", ".join(g.name for g in opinion.target_groups.all()) or "—",
-        "budget": f"{opinion.budget:,.2f} Kč".replace(",", " ").replace(".", ","),
-        "plans": ", ".join(snap.get("plans", [])) or "—",
-        "activities": snap.get("activities", []),
-        "ip_answers": [w for w in snap.get("ip_warnings", []) if w.get("answer")],
-        "s3_facts": snap.get("s3_facts", []),
-        "v1": verdicts["s1"], "t1": st.get("s1_text", ""),
-        "v2": verdicts["s2"], "t2": st.get("s2_text", ""),
-        "v3": verdicts["s3"], "t3": st.get("s3_text", ""),
-        "v4": verdicts["s4"], "t4": st.get("s4_text", ""),
-        "official_name": _user_label(opinion.approver),
-        "official_function": opinion.approver_function,
-        "approved_on": czech_date(timezone.localtime(opinion.approved_at).date()) if opinion.approved_at else "",
-        "handler_name": _user_label(opinion.drafter),
-        "handler_email": opinion.drafter.email if opinion.drafter else "",
-    }
-
-
 def opinion_render_final(*, opinion: Opinion, source_key: str):
     """Render, number and store the approved opinion (run by the worker; idempotent on source_key)."""
     opinion = Opinion.objects.select_related("call__programme", "case", "approver", "drafter").get(pk=opinion.pk)
@@ -541,7 +471,7 @@ def opinion_render_final(*, opinion: Opinion, source_key: str):
         kind="opinion",
         title=programme.statement_title,
         template_code=programme.template_code,
-        context=document_context(opinion),
+        context=documents.document_context(opinion),
         source_key=source_key,
         actor=opinion.approver,
     )
@@ -624,7 +554,7 @@ def opinion_notify_applicant(*, opinion: Opinion) -> None:
         opinion.notified_at = timezone.now()
         opinion.save(update_fields=["notified_at"])
         if opinion.contact_email:
-            record_event(case=opinion.case, action="notified",
+            record_event(case=opinion.case, action=OpinionEvent.NOTIFIED,
                          summary=f"Žadatel vyrozuměn e-mailem ({opinion.contact_email})")
             pk = opinion.pk
             transaction.on_commit(lambda: _send_notification(pk))
@@ -632,9 +562,7 @@ def opinion_notify_applicant(*, opinion: Opinion) -> None:
 
 
 __all__ = [
-    "build_snapshot",
     "can_approve",
-    "document_context",
     "drafter_ids",
     "opinion_approve",
     "opinion_draft_save",

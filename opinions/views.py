@@ -1,7 +1,7 @@
 """Screens of the opinion agenda. Thin: parse input, call a service or selector, render.
 
 The three task views (request, draft, approval) are used by the flow's nodes in
-``workflows/flows/opinion.py``; Viewflow's wrappers put ``request.activation`` on the request
+``opinions/flows.py``; Viewflow's wrappers put ``request.activation`` on the request
 (and check the task permission / four-eyes before the view runs).
 """
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views import generic
 
 from workflows.deadlines import working_days_between
+from workflows.formats import czech_date
 from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
 
 from . import selectors, services
@@ -58,7 +59,7 @@ class RequestStartView(generic.FormView):
         activation = self.request.activation
         activation.process.case = opinion.case
         activation.execute()
-        msg = f"Žádost zaevidována: {opinion.case.file_mark}, lhůta pro koncept {opinion.draft_deadline:%-d. %-m. %Y}."
+        msg = f"Žádost zaevidována: {opinion.case.file_mark}, lhůta pro koncept {czech_date(opinion.draft_deadline)}."
         if opinion.too_late:
             msg += " Pozor: žádost přišla pozdě vůči uzávěrce výzvy."
         messages.success(self.request, msg)
@@ -105,7 +106,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
         return kwargs
 
     def get_initial(self):
-        initial = {name: getattr(self.opinion, name) for name in services.STATEMENT_FIELDS}
+        initial = {name: getattr(self.opinion, name) for name in Opinion.STATEMENT_FIELDS}
         initial["activities"] = [str(pk) for pk in self.opinion.activity_links.values_list("item_id", flat=True)]
         initial["s3_facts"] = list(self.opinion.s3_facts)
         return initial

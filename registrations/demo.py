@@ -47,10 +47,10 @@ def _do(process, node, user, **data):
 
 
 def _answers(proceeding, stage="completeness", missing=()):
-    from .services import _checklist_for
+    from .selectors import checklist_for
 
     return {i.code: (i.code not in missing, "nedoloženo" if i.code in missing else "")
-            for i in _checklist_for(proceeding, stage)}
+            for i in checklist_for(proceeding, stage)}
 
 
 def _workday(day):
@@ -72,7 +72,7 @@ def _service(paragraph, form, place, capacity, groups, territory="", age_from=No
 
 def _register(officer, provider, services, received_ago: int, *, final=True, national_ids=()):
     """A1 to the end (or to the appeal period when ``final`` is False)."""
-    from workflows.flows.registration import RegistrationFlow as F
+    from registrations.flows.registration import RegistrationFlow as F
 
     today = timezone.localdate()
     received = _workday(today - timedelta(days=received_ago))
@@ -113,7 +113,7 @@ def seed() -> str:
                   [_service("49", "residential", "Lázeňská 14, Karlovy Vary", 48, ["S"], "Karlovarský kraj", 65),
                    _service("50", "residential", "Lázeňská 16, Karlovy Vary", 20, ["S", "DUS"], "Karlovarský kraj", 55)],
                   received_ago=150, national_ids=("4471823", "6123947"))
-        from workflows.flows.change_notice import ChangeNoticeFlow as N
+        from registrations.flows.change_notice import ChangeNoticeFlow as N
 
         service = RegisteredService.objects.filter(provider__ico="44312211").first()
         change = _workday(today - timedelta(days=70))
@@ -131,10 +131,10 @@ def seed() -> str:
                   [_service("37", "outpatient", "Nádražní 3, Cheb", 4, ["RD", "DM"], "okres Cheb"),
                    _service("65", "field", "okres Cheb", 10, ["RD"], "okres Cheb")],
                   received_ago=120, national_ids=("3390016",))
-        from workflows.flows.change_application import ChangeApplicationFlow as A
-        from workflows.flows.change_notice import ChangeNoticeFlow as N
+        from registrations.flows.change_application import ChangeApplicationFlow as A
+        from registrations.flows.change_notice import ChangeNoticeFlow as N
 
-        from .services import change_services_from_registered
+        from .selectors import change_services_from_registered
 
         service = RegisteredService.objects.filter(provider__ico="27147851", service_type__paragraph="65").first()
         process = A.receive.run(
@@ -150,7 +150,7 @@ def seed() -> str:
 
     # 3. application suspended: výzva delivered, waiting for the supplement (timer armed)
     if not Provider.objects.filter(ico="22659307").exists():
-        from workflows.flows.registration import RegistrationFlow as F
+        from registrations.flows.registration import RegistrationFlow as F
 
         process = F.receive.run(
             user=officer, provider=_provider("22659307", "Spolek Dobrá ruka, z. s.", address="Husova 120, 356 01 Sokolov",
@@ -167,7 +167,7 @@ def seed() -> str:
 
     # 4. natural person without IČO: new application in the queue (from the portal)
     if not Provider.objects.filter(name="Marie Smyšlená – pečovatelská služba").exists():
-        from workflows.flows.registration import RegistrationFlow as F
+        from registrations.flows.registration import RegistrationFlow as F
 
         F.receive.run(
             user=_user("portal"),
@@ -184,7 +184,7 @@ def seed() -> str:
                                      legal_form="zapsaný ústav", data_box="nad3sok"),
                   [_service("57", "residential", "Rokycanova 9, Sokolov", 14, ["OSV"], "Karlovarský kraj", 18)],
                   received_ago=200)
-        from workflows.flows.cancellation import CancellationFlow as C
+        from registrations.flows.cancellation import CancellationFlow as C
 
         provider = Provider.objects.get(ico="69832072")
         process = C.receive.run(user=officer, provider=provider, services=list(provider.services.all()), ex_officio=True,

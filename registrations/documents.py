@@ -11,20 +11,21 @@ from workflows.documents import generate_document
 from workflows.models import Document
 from workflows.region import get_region
 
-from . import services as svc
+from . import models, selectors
+from workflows.formats import czech_date, user_label
 from .models import Appeal, ChangeNotice, Proceeding, ServiceForm
 
 TITLES = {
-    svc.DOC_DEFICIENCY: "Výzva k odstranění nedostatků žádosti a usnesení o přerušení řízení",
-    svc.DOC_TERMINATION: "Usnesení o zastavení řízení",
-    svc.DOC_EVIDENCE: "Vyrozumění o možnosti seznámit se s podklady rozhodnutí (§ 36 odst. 3 správního řádu)",
-    svc.DOC_OPENING: "Oznámení o zahájení řízení o zrušení registrace z moci úřední",
-    svc.DOC_DECISION_REGISTRATION: "Rozhodnutí o registraci",
-    svc.DOC_DECISION_REFUSAL: "Rozhodnutí o zamítnutí žádosti",
-    svc.DOC_DECISION_CHANGE: "Rozhodnutí o změně registrace",
-    svc.DOC_DECISION_CANCELLATION: "Rozhodnutí o zrušení registrace",
-    svc.DOC_NOTICE_ACK: "Potvrzení o přijetí oznámení změn",
-    svc.DOC_APPEAL_FORWARD: "Předložení odvolání odvolacímu orgánu",
+    models.DOC_DEFICIENCY: "Výzva k odstranění nedostatků žádosti a usnesení o přerušení řízení",
+    models.DOC_TERMINATION: "Usnesení o zastavení řízení",
+    models.DOC_EVIDENCE: "Vyrozumění o možnosti seznámit se s podklady rozhodnutí (§ 36 odst. 3 správního řádu)",
+    models.DOC_OPENING: "Oznámení o zahájení řízení o zrušení registrace z moci úřední",
+    models.DOC_DECISION_REGISTRATION: "Rozhodnutí o registraci",
+    models.DOC_DECISION_REFUSAL: "Rozhodnutí o zamítnutí žádosti",
+    models.DOC_DECISION_CHANGE: "Rozhodnutí o změně registrace",
+    models.DOC_DECISION_CANCELLATION: "Rozhodnutí o zrušení registrace",
+    models.DOC_NOTICE_ACK: "Potvrzení o přijetí oznámení změn",
+    models.DOC_APPEAL_FORWARD: "Předložení odvolání odvolacímu orgánu",
 }
 
 FORM_LABEL = dict(ServiceForm.choices)
@@ -51,13 +52,13 @@ def service_row(service, *, identifier: str = "", provided_from=None) -> dict:
         "target_groups": groups,
         "age": _age(service),
         "capacity": service.capacity,
-        "provided_from": svc.czech_date(provided_from) if provided_from else "ode dne nabytí právní moci rozhodnutí",
+        "provided_from": czech_date(provided_from) if provided_from else "ode dne nabytí právní moci rozhodnutí",
         "identifier": identifier,
     }
 
 
 def _official(actor) -> dict:
-    name = (actor.get_full_name() or actor.get_username()) if actor is not None else ""
+    name = user_label(actor)
     return {"official_name": name, "official_function": "referent(ka) registrace poskytovatelů sociálních služeb"}
 
 
@@ -76,7 +77,7 @@ def proceeding_context(proceeding: Proceeding, *, actor=None) -> dict:
         "provider_ico": provider.ico or "nemá",
         "proceeding": proceeding,
         "services": services,
-        "received_on": svc.czech_date(proceeding.received_on),
+        "received_on": czech_date(proceeding.received_on),
         "reasoning": proceeding.reasoning,
         "omit_reasoning": proceeding.omit_reasoning,
         "assessment_note": proceeding.assessment_note,
@@ -99,7 +100,7 @@ def _render(proceeding_or_case, *, kind: str, context: dict, source_key: str, ac
 
 def render_deficiency(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
     missing = [
-        {"label": a.item.label, "ground": a.item.legal_ground, "note": a.note} for a in svc.missing_items(proceeding)
+        {"label": a.item.label, "ground": a.item.legal_ground, "note": a.note} for a in selectors.missing_items(proceeding)
     ]
     if proceeding.deficiency_note:
         missing.append({"label": proceeding.deficiency_note, "ground": "§ 45 odst. 2 správního řádu", "note": ""})
@@ -107,30 +108,30 @@ def render_deficiency(proceeding: Proceeding, *, source_key: str, actor=None) ->
         "missing": missing,
         "remedy_days": proceeding.remedy_days,
     }
-    return _render(proceeding, kind=svc.DOC_DEFICIENCY, context=ctx, source_key=source_key, actor=actor)
+    return _render(proceeding, kind=models.DOC_DEFICIENCY, context=ctx, source_key=source_key, actor=actor)
 
 
 def render_termination(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
     ctx = proceeding_context(proceeding, actor=actor) | {
-        "remedy_deadline": svc.czech_date(proceeding.remedy_deadline),
+        "remedy_deadline": czech_date(proceeding.remedy_deadline),
     }
-    return _render(proceeding, kind=svc.DOC_TERMINATION, context=ctx, source_key=source_key, actor=actor)
+    return _render(proceeding, kind=models.DOC_TERMINATION, context=ctx, source_key=source_key, actor=actor)
 
 
 def render_evidence_notice(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
     ctx = proceeding_context(proceeding, actor=actor) | {"comments_days": proceeding.comments_days}
-    return _render(proceeding, kind=svc.DOC_EVIDENCE, context=ctx, source_key=source_key, actor=actor)
+    return _render(proceeding, kind=models.DOC_EVIDENCE, context=ctx, source_key=source_key, actor=actor)
 
 
 def render_opening_notice(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
     ctx = proceeding_context(proceeding, actor=actor) | {"grounds": proceeding.grounds}
-    return _render(proceeding, kind=svc.DOC_OPENING, context=ctx, source_key=source_key, actor=actor)
+    return _render(proceeding, kind=models.DOC_OPENING, context=ctx, source_key=source_key, actor=actor)
 
 
 def render_decision(proceeding: Proceeding, *, source_key: str, actor=None) -> Document:
-    svc.decision_guard(proceeding)
-    kind = svc.decision_document_kind(proceeding)
-    if kind == svc.DOC_TERMINATION:
+    selectors.decision_guard(proceeding)
+    kind = selectors.decision_document_kind(proceeding)
+    if kind == models.DOC_TERMINATION:
         return render_termination(proceeding, source_key=source_key, actor=actor)
     ctx = proceeding_context(proceeding, actor=actor) | {"grounds": proceeding.grounds}
     return _render(proceeding, kind=kind, context=ctx, source_key=source_key, actor=actor)
@@ -138,29 +139,29 @@ def render_decision(proceeding: Proceeding, *, source_key: str, actor=None) -> D
 
 def render_appeal_forward(appeal: Appeal, *, source_key: str, actor=None) -> Document:
     proceeding = appeal.proceeding
-    decision = svc.last_decision(proceeding)
+    decision = selectors.last_decision(proceeding)
     ctx = proceeding_context(proceeding, actor=actor) | {
-        "appeal_received_on": svc.czech_date(appeal.received_on),
+        "appeal_received_on": czech_date(appeal.received_on),
         "decision_reference": decision.reference_number if decision else "",
         "decision_title": decision.title if decision else "",
         "note": appeal.note,
     }
-    return _render(proceeding, kind=svc.DOC_APPEAL_FORWARD, context=ctx, source_key=source_key, actor=actor)
+    return _render(proceeding, kind=models.DOC_APPEAL_FORWARD, context=ctx, source_key=source_key, actor=actor)
 
 
 def render_notice_ack(notice: ChangeNotice, *, source_key: str, actor=None) -> Document:
     ctx = {
         "provider": notice.provider,
         "provider_ico": notice.provider.ico,
-        "change_date": svc.czech_date(notice.change_date),
-        "received_on": svc.czech_date(notice.received_on),
-        "due_on": svc.czech_date(notice.due_on),
+        "change_date": czech_date(notice.change_date),
+        "received_on": czech_date(notice.received_on),
+        "due_on": czech_date(notice.due_on),
         "is_late": notice.is_late,
         "items": [{"kind": i.get_kind_display(), "description": i.description} for i in notice.items.all()],
         "service": service_row(notice.service, identifier=notice.service.identifier) if notice.service else None,
-        "today_date": svc.czech_date(timezone.localdate()),
+        "today_date": czech_date(timezone.localdate()),
         **_official(actor),
     }
     # an acknowledgement naming staff (clean record, qualification) is not for readers
     staff = notice.items.filter(personal_data=True).exists()
-    return _render(notice, kind=svc.DOC_NOTICE_ACK, context=ctx, source_key=source_key, actor=actor, personal_data=staff)
+    return _render(notice, kind=models.DOC_NOTICE_ACK, context=ctx, source_key=source_key, actor=actor, personal_data=staff)

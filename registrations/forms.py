@@ -14,7 +14,7 @@ from workflows import deadlines
 from workflows.models import ServiceType, TargetGroup
 
 from .models import Appeal, ChecklistItem, DeliveryChannel, Proceeding, RegisteredService, ServiceForm
-from .services import _checklist_for
+from .selectors import checklist_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,7 +41,7 @@ class ChecklistMixin:
     stage = ChecklistItem.Stage.COMPLETENESS
 
     def add_checklist_fields(self):
-        self.items = _checklist_for(self.proceeding, self.stage) if self.proceeding else []
+        self.items = checklist_for(self.proceeding, self.stage) if self.proceeding else []
         for item in self.items:
             label = item.label + (f" ({item.legal_ground})" if item.legal_ground else "")
             self.fields[f"ok_{item.code}"] = forms.BooleanField(label=label, required=False)
@@ -327,7 +327,7 @@ class ChangeApplicationIntakeForm(forms.Form):
         self.fields["submission_key"].initial = uuid.uuid4().hex
 
     def handler_kwargs(self):
-        from .services import change_services_from_registered
+        from .selectors import change_services_from_registered
 
         data = self.cleaned_data
         service = data["service"]

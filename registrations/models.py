@@ -16,6 +16,57 @@ from django.utils.translation import gettext_lazy as _
 from workflows.models import Case, CaseProcess, Document, ServiceType, TargetGroup
 
 
+#: kinds of the documents (acts) this agenda issues (``workflows.Document.kind``)
+DOC_DEFICIENCY = "reg_deficiency"  # výzva k odstranění nedostatků + usnesení o přerušení
+DOC_TERMINATION = "reg_termination"  # usnesení o zastavení řízení
+DOC_EVIDENCE = "reg_evidence_notice"  # § 36 odst. 3
+DOC_OPENING = "reg_opening_notice"  # oznámení o zahájení řízení z moci úřední
+DOC_DECISION_REGISTRATION = "reg_decision_registration"
+DOC_DECISION_REFUSAL = "reg_decision_refusal"
+DOC_DECISION_CHANGE = "reg_decision_change"
+DOC_DECISION_CANCELLATION = "reg_decision_cancellation"
+DOC_NOTICE_ACK = "reg_notice_ack"
+DOC_APPEAL_FORWARD = "reg_appeal_forward"
+DECISION_KINDS = {
+    DOC_DECISION_REGISTRATION, DOC_DECISION_REFUSAL, DOC_DECISION_CHANGE, DOC_DECISION_CANCELLATION, DOC_TERMINATION,
+}
+
+
+class RegistrationCaseKind(models.TextChoices):
+    """Kinds of ``Case`` this agenda owns (registered with the engine in ``apps.py``)."""
+
+    REGISTRATION = "registration", _("Řízení o registraci")
+    CHANGE_NOTICE = "change_notice", _("Oznámení změn")
+    CHANGE_APPLICATION = "change_application", _("Žádost o změnu registrace")
+    CANCELLATION = "cancellation", _("Zrušení registrace")
+    LETTER = "letter", _("Dopis")
+
+
+class RegistrationEvent(models.TextChoices):
+    """Case history actions of the registration agenda (``CaseEvent.action``)."""
+
+    APPEAL = "appeal", _("Odvolání")
+    APPEAL_AUTOREMEDY = "appeal_autoremedy", _("Autoremedura (§ 87)")
+    APPEAL_FORWARDED = "appeal_forwarded", _("Postoupení odvolání (§ 88)")
+    APPEAL_OUTCOME = "appeal_outcome", _("Rozhodnutí odvolacího orgánu")
+    ASSESSMENT = "assessment", _("Posouzení podmínek")
+    COMMENTS = "comments", _("Vyjádření k podkladům")
+    COMPLETENESS = "completeness", _("Kontrola úplnosti")
+    CONVERTED = "converted", _("Převod na žádost o změnu")
+    CONVERTED_FROM = "converted_from", _("Založeno převodem oznámení")
+    DELIVERY = "delivery", _("Doručení")
+    EXTENSION = "extension", _("Prodloužení lhůty")
+    FINALITY = "finality", _("Právní moc")
+    NOTICE_RECORDED = "notice_recorded", _("Zápis oznámení změn")
+    OPENED_EX_OFFICIO = "opened_ex_officio", _("Zahájení z moci úřední")
+    PHASE = "phase", _("Změna fáze řízení")
+    REMEDY_EXTENDED = "remedy_extended", _("Prodloužení lhůty k odstranění nedostatků")
+    REMEDY_MISSED = "remedy_missed", _("Marné uplynutí lhůty")
+    REOPENED = "reopened", _("Pokračování řízení")
+    SUBMISSION = "submission", _("Podání")
+    SUPPLEMENT = "supplement", _("Doplnění žádosti")
+
+
 class ServiceForm(models.TextChoices):
     RESIDENTIAL = "residential", _("pobytová")
     OUTPATIENT = "outpatient", _("ambulantní")
@@ -178,6 +229,35 @@ class Proceeding(models.Model):
     def is_suspended(self) -> bool:
         return self.case.suspensions.filter(ended_on__isnull=True).exists()
 
+    # ---- the state the flows route on (flows ask these; services set the state)
+
+    @property
+    def is_complete(self) -> bool:
+        """The last completeness check found the application complete (it moved on)."""
+        return self.phase not in (self.Phase.INTAKE, self.Phase.CHECK, self.Phase.SUSPENDED)
+
+    @property
+    def is_terminating(self) -> bool:
+        """The remedy deadline passed unused: the proceeding is to be stopped (usnesení o zastavení)."""
+        return self.proposal == self.Outcome.TERMINATED and self.phase == self.Phase.DECISION
+
+    @property
+    def back_to_check(self) -> bool:
+        """After § 87 or an annulled decision the proceeding resumes at the completeness check."""
+        return self.phase == self.Phase.CHECK
+
+    @property
+    def current_appeal(self) -> "Appeal | None":
+        return self.appeals.order_by("-received_on", "-pk").first()
+
+    @property
+    def pending_appeal(self) -> "Appeal | None":
+        """The appeal still to be dealt with (not yet routed, or forwarded and awaiting the ministry)."""
+        appeal = self.current_appeal
+        if appeal is not None and appeal.outcome in (Appeal.Outcome.PENDING, Appeal.Outcome.FORWARDED):
+            return appeal
+        return None
+
 
 class ServiceApplication(models.Model):
     """One service asked for in an application (A1) or its changed data (A2b)."""
@@ -265,6 +345,14 @@ class Appeal(models.Model):
         ordering = ["received_on", "pk"]
         verbose_name = _("odvolání")
         verbose_name_plural = _("odvolání")
+
+    @property
+    def is_forwarded(self) -> bool:
+        return self.outcome == self.Outcome.FORWARDED
+
+    @property
+    def is_upheld(self) -> bool:
+        return self.outcome == self.Outcome.UPHELD
 
 
 class RegisteredService(models.Model):
@@ -360,6 +448,11 @@ class ChangeNotice(models.Model):
 
     def __str__(self):
         return f"Oznámení změn – {self.provider.name} ({self.received_on})"
+
+    @property
+    def is_converted(self) -> bool:
+        """The officer turned the notice into an application to change the registration."""
+        return self.converted_to_id is not None
 
 
 class ChangeNoticeItem(models.Model):

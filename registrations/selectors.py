@@ -1,18 +1,36 @@
-"""Reads of the registration agenda (registry, provider record, exports, late notices).
+"""Reads of the registration agenda (registry, provider record, exports, late notices, and
+what a proceeding needs next: checklist, missing items, decision kind, deadlines).
 
-Other agendas (opinions) and the REST API call these; nothing here writes.
+Other agendas (opinions), the services, documents and the REST API call these; nothing here writes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from datetime import date
+
 from django.db.models import Count, Q
 
+from workflows import deadlines
 from workflows.models import Case, Document
 from workflows.permissions import can_view_document
+from workflows.validators import field_error
 
-from .models import ChangeNotice, Proceeding, Provider, RegisteredService, RegistryVersion
+from .models import (
+    DECISION_KINDS,
+    DOC_DECISION_CANCELLATION,
+    DOC_DECISION_CHANGE,
+    DOC_DECISION_REFUSAL,
+    DOC_DECISION_REGISTRATION,
+    DOC_TERMINATION,
+    ChecklistAnswer,
+    ChecklistItem,
+    Proceeding,
+    Provider,
+    RegisteredService,
+    RegistryVersion,
+)
 
 PUBLIC_COLUMNS = [
     "provider_name", "provider_ico", "provider_address", "provider_legal_form", "service_identifier",
@@ -142,27 +160,53 @@ def registry_public_rows(*, include_closed: bool = False) -> list[dict]:
         services = services.filter(state=RegisteredService.State.ACTIVE)
     rows = []
     for s in services:
+        row = service_row(s)
+        row["service_identifier"] = row.pop("identifier")
+        for key in ("provided_from", "registered_on", "closed_on"):
+            row[key] = row[key].isoformat() if row[key] else ""
         rows.append({
             "provider_name": s.provider.name,
             "provider_ico": s.provider.ico or "",
             "provider_address": s.provider.address,
             "provider_legal_form": s.provider.legal_form,
-            "service_identifier": s.identifier,
-            "service_type_paragraph": s.service_type.paragraph,
-            "service_type": s.service_type.name,
-            "form": s.get_form_display(),
-            "place": s.place,
-            "territory": s.territory,
-            "target_groups": [g.name for g in s.target_groups.all()],
-            "age_from": s.age_from,
-            "age_to": s.age_to,
-            "capacity": s.capacity,
-            "provided_from": s.provided_from.isoformat() if s.provided_from else "",
-            "registered_on": s.registered_on.isoformat(),
-            "state": s.get_state_display(),
-            "closed_on": s.closed_on.isoformat() if s.closed_on else "",
+            **{column: row[column] for column in PUBLIC_COLUMNS[4:]},
         })
     return rows
+
+
+def service_row(s: RegisteredService) -> dict:
+    """The one registry row of a service (public fields): the API, the exports and the
+    public overview all build on it."""
+    return {
+        "identifier": s.identifier,
+        "service_type_paragraph": s.service_type.paragraph,
+        "service_type": s.service_type.name,
+        "form": s.get_form_display(),
+        "place": s.place,
+        "territory": s.territory,
+        "target_groups": [g.name for g in s.target_groups.all()],
+        "age_from": s.age_from,
+        "age_to": s.age_to,
+        "capacity": s.capacity,
+        "provided_from": s.provided_from,
+        "registered_on": s.registered_on,
+        "state": s.get_state_display(),
+        "closed_on": s.closed_on,
+    }
+
+
+def provider_payload(provider) -> dict:
+    """A provider with its services, as the API returns it."""
+    services = provider.services.select_related("service_type", "registration_case").prefetch_related("target_groups")
+    return {"ico": provider.ico or "", "name": provider.name, "address": provider.address,
+            "legal_form": provider.legal_form, "services": [service_row(s) for s in services]}
+
+
+def registered_service_by_identifier(ico: str, identifier: str):
+    """A provider's service by its § 85 identifier or the registration's file mark."""
+    return RegisteredService.objects.filter(
+        Q(national_id=identifier) | Q(registration_case__file_mark=identifier), provider__ico=ico
+    ).first()
 
 
 # ------------------------------------------------------------------ hooks for the shared surfaces
@@ -213,19 +257,91 @@ def task_list_filters() -> list:
     ]
 
 
-def task_summary(case_id: int) -> dict:
-    """What the officer sees beside a task form: the proceeding or notice, services, documents."""
-    from . import documents as docs
-    from .services import missing_items
+# ----------------------------------------------------------------------------- proceedings (reads the services
+# and documents use)
 
-    proceeding = Proceeding.objects.select_related("case", "provider").filter(case_id=case_id).first()
-    summary: dict = {"proceeding": proceeding, "notice": None, "services": [], "missing": []}
-    if proceeding is not None:
-        summary["services"] = docs.proceeding_context(proceeding)["services"]
-        if proceeding.phase in (Proceeding.Phase.CHECK, Proceeding.Phase.SUSPENDED):
-            summary["missing"] = missing_items(proceeding)
-    else:
-        summary["notice"] = ChangeNotice.objects.select_related("provider", "service__service_type").filter(
-            case_id=case_id).first()
-    summary["documents"] = list(Document.objects.filter(case_id=case_id).order_by("-created_at")[:10])
-    return summary
+def service_snapshot(service) -> dict:
+    """Registered data of a service (ServiceApplication or RegisteredService) as plain values."""
+    groups = sorted(service.target_groups.values_list("code", flat=True)) if service.pk else []
+    snap = {
+        "service_type": service.service_type.paragraph,
+        "service_name": service.service_type.name,
+        "form": service.form,
+        "target_groups": groups,
+        "age_from": service.age_from,
+        "age_to": service.age_to,
+        "place": service.place,
+        "territory": service.territory,
+        "capacity": service.capacity,
+    }
+    if isinstance(service, RegisteredService):
+        snap["provided_from"] = service.provided_from.isoformat() if service.provided_from else None
+        snap["national_id"] = service.national_id
+        snap["state"] = service.state
+    return snap
+
+
+def provider_snapshot(provider: Provider) -> dict:
+    return {f: getattr(provider, f) for f in ("ico", "name", "legal_form", "address", "statutory_body", "email", "phone", "data_box")}
+
+
+def current_decision_deadline(proceeding: Proceeding) -> date | None:
+    """Decision deadline from the start of the proceeding, its suspensions and extension."""
+    if proceeding.received_on is None:
+        return None
+    case = proceeding.case
+    suspensions = [(s.started_on, s.ended_on) for s in case.suspensions.all()]
+    extension = sum(e.days for e in case.extensions.all())
+    return deadlines.decision_deadline(proceeding.received_on, suspensions=suspensions, extension_days=min(extension, 30))
+
+
+def checklist_for(proceeding: Proceeding, stage: str) -> list[ChecklistItem]:
+    forms = proceeding.forms
+    items = ChecklistItem.objects.filter(stage=stage, active=True)
+    return [i for i in items if i.applies_to(forms=forms, proceeding_kind=proceeding.kind)]
+
+
+def missing_items(proceeding: Proceeding) -> list[ChecklistAnswer]:
+    return list(proceeding.checklist.filter(fulfilled=False, item__stage=ChecklistItem.Stage.COMPLETENESS).select_related("item"))
+
+
+def evidence_notice_needed(proceeding: Proceeding) -> bool:
+    """§ 36 odst. 3 notice before a refusal, and always in an ex officio cancellation."""
+    return proceeding.proposal == Proceeding.Outcome.REFUSED or (proceeding.kind == Proceeding.Kind.CANCELLATION and proceeding.ex_officio)
+
+
+def decision_document_kind(proceeding: Proceeding) -> str:
+    if proceeding.proposal == Proceeding.Outcome.TERMINATED:
+        return DOC_TERMINATION
+    if proceeding.proposal == Proceeding.Outcome.REFUSED:
+        return DOC_DECISION_REFUSAL
+    return {
+        Proceeding.Kind.REGISTRATION: DOC_DECISION_REGISTRATION,
+        Proceeding.Kind.CHANGE: DOC_DECISION_CHANGE,
+        Proceeding.Kind.CANCELLATION: DOC_DECISION_CANCELLATION,
+    }[proceeding.kind]
+
+
+def decision_guard(proceeding: Proceeding) -> None:
+    """A decision may not be issued while the proceeding is suspended."""
+    if proceeding.is_suspended:
+        raise field_error("Rozhodnutí nelze vydat, dokud je řízení přerušeno.")
+    if proceeding.proposal not in (Proceeding.Outcome.GRANTED, Proceeding.Outcome.REFUSED, Proceeding.Outcome.TERMINATED):
+        raise field_error("Chybí návrh rozhodnutí.")
+
+
+def last_decision(proceeding: Proceeding) -> Document | None:
+    return (Document.objects.filter(case=proceeding.case, kind__in=DECISION_KINDS)
+            .order_by("-created_at", "-pk").first())
+
+
+def change_services_from_registered(service: RegisteredService, **changes) -> dict:
+    """Helper: the current data of a registered service with some values changed (for A2b)."""
+    data = {
+        "registered_service": service, "service_type": service.service_type, "form": service.form,
+        "target_groups": list(service.target_groups.all()), "age_from": service.age_from, "age_to": service.age_to,
+        "place": service.place, "territory": service.territory, "capacity": service.capacity,
+        "start_on": None,
+    }
+    data.update(changes)
+    return data

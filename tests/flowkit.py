@@ -136,7 +136,7 @@ STATEMENTS = dict(
 
 
 def opinion_request_start(**data):
-    from workflows.flows.opinion import opinion_request_start as start
+    from opinions.flows import opinion_request_start as start
 
     return start(**data)
 
@@ -175,7 +175,7 @@ def draft(process, user, *, pick=1, answers=None, node=None, **statements):
 
 def approve(process, user):
     from opinions import services
-    from workflows.flows.opinion import OpinionFlow
+    from opinions.flows import OpinionFlow
 
     task = claim(open_task(process, OpinionFlow.approve), user)
     complete(task, user, lambda op: services.opinion_approve(opinion=op, actor=user, task=task))
@@ -184,7 +184,7 @@ def approve(process, user):
 
 def return_(process, user, comment):
     from opinions import services
-    from workflows.flows.opinion import OpinionFlow
+    from opinions.flows import OpinionFlow
 
     task = claim(open_task(process, OpinionFlow.approve), user)
     complete(task, user, lambda op: services.opinion_return(opinion=op, actor=user, comment=comment, task=task))
@@ -192,7 +192,7 @@ def return_(process, user, comment):
 
 
 def run_render_job(process) -> str:
-    from workflows.flows.opinion import OpinionFlow
+    from opinions.flows import OpinionFlow
 
     return jobs.run_job(open_task(process, OpinionFlow.render).pk)
 
@@ -202,7 +202,7 @@ def run_render_job(process) -> str:
 
 def checklist(proceeding, stage="completeness", missing=()):
     """Checklist answers for the stage: every item fulfilled except ``missing`` (noted „chybí“)."""
-    from registrations.services import _checklist_for
+    from registrations.selectors import checklist_for
 
     return {i.code: (i.code not in missing, "chybí" if i.code in missing else "")
-            for i in _checklist_for(proceeding, stage)}
+            for i in checklist_for(proceeding, stage)}

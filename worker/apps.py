@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkerConfig(AppConfig):
     name = "worker"
-    verbose_name = "Úlohy na pozadí"
+    verbose_name = _("Úlohy na pozadí")
+
+    def ready(self):
+        """Hand the beat schedule to the Celery app (worker → config; nothing imports worker)."""
+        from config.celery import app
+
+        from .schedules import BEAT_SCHEDULE
+
+        app.conf.beat_schedule = BEAT_SCHEDULE

@@ -5,7 +5,7 @@ from celery import shared_task
 from workflows import jobs
 
 
-@shared_task(name="osv.run_job", acks_late=True)
+@shared_task(name=jobs.RUN_JOB_TASK, acks_late=True)
 def run_job(task_pk: int) -> str:
     """Run one Viewflow job node step (see workflows.jobs)."""
     return jobs.run_job(task_pk)

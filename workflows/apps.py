@@ -1,11 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkflowsConfig(AppConfig):
     name = "workflows"
-    verbose_name = "Případy a procesy"
+    verbose_name = _("Případy a procesy")
 
     def ready(self):
-        # Import every flow now: Viewflow adds flow permissions to the process models'
-        # Meta when a flow class is built, and migrate's post_migrate must see them.
-        from . import site  # noqa: F401
+        """The engine's own flow (the letter) and templates; agendas register in their ready()."""
+        from . import agendas, document_specs, flow_roles
+        from .flows.letter import LetterFlow
+
+        agendas.register_engine_flow(LetterFlow, "mail")
+        agendas.register_engine_specs(document_specs.TEMPLATES)
+        agendas.register_engine_permissions(flow_roles.ROLE_PERMISSIONS)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .history import record_event
-from .models import Case, CaseParty
+from .models import Case, CaseEvent, CaseParty
 from .numbering import next_file_mark
 
 
@@ -42,7 +42,7 @@ def case_open(
     record_event(
         case=case,
         actor=actor,
-        action="opened",
+        action=CaseEvent.Action.OPENED,
         summary=f"Založen případ {case.file_mark}: {case.get_kind_display()} – {title}",
         after={"kind": kind, "file_mark": case.file_mark, "received_on": received_on, "deadline": deadline},
     )

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
-from workflows.hooks import optional_modules
+
+from . import agendas
 
 DEMO_PASSWORD = "demo-heslo-2026"
 
@@ -22,8 +23,6 @@ DEMO_USERS = [
     ("spravce", "Karel", "Správný", ["admin"]),
     ("ctenar", "Iva", "Čtenářová", ["reader"]),
 ]
-
-AGENDA_DEMO_MODULES = ["registrations.demo", "opinions.demo"]
 
 
 @transaction.atomic
@@ -47,7 +46,9 @@ def ensure_demo_users() -> list[tuple[str, str]]:
 
 
 def seed_agendas(stdout=None) -> None:
-    for module in optional_modules(AGENDA_DEMO_MODULES):
-        result = module.seed()
+    for agenda in agendas.agendas():
+        if agenda.demo_seed is None:
+            continue
+        result = agenda.demo_seed()
         if stdout is not None and result:
-            stdout.write(f"  {module.__name__}: {result}")
+            stdout.write(f"  {agenda.label}: {result}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-from datetime import date
+
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +25,12 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment
 
 from .history import record_event
-from .models import Case, Document, DocumentTemplate
+from .models import Case, CaseEvent, Document, DocumentTemplate
 from .numbering import next_reference_number
+from .formats import czech_date, user_label  # noqa: F401 (czech_date: document contexts use it from here too)
 from .region import get_region
 
 TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "documents"
-
-
-def czech_date(value: date | None) -> str:
-    """24. 11. 2026 — the office's date style."""
-    if not value:
-        return ""
-    return f"{value.day}. {value.month}. {value.year}"
 
 
 def template_source(code: str) -> bytes:
@@ -91,7 +85,7 @@ def base_context(case: Case | None = None, *, handler=None) -> dict[str, Any]:
         ctx["file_mark"] = case.file_mark or ""
         ctx["parties"] = list(case.parties.all())
     if handler is not None:
-        ctx["handler_name"] = handler.get_full_name() or handler.get_username()
+        ctx["handler_name"] = user_label(handler)
         ctx["handler_email"] = handler.email
     return ctx
 
@@ -158,7 +152,7 @@ def store_document(
         record_event(
             case=case,
             actor=actor,
-            action="document",
+            action=CaseEvent.Action.DOCUMENT,
             summary=f"Dokument: {title} (verze {document.version}"
             + (f", č. j. {reference_number}" if reference_number else "")
             + ")",

@@ -15,7 +15,8 @@ from pathlib import Path
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
-from workflows.hooks import optional_modules
+
+from . import agendas
 
 HEADER = [
     ("b", "{{ office.name }}"),
@@ -37,7 +38,6 @@ CLOSING = [
     ("p", "otisk úředního razítka"),
 ]
 
-SPEC_MODULES = ["workflows.document_specs", "registrations.document_specs", "opinions.document_specs"]
 
 
 def build(spec: list[tuple[str, str]], path: Path, *, with_header: bool = True) -> None:
@@ -62,10 +62,7 @@ def build(spec: list[tuple[str, str]], path: Path, *, with_header: bool = True) 
 
 
 def all_specs() -> dict[str, list]:
-    specs: dict[str, list] = {}
-    for module in optional_modules(SPEC_MODULES):
-        specs.update(module.TEMPLATES)
-    return specs
+    return agendas.document_specs()
 
 
 def build_all(target_dir: Path) -> list[str]:

@@ -8,6 +8,8 @@ import io
 
 from django.http import HttpResponse
 
+from .formats import czech_date
+
 
 def _cell(value):
     if isinstance(value, datetime.datetime):
@@ -49,7 +51,7 @@ def export_response(fmt: str, filename: str, header: list[str], rows: list[list]
     writer.writerow(header)
     for row in rows:
         writer.writerow([
-            f"{v.day}. {v.month}. {v.year}" if isinstance(v, datetime.date) else ("" if v is None else v) for v in row
+            czech_date(v) if isinstance(v, datetime.date) else ("" if v is None else v) for v in row
         ])
     response = HttpResponse(buf.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

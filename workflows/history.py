@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Model
 
+from . import agendas
+from .formats import czech_date
 from .models import Case, CaseEvent
 
 
@@ -36,7 +38,11 @@ def record_event(
     document=None,
     task=None,
 ) -> CaseEvent:
-    """Append one entry to the case history. Call inside the transaction of the change."""
+    """Append one entry to the case history. Call inside the transaction of the change.
+
+    ``action`` must be a declared action (``CaseEvent.Action`` or an agenda's enum)."""
+    if action not in {value for value, _label in agendas.event_action_choices()}:
+        raise ValueError(f"Unknown case history action {action!r}: declare it in its agenda's event enum")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return CaseEvent.objects.create(
@@ -65,7 +71,7 @@ def set_case_state(*, case: Case, state: str, detail: str = "", actor=None, summ
     case.save(update_fields=update_fields)
     record_event(
         case=case,
-        action="state",
+        action=CaseEvent.Action.STATE,
         summary=summary or f"Stav: {case.get_state_display()}" + (f" – {detail}" if detail else ""),
         actor=actor,
         before=before,
@@ -81,10 +87,10 @@ def set_case_deadline(*, case: Case, deadline, actor=None, reason: str = "", tas
     before = {"deadline": case.deadline}
     case.deadline = deadline
     case.save(update_fields=["deadline", "updated_at"])
-    label = deadline.strftime("%-d. %-m. %Y") if deadline else "bez lhůty"
+    label = czech_date(deadline) if deadline else "bez lhůty"
     record_event(
         case=case,
-        action="deadline",
+        action=CaseEvent.Action.DEADLINE,
         summary=f"Lhůta: {label}" + (f" ({reason})" if reason else ""),
         actor=actor,
         before=before,

@@ -33,12 +33,17 @@ from viewflow.workflow.status import STATUS
 logger = logging.getLogger(__name__)
 
 
+#: the Celery task that runs a job (defined in worker/tasks.py; sent by name, so the engine
+#: does not import the worker)
+RUN_JOB_TASK = "osv.run_job"
+
+
 def dispatch_job(task_pk: int) -> None:
     """Send the job to the broker; a broker outage is logged, the sweep re-sends later."""
-    from worker.tasks import run_job
+    from celery import current_app
 
     try:
-        run_job.apply_async(args=[task_pk], retry=False)
+        current_app.send_task(RUN_JOB_TASK, args=[task_pk], retry=False)
     except Exception:  # broker down: the task stays SCHEDULED, the sweep picks it up
         logger.exception("Job %s could not be sent to the broker; the sweep will re-send it", task_pk)
 
@@ -92,12 +97,13 @@ class Job(
 
 def _record_failure(task: Task, exc: Exception) -> None:
     from .history import record_event
+    from .models import CaseEvent
 
     case = getattr(task.process.coerced, "case", None)
     if case is not None:
         record_event(
             case=case,
-            action="job_error",
+            action=CaseEvent.Action.JOB_ERROR,
             summary=f"Chyba úlohy „{task.flow_task}“: {exc}"[:500],
             task=task,
         )

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
+from . import agendas
+
 
 class ServiceType(models.Model):
     """Druh sociální služby (§ 37–70 zákona 108/2006 Sb.)."""
@@ -53,14 +55,6 @@ class TargetGroup(models.Model):
 class Case(models.Model):
     """Případ: the shared record of every agenda."""
 
-    class Kind(models.TextChoices):
-        REGISTRATION = "registration", _("Řízení o registraci")
-        CHANGE_NOTICE = "change_notice", _("Oznámení změn")
-        CHANGE_APPLICATION = "change_application", _("Žádost o změnu registrace")
-        CANCELLATION = "cancellation", _("Zrušení registrace")
-        OPINION = "opinion", _("Vyjádření k projektu")
-        LETTER = "letter", _("Dopis")
-
     class State(models.TextChoices):
         OPEN = "open", _("Otevřený")
         SUSPENDED = "suspended", _("Přerušený")
@@ -69,16 +63,7 @@ class Case(models.Model):
         CLOSED = "closed", _("Uzavřený")
         CANCELED = "canceled", _("Zrušený")
 
-    AGENDA_OF_KIND = {
-        Kind.REGISTRATION: "registrations",
-        Kind.CHANGE_NOTICE: "registrations",
-        Kind.CHANGE_APPLICATION: "registrations",
-        Kind.CANCELLATION: "registrations",
-        Kind.OPINION: "opinions",
-        Kind.LETTER: "registrations",
-    }
-
-    kind = models.CharField(_("druh"), max_length=32, choices=Kind.choices, db_index=True)
+    kind = models.CharField(_("druh"), max_length=32, choices=agendas.case_kind_choices, db_index=True)
     file_mark = models.CharField(_("spisová značka"), max_length=64, unique=True, null=True, blank=True)
     title = models.CharField(_("věc"), max_length=300)
     applicant_name = models.CharField(_("účastník / žadatel"), max_length=255, blank=True, db_index=True)
@@ -109,7 +94,8 @@ class Case(models.Model):
 
     @property
     def agenda(self) -> str:
-        return self.AGENDA_OF_KIND.get(self.kind, "")
+        """The agenda that registered this case's kind (see ``workflows.agendas``)."""
+        return agendas.agenda_of_kind(self.kind)
 
 
 class CaseParty(models.Model):
@@ -154,7 +140,24 @@ class LetterProcess(CaseProcess):
 
 
 class CaseEvent(models.Model):
-    """Case history: append-only log of every state change and document."""
+    """Case history: append-only log of every state change and document.
+
+    ``action`` is one of the engine's :class:`CaseEvent.Action` or of the enums the agendas
+    register (``workflows.agendas``); ``record_event`` refuses any other value.
+    """
+
+    class Action(models.TextChoices):
+        """What happened (the engine's own actions)."""
+
+        STATE = "state", _("Změna stavu")
+        DEADLINE = "deadline", _("Změna lhůty")
+        DOCUMENT = "document", _("Vyhotovení dokumentu")
+        DOCUMENT_VIEW = "document_view", _("Zobrazení dokumentu s osobními údaji")
+        JOB_ERROR = "job_error", _("Chyba úlohy na pozadí")
+        JOB_RETRY = "job_retry", _("Opakování úlohy po chybě")
+        LETTER = "letter", _("Zadání dopisu")
+        OPENED = "opened", _("Založení případu")
+        REASSIGN = "reassign", _("Předání úkolu")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("kdy"), default=timezone.now, db_index=True)
@@ -162,7 +165,7 @@ class CaseEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("kdo"),
     )
-    action = models.CharField(_("akce"), max_length=64)
+    action = models.CharField(_("akce"), max_length=64, choices=agendas.event_action_choices)
     summary = models.CharField(_("co"), max_length=500)
     before = models.JSONField(_("před"), null=True, blank=True)
     after = models.JSONField(_("po"), null=True, blank=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import agendas
+
 ROLE_REGISTRATION_OFFICER = "registration_officer"
 ROLE_PLANNER = "planner"
 ROLE_ROMA_COORDINATOR = "roma_coordinator"
@@ -22,11 +24,6 @@ ROLES = {
     ROLE_READER: "čtenář",
 }
 
-# which roles work on (see everything of) which agenda
-AGENDA_ROLES = {
-    "registrations": {ROLE_REGISTRATION_OFFICER, ROLE_HEAD, ROLE_DEPUTY, ROLE_ADMIN},
-    "opinions": {ROLE_PLANNER, ROLE_ROMA_COORDINATOR, ROLE_HEAD, ROLE_DEPUTY, ROLE_ADMIN},
-}
 
 
 def user_roles(user) -> set[str]:
@@ -46,7 +43,9 @@ def has_role(user, *roles: str) -> bool:
 
 
 def can_work_on_agenda(user, agenda: str) -> bool:
-    return bool(user_roles(user) & AGENDA_ROLES.get(agenda, set()))
+    """Which roles work on (see everything of) an agenda is what the agenda registered."""
+    registered = agendas.get(agenda)
+    return bool(registered and user_roles(user) & registered.roles)
 
 
 def can_view_case(user, case) -> bool:

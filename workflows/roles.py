@@ -1,8 +1,8 @@
 """Groups for the roles of domain.md and the permissions each one gets.
 
-Agendas declare their permissions in ``<app>/roles.py`` as ``ROLE_PERMISSIONS = {role:
-["app_label.codename", ...]}``; ``ensure_groups`` merges them, so running it again after
-a new flow node appears grants the new permission.
+Agendas declare their permissions (``ROLE_PERMISSIONS = {role: ["app_label.codename", ...]}``
+in ``<agenda>/roles.py``) when they register with ``workflows.agendas``; ``ensure_groups``
+merges them, so running it again after a new flow node appears grants the new permission.
 """
 
 from __future__ import annotations
@@ -11,22 +11,20 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from . import agendas
 from .permissions import ROLES
-from workflows.hooks import optional_modules
 
 BASE_PERMISSIONS = {role: ["workflows.view_caseprocess"] for role in ROLES}
 BASE_PERMISSIONS["admin"] = BASE_PERMISSIONS["admin"] + [
     "workflows.view_case", "workflows.change_servicetype", "workflows.change_targetgroup",
     "workflows.add_documenttemplate", "workflows.change_documenttemplate", "workflows.view_documenttemplate",
 ]
-AGENDA_ROLE_MODULES = ["workflows.flow_roles", "registrations.roles", "opinions.roles"]
 
 
 def role_permissions() -> dict[str, set[str]]:
     merged: dict[str, set[str]] = {role: set(perms) for role, perms in BASE_PERMISSIONS.items()}
-    for module in optional_modules(AGENDA_ROLE_MODULES):
-        for role, perms in module.ROLE_PERMISSIONS.items():
-            merged.setdefault(role, set()).update(perms)
+    for role, perms in agendas.role_permissions().items():
+        merged.setdefault(role, set()).update(perms)
     return merged
 
 

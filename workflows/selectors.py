@@ -5,11 +5,10 @@ Every list is a single queryset over Viewflow's ``Task`` joined to our ``CasePro
 whatever the data size: the rows, the paginator's count and the bounded filter choices.
 
 Filters are bounded: process type (the registered flows), deadline window, overdue,
-provider (IČO or the start of a name) and whatever the agenda apps contribute. An agenda
-contributes filters by defining ``task_list_filters()`` in ``<agenda>/selectors.py`` that
-returns :class:`TaskListFilter` objects; the engine imports those modules lazily, so it
-never depends on an agenda at import time. Contributed filters reach their data through
-the case (``CASE_PATH`` + ``__<agenda one-to-one>__...``).
+provider (IČO or the start of a name) and whatever the agendas contribute: an agenda
+registers a ``task_filters`` callable with ``workflows.agendas`` that returns
+:class:`TaskListFilter` objects. Contributed filters reach their data through the case
+(``CASE_PATH`` + ``__<agenda one-to-one>__...``).
 """
 
 from __future__ import annotations
@@ -27,12 +26,11 @@ from viewflow.workflow.status import STATUS
 from .collation import czech_order
 from .deadlines import add_working_days, working_days_between
 from .models import Case, CaseProcess
-from .permissions import AGENDA_ROLES, ROLE_ADMIN, ROLE_HEAD, can_work_on_agenda, has_role, user_roles
-from workflows.hooks import import_optional
+from . import agendas
+from .permissions import ROLE_ADMIN, ROLE_HEAD, can_work_on_agenda, has_role, user_roles
 
 #: path from Task to its Case
 CASE_PATH = "process__caseprocess__case"
-AGENDA_SELECTOR_MODULES = ["registrations.selectors", "opinions.selectors"]
 
 SCOPE_INBOX = "inbox"
 SCOPE_QUEUE = "queue"
@@ -83,67 +81,24 @@ class TaskListFilter:
 
 
 
-def _agenda_model(app_label: str, name: str):
-    """An agenda's model, looked up lazily (None while the agenda does not have it yet)."""
-    from django.apps import apps
-
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
-
-
-def _opinion_filters() -> list[TaskListFilter]:
-    """Area of support and call, joined through the case's one-to-one ``opinion``."""
-    Opinion = _agenda_model("opinions", "Opinion")
-    Area = _agenda_model("opinions", "AreaOfSupport")
-    Call = _agenda_model("opinions", "Call")
-    if Opinion is None or Area is None or Call is None:
-        return []
-    field_names = {f.name for f in Opinion._meta.get_fields()}
-    out = []
-    if "area" in field_names:
-        out.append(TaskListFilter(
-            name="area", label="Oblast podpory",
-            choices=lambda: [(str(a.pk), f"{a.code} {a.name}"[:60]) for a in Area.objects.order_by("code")[:100]],
-            apply=lambda qs, v, path: qs.filter(**{f"{path}__opinion__area_id": v}) if v.isdigit() else qs.none(),
-            agendas={"opinions"},
-        ))
-    if "call" in field_names:
-        out.append(TaskListFilter(
-            name="call", label="Výzva",
-            choices=lambda: [(str(c.pk), f"výzva č. {c.number}" + (f" ({c.submission_deadline.day}. {c.submission_deadline.month}. {c.submission_deadline.year})" if c.submission_deadline else ""))
-                             for c in Call.objects.order_by("-submission_deadline", "number")[:100]],
-            apply=lambda qs, v, path: qs.filter(**{f"{path}__opinion__call_id": v}) if v.isdigit() else qs.none(),
-            agendas={"opinions"},
-        ))
-    return out
-
-
 def contributed_filters(user) -> list[TaskListFilter]:
+    """The filters the user's agendas contribute (first one of a name wins)."""
     out: list[TaskListFilter] = []
-    names = set()
-    for flt in _opinion_filters():
-        if not flt.agendas or any(can_work_on_agenda(user, a) for a in flt.agendas):
-            out.append(flt)
-            names.add(flt.name)
-    for name in AGENDA_SELECTOR_MODULES:
-        module = import_optional(name)
-        provider = getattr(module, "task_list_filters", None) if module else None
-        if provider is None:
+    names: set[str] = set()
+    for agenda in agendas.agendas():
+        if agenda.task_filters is None:
             continue
-        for flt in provider():
+        for flt in agenda.task_filters():
             if flt.name in names:
                 continue
             if not flt.agendas or any(can_work_on_agenda(user, a) for a in flt.agendas):
                 out.append(flt)
+                names.add(flt.name)
     return out
 
 
 def registered_flows() -> list[type]:
-    from .site import FLOW_VIEWSETS
-
-    return [viewset._flow_class for viewset in FLOW_VIEWSETS]
+    return agendas.flow_classes()
 
 
 def flow_label(flow_class) -> str:
@@ -160,11 +115,11 @@ def available_flows(user) -> list[type]:
 
 
 def user_agendas(user) -> set[str]:
-    return {agenda for agenda in AGENDA_ROLES if can_work_on_agenda(user, agenda)}
+    return {agenda.name for agenda in agendas.agendas() if can_work_on_agenda(user, agenda.name)}
 
 
-def _kinds_of_agendas(agendas: set[str]) -> list[str]:
-    return [kind for kind, agenda in Case.AGENDA_OF_KIND.items() if agenda in agendas]
+def _kinds_of_agendas(names: set[str]) -> list[str]:
+    return agendas.kinds_of(names)
 
 
 def can_see_team(user) -> bool:
@@ -448,9 +403,9 @@ def lead_times(user, days: int = 90) -> list[dict]:
     """Average lead time per flow: from the case's receipt to the process's end, over the
     processes finished in the last ``days`` (one query; calendar days)."""
     since = timezone.now() - datetime.timedelta(days=days)
-    agendas = user_agendas(user) if not user.is_superuser else set(AGENDA_ROLES)
+    names = user_agendas(user) if not user.is_superuser else {a.name for a in agendas.agendas()}
     rows = (
-        CaseProcess.objects.filter(finished__gte=since, case__kind__in=_kinds_of_agendas(agendas))
+        CaseProcess.objects.filter(finished__gte=since, case__kind__in=_kinds_of_agendas(names))
         .order_by()
         .values_list("flow_class", "case__received_on", "created", "finished")
     )
@@ -469,26 +424,13 @@ def lead_times(user, days: int = 90) -> list[dict]:
     return out
 
 
-def opinions_due_per_call(user, limit: int = 12) -> list[dict]:
-    """Open opinions per call with the call's deadline (only when the opinions agenda provides it)."""
-    if not can_work_on_agenda(user, "opinions"):
-        return []
-    Opinion = _agenda_model("opinions", "Opinion")
-    if Opinion is None:
-        return []
-    try:
-        open_statuses = [s for s in ("drafting", "waiting", "returned", "approved") if s in Opinion.Status.values]
-        rows = (
-            Opinion.objects.filter(status__in=open_statuses)
-            .order_by()
-            .values("call_id", "call__number", "call__submission_deadline")
-            .annotate(open=Count("pk"))
-            .order_by(F("call__submission_deadline").asc(nulls_last=True), "call__number")[:limit]
-        )
-        return [{"call": f"výzva č. {r['call__number']}", "deadline": r["call__submission_deadline"], "open": r["open"]}
-                for r in rows]
-    except Exception:  # the agenda's data model may be mid-change; the dashboard must still render
-        return []
+def agenda_dashboards(user) -> dict:
+    """Extra dashboard context contributed by the user's agendas (e.g. opinions per call)."""
+    out: dict = {}
+    for agenda in agendas.agendas():
+        if agenda.dashboard is not None and can_work_on_agenda(user, agenda.name):
+            out.update(agenda.dashboard(user))
+    return out
 
 
 def deadline_histogram(tasks_qs: QuerySet, today: datetime.date | None = None) -> list[dict]:

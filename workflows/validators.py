@@ -19,3 +19,10 @@ def clean_ico(value: str | None) -> str:
     if not cz_dic.is_valid(ico):
         raise ValidationError(f"IČO „{ico}“ nemá platnou kontrolní číslici.")
     return ico
+
+
+def field_error(message: str, field: str | None = None) -> ValidationError:
+    """A Czech validation error, on a form field when ``field`` names one (raise it)."""
+    if field:
+        return ValidationError({field: message})
+    return ValidationError(message)

@@ -4,7 +4,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
 from .history import record_event
-from .models import Document
+from .models import CaseEvent, Document
 from .permissions import can_view_document
 
 
@@ -15,7 +15,7 @@ def document_download(request, pk: int):
     if not can_view_document(request.user, document):
         raise PermissionDenied("K tomuto dokumentu nemáte přístup.")
     if document.personal_data:
-        record_event(case=document.case, actor=request.user, action="document_view",
+        record_event(case=document.case, actor=request.user, action=CaseEvent.Action.DOCUMENT_VIEW,
                      summary=f"Zobrazen dokument s osobními údaji: {document.title}", document=document)
     filename = document.file.name.rsplit("/", 1)[-1]
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)

@@ -16,15 +16,11 @@ from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from . import agendas
 from . import selectors as sel
 from .exports import export_response
 from .models import Case, CaseProcess, Document
 from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_document, has_role
-from workflows.hooks import import_optional
-
-
-def _agenda_module(agenda: str, name: str):
-    return import_optional(f"{agenda}.{name}")
 
 
 def _diagram(process: CaseProcess) -> str:
@@ -86,10 +82,9 @@ def _case_context(request, case: Case, *, printable: bool) -> dict:
         agenda_template = select_template([f"{agenda}/case_detail_{case.kind}.html", f"{agenda}/case_detail.html"]).template.name
     except TemplateDoesNotExist:
         agenda_template = None
-    agenda_selectors = _agenda_module(agenda, "selectors") if agenda else None
-    provider = getattr(agenda_selectors, "case_detail_context", None) if agenda_selectors else None
-    if provider is not None:
-        agenda_context = provider(case) or {}
+    registered = agendas.get(agenda)
+    if registered is not None and registered.case_detail is not None:
+        agenda_context = registered.case_detail(case, user) or {}
 
     return {
         "case": case,
@@ -151,17 +146,14 @@ def _case_search_q(term: str) -> Q:
         | Q(ico__startswith=term) | Q(documents__reference_number__icontains=term)
         | Q(parties__name__icontains=term) | Q(parties__ico__startswith=term)
     )
-    for agenda in ("registrations", "opinions"):
-        module = _agenda_module(agenda, "selectors")
-        extra = getattr(module, "case_search_q", None) if module else None
-        if extra is not None:
-            q |= extra(term)
+    for agenda in agendas.agendas():
+        if agenda.case_search_q is not None:
+            q |= agenda.case_search_q(term)
     return q
 
 
 def search_cases(user, term: str, *, state: str = "", kind: str = ""):
-    agendas = sel.user_agendas(user)
-    kinds = [k for k, a in Case.AGENDA_OF_KIND.items() if a in agendas]
+    kinds = agendas.kinds_of(sel.user_agendas(user))
     if not kinds:
         return Case.objects.none()
     qs = Case.objects.filter(kind__in=kinds)
@@ -176,22 +168,14 @@ def search_cases(user, term: str, *, state: str = "", kind: str = ""):
 
 
 def search_registry(user, term: str) -> list[dict]:
-    """Registry hits contributed by the registrations agenda (`registry_search(term, limit)`)."""
+    """Registry hits contributed by the agendas that keep a registry."""
     if not term:
         return []
-    module = _agenda_module("registrations", "selectors")
-    provider = getattr(module, "registry_search", None) if module else None
-    if provider is not None:
-        return list(provider(term, limit=SEARCH_LIMIT))
-    listing = getattr(module, "provider_list", None) if module else None
-    if listing is None:
-        return []
-    rows = []
-    for p in listing(query=term)[:SEARCH_LIMIT]:
-        active = getattr(p, "active_services", None)
-        rows.append({"name": p.name, "ico": p.ico or "", "url": "",
-                     "detail": f"{p.address}" + (f" · registrované služby: {active}" if active is not None else "")})
-    return rows
+    rows: list[dict] = []
+    for agenda in agendas.agendas():
+        if agenda.registry_search is not None:
+            rows.extend(agenda.registry_search(term, limit=SEARCH_LIMIT))
+    return rows[:SEARCH_LIMIT]
 
 
 def search_issued_documents(user, term: str):
@@ -247,7 +231,7 @@ def search(request):
         "state": state,
         "kind": kind,
         "state_choices": Case.State.choices,
-        "kind_choices": [(k, label) for k, label in Case.Kind.choices if Case.AGENDA_OF_KIND.get(k) in sel.user_agendas(user)],
+        "kind_choices": [(k, label) for k, label in agendas.case_kind_choices() if k in agendas.kinds_of(sel.user_agendas(user))],
         "query": params.urlencode(),
         "api_client_only": has_role(user, ROLE_API_CLIENT) and not works,
     })

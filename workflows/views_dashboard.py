@@ -55,7 +55,7 @@ def dashboard(request):
             "load": sel.team_load(user),
             "unassigned": sel.queue_summary(user),
             "team_histogram": sel.deadline_histogram(team),
-            "opinions_due": sel.opinions_due_per_call(user),
             "lead_times": sel.lead_times(user),
+            **sel.agenda_dashboards(user),
         })
     return render(request, "osv/dashboard.html", context)

@@ -17,6 +17,8 @@ from viewflow.workflow.status import STATUS
 
 from . import selectors as sel
 from .exports import export_response
+from .formats import user_label
+from .models import CaseEvent
 
 PAGE_SIZE = 25
 
@@ -25,12 +27,6 @@ LIST_TITLES = {
     sel.SCOPE_QUEUE: "Fronta úkolů",
     sel.SCOPE_TEAM: "Úkoly týmu",
 }
-
-
-def _person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _back(request, default: str) -> str:
@@ -56,7 +52,7 @@ def task_list_view(request, scope: str):
         data = [
             [r.title, r.process_title, r.case.file_mark if r.case else "", r.case.title if r.case else "",
              r.case.applicant_name if r.case else "", r.case.ico if r.case else "", r.deadline, r.days_left,
-             r.status, _person(r.task.owner)]
+             r.status, user_label(r.task.owner)]
             for r in rows
         ]
         return export_response(export, {"inbox": "moje-ukoly", "queue": "fronta", "team": "ukoly-tymu"}[scope], header, data)
@@ -124,7 +120,7 @@ def claim(request, task_pk: int):
         if current.owner_id == request.user.pk and current.status == STATUS.ASSIGNED:
             messages.info(request, "Úkol už máte převzatý.")
         elif current.owner_id is not None or current.status != STATUS.NEW:
-            who = _person(current.owner) if current.owner_id else ""
+            who = user_label(current.owner) if current.owner_id else ""
             messages.error(
                 request,
                 f"Úkol už převzal(a) {who}. Vyberte si prosím jiný úkol z fronty." if who
@@ -192,7 +188,7 @@ def reassign(request, task_pk: int):
             return HttpResponseRedirect(request.path)
         with task.activation() as activation:
             current = activation.task
-            previous = _person(current.owner) if current.owner_id else "fronta"
+            previous = user_label(current.owner) if current.owner_id else "fronta"
             previous_username = current.owner.username if current.owner_id else None
             if current.status == STATUS.NEW:
                 activation.assign(target)
@@ -207,12 +203,12 @@ def reassign(request, task_pk: int):
             case_process = CaseProcess.objects.filter(pk=task.process_id).select_related("case").first()
             if case_process:
                 record_event(
-                    case=case_process.case, actor=request.user, action="reassign", task=task,
-                    summary=f"Úkol „{task.title}“ předán: {previous} → {_person(target)}",
+                    case=case_process.case, actor=request.user, action=CaseEvent.Action.REASSIGN, task=task,
+                    summary=f"Úkol „{task.title}“ předán: {previous} → {user_label(target)}",
                     before={"owner": previous_username},
                     after={"owner": target.username},
                 )
-        messages.success(request, f"Úkol „{task.title}“ byl předán: {_person(target)}.")
+        messages.success(request, f"Úkol „{task.title}“ byl předán: {user_label(target)}.")
         return HttpResponseRedirect(_back(request, reverse("cases:team")))
     rows = sel.to_rows([task])
     return render(request, "osv/reassign.html", {

@@ -8,6 +8,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from opinions.models import OpinionCaseKind
+from registrations.models import RegistrationCaseKind
 from tests.workflows.factories import CaseFactory, DocumentFactory, days
 from workflows.models import Case, Document
 
@@ -122,7 +124,7 @@ def test_portal_registers_an_opinion_request(demo_users):
     response = client.post("/api/opinion-requests/", payload, format="json")
     assert response.status_code == 201, response.content
     case_id = response.json()["case"]["id"]
-    assert Case.objects.get(pk=case_id).kind == Case.Kind.OPINION
+    assert Case.objects.get(pk=case_id).kind == OpinionCaseKind.OPINION
     assert client.get(response.json()["status_url"]).status_code == 200
     bad = client.post("/api/opinion-requests/", dict(payload, applicant_ico="12345678"), format="json")
     assert bad.status_code == 400 and "IČO" in str(bad.json())
@@ -161,7 +163,7 @@ def test_portal_submits_a_notice_of_changes_and_reads_its_status(demo_users, no_
     }, format="json")
     assert response.status_code == 201, response.content
     case = Case.objects.get(pk=response.json()["case"]["id"])
-    assert case.kind == Case.Kind.CHANGE_NOTICE and case.created_by == demo_users["portal"]
+    assert case.kind == RegistrationCaseKind.CHANGE_NOTICE and case.created_by == demo_users["portal"]
     status = portal.get(response.json()["status_url"]).json()
     assert status["state"] == "open" and status["deadline"]
     history = portal.get("/api/providers/44312211/history/").json()

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from viewflow.workflow.models import Process
 
 from opinions.models import IpWarning, Opinion
-from workflows.flows.opinion import opinion_request_start
+from opinions.flows import opinion_request_start
 from workflows.models import Case, CaseEvent, NumberSequence
 
 from .conftest import request_data

@@ -11,9 +11,9 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS
 
-from opinions import selectors, services
-from opinions.models import Opinion
-from workflows.flows.opinion import OpinionFlow
+from opinions import documents, selectors, services
+from opinions.flows import OpinionFlow
+from opinions.models import Opinion, OpinionCaseKind
 from workflows.models import Case, CaseEvent, Document
 
 from tests import flowkit as fk
@@ -30,7 +30,7 @@ def test_31_request_goes_to_planners_and_ends_with_a_numbered_docx(
     process = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues))
     opinion = fk.opinion_of(process)
     case = opinion.case
-    assert case.kind == Case.Kind.OPINION and case.file_mark
+    assert case.kind == OpinionCaseKind.OPINION and case.file_mark
     assert opinion.status == Opinion.Status.DRAFTING and not opinion.too_late
     assert case.deadline == opinion.draft_deadline < opinion.case_deadline
 
@@ -274,14 +274,14 @@ def test_issued_opinion_is_frozen_against_a_later_plan_import(catalogues, kk_pla
     link = opinion.activity_links.select_related("item").get()
     old_name = link.item.name
     opinion = fk.approve(process, users["vedouci"])
-    before = services.document_context(opinion)
+    before = documents.document_context(opinion)
     text = seed_text(KK_PLAN).replace(old_name, old_name + " (aktualizováno)")
     report = import_plan(text, region_name="Karlovarský kraj")
     assert report.changes
     link.item.refresh_from_db()
     assert link.item.name.endswith("(aktualizováno)")
     opinion.refresh_from_db()
-    after = services.document_context(opinion)
+    after = documents.document_context(opinion)
     assert after["activities"] == before["activities"]
     assert after["activities"][0]["name"] == old_name
 

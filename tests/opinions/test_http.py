@@ -6,7 +6,7 @@ import pytest
 from viewflow.workflow.models import Task
 
 from opinions.models import Opinion
-from workflows.flows.opinion import OpinionFlow
+from opinions.flows import OpinionFlow
 from workflows.models import ServiceType, TargetGroup
 
 from tests import flowkit as fk

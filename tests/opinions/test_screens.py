@@ -12,7 +12,7 @@ from viewflow.workflow.models import Task
 
 from opinions import services
 from workflows.deadlines import working_days_between
-from workflows.flows.opinion import OpinionFlow
+from opinions.flows import OpinionFlow
 
 from tests import flowkit as fk
 from .conftest import request_data

@@ -21,17 +21,19 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from workflows.models import Case
+from registrations.models import RegistrationCaseKind
+from opinions.models import OpinionCaseKind
 
 BATCH = 5000
 PREFIX = "BENCH"
 # share of processes per flow (by class name) and the case kind each one carries
 FLOW_MIX = [
-    ("RegistrationFlow", 0.45, Case.Kind.REGISTRATION),
-    ("ChangeNoticeFlow", 0.15, Case.Kind.CHANGE_NOTICE),
-    ("ChangeApplicationFlow", 0.10, Case.Kind.CHANGE_APPLICATION),
-    ("CancellationFlow", 0.05, Case.Kind.CANCELLATION),
-    ("OpinionFlow", 0.20, Case.Kind.OPINION),
-    ("LetterFlow", 0.05, Case.Kind.LETTER),
+    ("RegistrationFlow", 0.45, RegistrationCaseKind.REGISTRATION),
+    ("ChangeNoticeFlow", 0.15, RegistrationCaseKind.CHANGE_NOTICE),
+    ("ChangeApplicationFlow", 0.10, RegistrationCaseKind.CHANGE_APPLICATION),
+    ("CancellationFlow", 0.05, RegistrationCaseKind.CANCELLATION),
+    ("OpinionFlow", 0.20, OpinionCaseKind.OPINION),
+    ("LetterFlow", 0.05, RegistrationCaseKind.LETTER),
 ]
 ROLE_PLAN = (["registration_officer"] * 12 + ["planner"] * 8 + ["roma_coordinator"] * 2 + ["department_head"] * 2
              + ["deputy_head"] * 2 + ["reader"] * 4)

@@ -18,6 +18,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from registrations.models import RegistrationCaseKind
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -82,7 +83,7 @@ def measure_pages(user, requests: int, progress=print) -> dict:
 def _letter_case():
     from workflows.models import Case
 
-    return Case.objects.create(kind=Case.Kind.LETTER, file_mark=f"SZ BENCH/doc/{uuid.uuid4().hex[:12]}",
+    return Case.objects.create(kind=RegistrationCaseKind.LETTER, file_mark=f"SZ BENCH/doc/{uuid.uuid4().hex[:12]}",
                                title="Dopis (benchmark)", applicant_name="Spolek Pomoc, z.s.", ico="26997789")
 
 
@@ -230,7 +231,7 @@ def opinion_flows(count: int, users, concurrency: int, progress=print) -> dict:
     from opinions.catalogues import load_programmes
     from opinions.models import AreaOfSupport, Call, Opinion
     from workflows.catalogues import load_catalogues
-    from workflows.flows.opinion import OpinionFlow, opinion_request_start
+    from opinions.flows import OpinionFlow, opinion_request_start
 
     load_catalogues()
     programme = load_programmes()

@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from registrations import services as svc
-from registrations.models import ChangeNotice, Proceeding, RegisteredService, RegistryVersion
-from workflows.flows.cancellation import CancellationFlow as C
-from workflows.flows.change_application import ChangeApplicationFlow as A
-from workflows.flows.change_notice import ChangeNoticeFlow as N
-from workflows.flows.registration import RegistrationFlow as F
+from registrations.models import ChangeNotice, Proceeding, RegisteredService, RegistryVersion, RegistrationCaseKind
+from registrations.flows.cancellation import CancellationFlow as C
+from registrations.flows.change_application import ChangeApplicationFlow as A
+from registrations.flows.change_notice import ChangeNoticeFlow as N
+from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case, CaseProcess, Document
 
 from tests.flowkit import checklist, do, run_jobs
@@ -84,7 +84,7 @@ def test_notice_converted_to_change_application_and_change_on_finality(officer, 
     notice = ChangeNotice.objects.get(case=process.case)
     assert notice.status == ChangeNotice.Status.CONVERTED
     change_case = notice.converted_to
-    assert change_case.kind == Case.Kind.CHANGE_APPLICATION
+    assert change_case.kind == RegistrationCaseKind.CHANGE_APPLICATION
     change = CaseProcess.objects.get(case=change_case)
     proceeding = change_case.proceeding
 
@@ -194,4 +194,4 @@ def test_notice_submitted_twice_is_written_once(officer, registered):
     with pytest.raises(ValidationError, match="už bylo podáno"):
         N.receive.run(**data)
     assert ChangeNotice.objects.filter(submission_key="form-42").count() == 1
-    assert Case.objects.filter(kind=Case.Kind.CHANGE_NOTICE).count() == 1
+    assert Case.objects.filter(kind=RegistrationCaseKind.CHANGE_NOTICE).count() == 1

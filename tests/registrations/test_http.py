@@ -10,7 +10,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from registrations.models import Proceeding, RegisteredService
-from workflows.flows.registration import RegistrationFlow as F
+from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case
 
 from tests.flowkit import checklist, run_jobs
@@ -129,8 +129,8 @@ def test_planner_cannot_take_registration_tasks(demo_users, officer):
 def test_notice_and_cancellation_started_over_http(demo_users):
     from registrations import demo
     from registrations.models import ChangeNotice
-    from workflows.flows.cancellation import CancellationFlow
-    from workflows.flows.change_notice import ChangeNoticeFlow
+    from registrations.flows.cancellation import CancellationFlow
+    from registrations.flows.change_notice import ChangeNoticeFlow
 
     demo.seed()
     client = Client()
@@ -179,8 +179,8 @@ def test_search_inbox_filters_and_admin(demo_users):
 
 def test_change_application_started_and_assessed_over_http(demo_users, officer):
     from registrations import demo
-    from workflows.flows.cancellation import CancellationFlow as C
-    from workflows.flows.change_application import ChangeApplicationFlow as A
+    from registrations.flows.cancellation import CancellationFlow as C
+    from registrations.flows.change_application import ChangeApplicationFlow as A
 
     demo.seed()
     client = Client()

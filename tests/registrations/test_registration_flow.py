@@ -9,8 +9,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
 
-from registrations.models import Delivery, Proceeding, Provider, RegisteredService, RegistryVersion
-from workflows.flows.registration import RegistrationFlow as F
+from registrations.models import Delivery, Proceeding, Provider, RegisteredService, RegistryVersion, RegistrationCaseKind
+from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case, CaseEvent, Document, Suspension
 
 from tests.flowkit import checklist, do, open_task, open_tasks, upload_broken_template, withdraw_template
@@ -29,7 +29,7 @@ def start(officer, **kw):
 
 def test_flow_nodes_are_per_flow_copies():
     """Inherited shared steps: each flow arms only its own boundary timer."""
-    from workflows.flows.change_application import ChangeApplicationFlow
+    from registrations.flows.change_application import ChangeApplicationFlow
 
     assert F.await_supplement is not ChangeApplicationFlow.await_supplement
     assert [b.flow_class for b in F.await_supplement._boundary_events] == [F]
@@ -39,7 +39,7 @@ def test_flow_nodes_are_per_flow_copies():
 def test_happy_path_with_suspension_delivery_finality_and_registry(officer, docx_text):
     process, proceeding = start(officer)
     case = process.case
-    assert case.kind == Case.Kind.REGISTRATION and case.ico == "26997789"
+    assert case.kind == RegistrationCaseKind.REGISTRATION and case.ico == "26997789"
     assert case.deadline == date(2026, 10, 1)  # 30 days from receipt
     provider = Provider.objects.get(ico="26997789")
     assert provider.name == ProviderDataFactory()["name"]
@@ -229,7 +229,7 @@ def test_double_submission_is_refused(officer):
     start(officer, submission_key="portal-123")
     with pytest.raises(ValidationError, match="už byla podána"):
         start(officer, submission_key="portal-123")
-    assert Case.objects.filter(kind=Case.Kind.REGISTRATION).count() == 1
+    assert Case.objects.filter(kind=RegistrationCaseKind.REGISTRATION).count() == 1
 
 
 def test_delivery_dates_in_wrong_order(officer):

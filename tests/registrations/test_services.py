@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from registrations import services as svc
 from registrations.models import Provider, RegistryVersion
-from workflows.flows.registration import RegistrationFlow as F
+from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case, CaseEvent
 
 from tests.flowkit import checklist, do

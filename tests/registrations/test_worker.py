@@ -8,7 +8,7 @@ from viewflow.workflow.status import STATUS
 
 from registrations.models import Proceeding
 from tests.conftest import wait_for
-from workflows.flows.registration import RegistrationFlow as F
+from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Document
 
 from tests.flowkit import checklist, do

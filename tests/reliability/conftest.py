@@ -15,7 +15,7 @@ from tests.conftest import ROOT, _worker_env
 from tests.flowkit import letter_with_failed_render
 from workflows.cases import case_open
 from workflows.flows.letter import LetterFlow
-from workflows.models import Case
+from registrations.models import RegistrationCaseKind
 
 
 def render_task(process) -> Task:
@@ -23,7 +23,7 @@ def render_task(process) -> Task:
 
 
 def new_letter_case(actor, title="Sdělení poskytovateli"):
-    return case_open(kind=Case.Kind.LETTER, title=title, actor=actor,
+    return case_open(kind=RegistrationCaseKind.LETTER, title=title, actor=actor,
                      parties=[{"name": "Spolek Pomoc, z.s.", "ico": "26997789"}])
 
 

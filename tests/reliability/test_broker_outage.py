@@ -22,12 +22,12 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_send_fails_after_commit_then_the_sweep_resends(celery_worker, demo_users, monkeypatch, settings, caplog):
-    from worker.tasks import run_job
+    from config.celery import app
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to broker. Connection refused.")
 
-    monkeypatch.setattr(run_job, "apply_async", broker_down)
+    monkeypatch.setattr(app, "send_task", broker_down)  # the job node sends ``osv.run_job`` by name
     case = new_letter_case(demo_users["referent"])
     process = letter_send(case=case, subject="Sdělení", body="Text", actor=demo_users["referent"])  # no exception
     task = render_task(process)

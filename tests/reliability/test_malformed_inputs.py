@@ -19,12 +19,13 @@ from django.test import Client
 from rest_framework.test import APIClient
 from viewflow.workflow.models import Process, Task
 
+from opinions.flows import OpinionFlow
 from opinions.models import Opinion, Plan
+from registrations.models import RegistrationCaseKind
 from tests import flowkit as fk
 from tests.opinions.conftest import catalogues, kk_plan, request_data  # noqa: F401 (fixtures)
 from workflows import jobs
 from workflows.flows.letter import letter_send
-from workflows.flows.opinion import OpinionFlow
 from workflows.models import Case, CaseEvent, Document, NumberSequence
 
 pytestmark = pytest.mark.django_db
@@ -315,7 +316,7 @@ def test_script_and_template_syntax_end_up_in_the_docx_as_plain_text(catalogues,
     assert "<script>" not in xml and "&lt;script&gt;" in xml
     assert "<w:t>VLOZENO" not in xml
 
-    case = Case.objects.create(kind=Case.Kind.LETTER, title="Dopis")
+    case = Case.objects.create(kind=RegistrationCaseKind.LETTER, title="Dopis")
     letter = letter_send(case=case, subject="{{ 7*191 }} <i>", body="<script>x</script>\n{% if 1 %}ano{% endif %}")
     from tests.reliability.conftest import render_task
 

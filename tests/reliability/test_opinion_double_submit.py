@@ -17,7 +17,7 @@ from tests import flowkit as fk
 from tests.opinions.conftest import catalogues, kk_plan, request_data  # noqa: F401 (fixtures)
 from tests.reliability.conftest import run_together
 from workflows import jobs
-from workflows.flows.opinion import OpinionFlow
+from opinions.flows import OpinionFlow
 from workflows.models import CaseEvent, Document, NumberSequence
 
 pytestmark = pytest.mark.django_db(transaction=True)

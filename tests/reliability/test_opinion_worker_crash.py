@@ -18,7 +18,7 @@ from tests.conftest import server_only, wait_for
 from tests import flowkit as fk
 from tests.opinions.conftest import catalogues, kk_plan, request_data  # noqa: F401 (fixtures)
 from tests.reliability.test_worker_crash import private_queue, workers  # noqa: F401 (fixtures)
-from workflows.flows.opinion import OpinionFlow
+from opinions.flows import OpinionFlow
 from workflows.models import CaseEvent, Document, NumberSequence
 
 pytestmark = [server_only, pytest.mark.worker, pytest.mark.django_db(transaction=True)]

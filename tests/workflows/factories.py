@@ -16,6 +16,8 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from opinions.models import OpinionCaseKind
+from registrations.models import RegistrationCaseKind
 from workflows.models import Case, Document, LetterProcess
 
 
@@ -55,7 +57,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CaseFactory(factory.django.DjangoModelFactory):
     """A case opened through ``workflows.cases.case_open`` with its applicant as the one party."""
 
-    kind = Case.Kind.LETTER
+    kind = RegistrationCaseKind.LETTER
     title = "Dotaz"
     applicant_name = "Domov Pod Lesem, o.p.s."
     ico = "25596641"
@@ -69,8 +71,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     class Params:
         overdue = factory.Trait(deadline=factory.LazyFunction(lambda: days(-1)))
-        registration = factory.Trait(kind=Case.Kind.REGISTRATION, title="Žádost o registraci")
-        opinion = factory.Trait(kind=Case.Kind.OPINION, title="Vyjádření k projektu")
+        registration = factory.Trait(kind=RegistrationCaseKind.REGISTRATION, title="Žádost o registraci")
+        opinion = factory.Trait(kind=OpinionCaseKind.OPINION, title="Vyjádření k projektu")
         waiting = factory.Trait(state=Case.State.WAITING)
 
     @classmethod

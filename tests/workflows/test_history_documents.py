@@ -4,12 +4,13 @@ from workflows.cases import case_open
 from workflows.documents import czech_date, generate_document
 from workflows.history import record_event, set_case_deadline, set_case_state
 from workflows.models import Case, CaseEvent, Document
+from registrations.models import RegistrationCaseKind
 
 
 @pytest.fixture
 def case(demo_users):
     return case_open(
-        kind=Case.Kind.LETTER, title="Dotaz poskytovatele", actor=demo_users["referent"],
+        kind=RegistrationCaseKind.LETTER, title="Dotaz poskytovatele", actor=demo_users["referent"],
         applicant_name="Domov Pod Lesem, o.p.s.", ico="25596641",
         parties=[{"name": "Domov Pod Lesem, o.p.s.", "ico": "25596641", "address": "Lesní 12, 350 02 Cheb"}],
     )
@@ -88,8 +89,14 @@ def test_czech_date():
 def test_record_event_ignores_anonymous_actor(case):
     from django.contrib.auth.models import AnonymousUser
 
-    event = record_event(case=case, action="x", summary="s", actor=AnonymousUser())
+    event = record_event(case=case, action=CaseEvent.Action.STATE, summary="s", actor=AnonymousUser())
     assert event.actor is None
+
+
+def test_record_event_refuses_an_undeclared_action(case):
+    with pytest.raises(ValueError, match="Unknown case history action 'x'"):
+        record_event(case=case, action="x", summary="s")
+    assert not CaseEvent.objects.filter(case=case, action="x").exists()
 
 
 def test_a_rolled_back_render_leaves_no_stray_file(case):

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core import mail
 
+from registrations.models import RegistrationCaseKind
 from tests.flowkit import claim, letter_with_failed_render
 from workflows import deadlines
 from workflows.cases import case_open
@@ -15,7 +16,7 @@ DEADLINE = datetime.date(2026, 12, 28)  # Mon; 24-26 Dec holidays/Sat → 5 work
 @pytest.fixture
 def assigned_case(demo_users, no_dispatch):
     """A case whose one open step (a letter's repair) is assigned to the officer."""
-    case = case_open(kind=Case.Kind.LETTER, title="Odpověď na dotaz", deadline=DEADLINE)
+    case = case_open(kind=RegistrationCaseKind.LETTER, title="Odpověď na dotaz", deadline=DEADLINE)
     _, repair = letter_with_failed_render(case, subject="s", body="b")
     claim(repair, demo_users["referent"])
     return case
@@ -37,8 +38,8 @@ def test_reminders_are_sent_once_per_kind(assigned_case, demo_users, django_capt
 
 
 def test_scan_touches_only_cases_due_in_the_window(assigned_case):
-    far = case_open(kind=Case.Kind.LETTER, title="daleko", deadline=datetime.date(2027, 6, 1))
-    closed = case_open(kind=Case.Kind.LETTER, title="uzavřený", deadline=DEADLINE)
+    far = case_open(kind=RegistrationCaseKind.LETTER, title="daleko", deadline=datetime.date(2027, 6, 1))
+    closed = case_open(kind=RegistrationCaseKind.LETTER, title="uzavřený", deadline=DEADLINE)
     Case.objects.filter(pk=closed.pk).update(state=Case.State.CLOSED)
     ids = set(due_cases(datetime.date(2026, 12, 22)).values_list("pk", flat=True))
     assert ids == {assigned_case.pk} and far.pk not in ids

@@ -7,13 +7,14 @@ from viewflow.workflow.status import STATUS
 from tests.conftest import wait_for
 from workflows.cases import case_open
 from workflows.flows.letter import LetterFlow, letter_send
-from workflows.models import Case, Document
+from workflows.models import Document
+from registrations.models import RegistrationCaseKind
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_worker_renders_the_flow_documents_once(celery_worker, demo_users, docx_text):
-    case = case_open(kind=Case.Kind.LETTER, title="Sdělení poskytovateli", actor=demo_users["referent"],
+    case = case_open(kind=RegistrationCaseKind.LETTER, title="Sdělení poskytovateli", actor=demo_users["referent"],
                      parties=[{"name": "Pečovatelská služba Sokolov, p.o.", "ico": "70832749"}])
     process = letter_send(case=case, subject="Sdělení k registraci", body="Vážení,\nv příloze zasíláme.",
                           actor=demo_users["referent"])

@@ -13,7 +13,7 @@ from viewflow.workflow.flow.views import UpdateProcessView
 from workflows.documents import generate_document
 from workflows.history import record_event
 from workflows.jobs import Job
-from workflows.models import LetterProcess
+from workflows.models import CaseEvent, LetterProcess
 
 
 class LetterFlow(flow.Flow):
@@ -43,7 +43,7 @@ class LetterFlow(flow.Flow):
     def start_letter(self, activation, *, case, subject, body, actor=None):
         activation.process.case = case
         activation.process.data = {"subject": subject, "body": body, "actor_id": getattr(actor, "pk", None)}
-        record_event(case=case, actor=actor, action="letter", summary=f"Zadán dopis: {subject}")
+        record_event(case=case, actor=actor, action=CaseEvent.Action.LETTER, summary=f"Zadán dopis: {subject}")
         return activation.process
 
     def render_letter(self, activation):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+
+from workflows.formats import czech_date
+from workflows.formats import user_label as _user_label
 
 register = template.Library()
 
@@ -14,15 +16,7 @@ register = template.Library()
 @register.filter
 def czdate(value) -> str:
     """24. 11. 2026 (datetimes in local time with hours)."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return f"{value.day}. {value.month}. {value.year} {value:%H:%M}"
-    return f"{value.day}. {value.month}. {value.year}"
+    return czech_date(value)
 
 
 def plural_days(n: int) -> str:
@@ -104,3 +98,9 @@ def user_nav(user) -> dict:
         "admin": has_role(user, ROLE_ADMIN),
         "roles": ", ".join(sel.roles_display(user)) if getattr(user, "is_authenticated", False) else "",
     }
+
+
+@register.filter
+def user_label(user) -> str:
+    """Full name, else the login (``workflows.formats.user_label``)."""
+    return _user_label(user)

@@ -15,7 +15,7 @@ from registrations import documents as docs
 from registrations import services as svc
 from registrations.forms import ChangeNoticeIntakeForm, NoticeCheckForm
 from registrations.views import StartFormView
-from registrations.models import ChangeNotice, ChangeNoticeProcess
+from registrations.models import ChangeNotice, ChangeNoticeProcess, Proceeding
 from workflows.jobs import Job
 
 from .proceeding import ProceedingSteps, retry_switch, task
@@ -85,35 +85,17 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
         return ChangeNotice.objects.select_related("case", "provider", "service").get(case_id=activation.process.case_id)
 
     def handle_check_notice(self, activation, *, user, action, note="", capacity=None, place="", provider_updates=None):
-        notice = self.notice(activation)
-        if action == "convert":
-            if notice.service is None:
-                from django.core.exceptions import ValidationError
-
-                raise ValidationError("Pro převod na žádost o změnu registrace musí oznámení určovat službu.")
-            changes = {}
-            if capacity is not None:
-                changes["capacity"] = capacity
-            if place:
-                changes["place"] = place
-            proceeding = svc.change_notice_convert(
-                notice=notice, services=[svc.change_services_from_registered(notice.service, **changes)], note=note,
-                actor=user,
-            )
-            self.remember_officer(activation, user, converted_case_id=proceeding.case_id)
-        else:
-            svc.change_notice_record(notice=notice, note=note, provider_updates=provider_updates, actor=user)
-            self.remember_officer(activation, user)
+        svc.change_notice_check(notice=self.notice(activation), action=action, note=note, capacity=capacity,
+                                place=place, provider_updates=provider_updates, actor=user)
+        self.remember_officer(activation, user)
 
     def was_converted(self, activation):
-        return bool(activation.process.data.get("converted_case_id"))
+        return self.notice(activation).is_converted
 
     def start_change_application(self, activation):
-        from registrations.models import Proceeding
-
         from .change_application import ChangeApplicationFlow
 
-        proceeding = Proceeding.objects.get(case_id=activation.process.data["converted_case_id"])
+        proceeding = Proceeding.objects.get(case_id=self.notice(activation).converted_to_id)
         ChangeApplicationFlow.receive.run(proceeding=proceeding, user=self.officer_user(activation))
 
     def acknowledgement_requested(self, activation):

@@ -12,7 +12,7 @@
                                                                                                                                  annulled: reopen
     every worker job (issue_*) ─error─▶ repair (officer) ─▶ retry ─▶ the same job again
 
-The shared steps live in ``workflows.flows.proceeding``; this class adds the intake, the
+The shared steps live in ``registrations.flows.proceeding``; this class adds the intake, the
 material assessment and the retry switch over its own jobs.
 """
 

@@ -1,7 +1,7 @@
 """A2b Řízení o změně registrace (§ 82 odst. 2 zákona 108/2006 Sb.).
 
 The same proceeding as A1 (completeness, výzva + přerušení, § 36(3), decision, delivery,
-appeal, finality — shared steps from ``workflows.flows.proceeding``), started by an
+appeal, finality — shared steps from ``registrations.flows.proceeding``), started by an
 application to change registered data (druh, forma, místo, kapacita, okruh osob) or by
 an officer converting a notice of changes; it ends with a rozhodnutí o změně registrace
 and the registry changes only on finality.

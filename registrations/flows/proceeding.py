@@ -19,7 +19,10 @@ the concrete flow defines (``this.assess``, ``this.reopen``).
 
 Handlers named on the View nodes (``node.handler``) take ``(activation, *, user, **form
 data)`` and call ``registrations.services``; the forms and views are in ``registrations``.
-Documents are rendered only in ``Job`` nodes (the worker).
+Documents are rendered only in ``Job`` nodes (the worker). ``If``/``Switch`` nodes route on
+the proceeding's state (``Proceeding.is_complete``, ``pending_appeal`` …), which only the
+services change; ``process.data`` keeps technical keys only (the case officer, the document
+waiting for delivery, the job to retry).
 """
 
 from __future__ import annotations
@@ -27,19 +30,15 @@ from __future__ import annotations
 import copy
 from datetime import datetime, time, timedelta
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.shortcuts import redirect
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.base import Node
-from viewflow.workflow.flow import utils as flow_utils
-from viewflow.workflow.status import STATUS
 
 from registrations import documents as docs
+from registrations import selectors
 from registrations import services as svc
 from registrations.forms import (
     RepairForm,
@@ -54,54 +53,27 @@ from registrations.forms import (
 )
 from registrations.models import Appeal, Proceeding
 from registrations.views import TaskFormView
+from workflows.flows.nodes import TaskNode, step_permission
+from workflows.history import record_event
 from workflows.jobs import Job
-from workflows.models import Document
+from workflows.models import CaseEvent, Document
 from workflows.permissions import ROLE_REGISTRATION_OFFICER
 
 
-def officer(step: str):
-    """Permission of a step in the concrete flow: ``registrations.can_<step>_<process model>``."""
-
-    def permission(activation):
-        return f"registrations.can_{step}_{activation.flow_class.process_class._meta.model_name}"
-
-    permission.__name__ = f"can_{step}"
-    return permission
-
-
 def case_officer(activation):
-    """Tasks go to the officer who last worked on the case (if still an officer), else the queue."""
+    """The one way to find the case officer: who last worked on the case, while still an
+    officer. Tasks are assigned to them (else they go to the queue) and jobs act for them."""
     user_id = (activation.process.data or {}).get("officer_id")
     if not user_id:
         return None
-    user = get_user_model().objects.filter(pk=user_id, is_active=True, groups__name=ROLE_REGISTRATION_OFFICER).first()
-    return user
-
-
-class TaskNode(flow.View):
-    """A user task whose form, posted again after the task is done, says so in Czech (and writes nothing)."""
-
-    @property
-    def view_path(self):
-        inner = flow_utils.wrap_view(self, self.view)
-        node = self
-
-        def guarded(request, *args, **kwargs):
-            task = node.flow_class.task_class._default_manager.filter(pk=kwargs.get("task_pk")).first()
-            if task is not None and task.status in (STATUS.DONE, STATUS.CANCELED):
-                messages.warning(request, _("Tento úkol už byl dokončen (formulář byl odeslán podruhé); nic dalšího "
-                                            "se nezapsalo."))
-                return redirect(node.reverse("detail", args=[kwargs["process_pk"], task.pk]))
-            return inner(request, *args, **kwargs)
-
-        return path(f"<int:process_pk>/{self.name}/<int:task_pk>/execute/", guarded, name="execute")
+    return get_user_model().objects.filter(pk=user_id, is_active=True, groups__name=ROLE_REGISTRATION_OFFICER).first()
 
 
 def task(form_class, handler: str, step: str):
     """A user task: its form, the flow method that handles it, and its permission."""
     node = TaskNode(TaskFormView.as_view(form_class=form_class, handler=handler))
     node.handler = handler
-    return node.Permission(officer(step)).Assign(case_officer)
+    return node.Permission(step_permission("registrations", step)).Assign(case_officer)
 
 
 class ProceedingSteps:
@@ -128,12 +100,10 @@ class ProceedingSteps:
     )
 
     def handle_repair(self, activation, *, user, note=""):
-        from workflows.history import record_event
-
         boundary = activation.task.previous.first()
         failed = boundary.previous.first() if boundary is not None else None
         name = failed.flow_task.name if failed is not None else ""
-        record_event(case=activation.process.case, actor=user, action="job_retry",
+        record_event(case=activation.process.case, actor=user, action=CaseEvent.Action.JOB_RETRY,
                      summary=f"Opakované vyhotovení po chybě ({failed.flow_task.task_title if failed else '?'})"
                              + (f": {note}" if note else ""))
         self.remember_officer(activation, user, retry=name)
@@ -162,8 +132,7 @@ class ProceedingSteps:
 
     @staticmethod
     def officer_user(activation):
-        user_id = (activation.process.data or {}).get("officer_id")
-        return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        return case_officer(activation)
 
     def source_key(self, activation) -> str:
         return f"task:{activation.task.pk}"
@@ -244,12 +213,12 @@ class CompletenessSteps(ProceedingSteps):
 
     def handle_check(self, activation, *, user, answers, deficiency_note="", remedy_days=None):
         proceeding = self.proceeding(activation)
-        complete = svc.completeness_record(proceeding=proceeding, answers=answers, deficiency_note=deficiency_note,
-                                           remedy_days=remedy_days, actor=user)
-        self.remember_officer(activation, user, complete=complete)
+        svc.completeness_record(proceeding=proceeding, answers=answers, deficiency_note=deficiency_note,
+                                remedy_days=remedy_days, actor=user)
+        self.remember_officer(activation, user)
 
     def application_complete(self, activation):
-        return bool(activation.process.data.get("complete"))
+        return self.proceeding(activation).is_complete
 
     def render_deficiency(self, activation):
         proceeding = self.proceeding(activation)
@@ -269,15 +238,15 @@ class CompletenessSteps(ProceedingSteps):
         self.remember_officer(activation, user)
 
     def handle_remedy_missed(self, activation, *, user, supplement_received_on=None, note=""):
-        terminate = svc.remedy_missed_record(proceeding=self.proceeding(activation),
-                                             supplement_received_on=supplement_received_on, note=note, actor=user)
-        self.remember_officer(activation, user, terminate=terminate)
+        svc.remedy_missed_record(proceeding=self.proceeding(activation),
+                                 supplement_received_on=supplement_received_on, note=note, actor=user)
+        self.remember_officer(activation, user)
 
     def termination_confirmed(self, activation):
-        return bool(activation.process.data.get("terminate"))
+        return self.proceeding(activation).is_terminating
 
     def back_to_check(self, activation):
-        return self.proceeding(activation).phase == Proceeding.Phase.CHECK
+        return self.proceeding(activation).back_to_check
 
 
 class EvidenceSteps(ProceedingSteps):
@@ -307,7 +276,7 @@ class EvidenceSteps(ProceedingSteps):
     )
 
     def evidence_notice_needed(self, activation):
-        return svc.evidence_notice_needed(self.proceeding(activation))
+        return selectors.evidence_notice_needed(self.proceeding(activation))
 
     def render_evidence_notice(self, activation):
         proceeding = self.proceeding(activation)
@@ -392,22 +361,22 @@ class DecisionSteps(ProceedingSteps):
         return self.to_deliver(activation, doc)
 
     def handle_appeal_period(self, activation, *, user, appeal_received_on=None, final_on=None, waived_on=None):
-        appeal = svc.appeal_period_record(proceeding=self.proceeding(activation), appeal_received_on=appeal_received_on,
-                                          final_on=final_on, waived_on=waived_on, actor=user)
-        self.remember_officer(activation, user, appeal_id=appeal.pk if appeal else None)
+        svc.appeal_period_record(proceeding=self.proceeding(activation), appeal_received_on=appeal_received_on,
+                                 final_on=final_on, waived_on=waived_on, actor=user)
+        self.remember_officer(activation, user)
 
     def has_pending_appeal(self, activation):
-        return bool(activation.process.data.get("appeal_id"))
+        return self.proceeding(activation).pending_appeal is not None
 
     def _appeal(self, activation) -> Appeal:
-        return Appeal.objects.select_related("proceeding__case").get(pk=activation.process.data["appeal_id"])
+        return self.proceeding(activation).current_appeal
 
     def handle_appeal_route(self, activation, *, user, route, note="", forwarded_on=None):
         svc.appeal_route(appeal=self._appeal(activation), route=route, note=note, forwarded_on=forwarded_on, actor=user)
         self.remember_officer(activation, user)
 
     def appeal_forwarded(self, activation):
-        return self._appeal(activation).outcome == Appeal.Outcome.FORWARDED
+        return self._appeal(activation).is_forwarded
 
     def render_forwarding(self, activation):
         return docs.render_appeal_forward(self._appeal(activation), source_key=self.source_key(activation),
@@ -419,11 +388,11 @@ class DecisionSteps(ProceedingSteps):
         self.remember_officer(activation, user)
 
     def appeal_upheld(self, activation):
-        return self._appeal(activation).outcome == Appeal.Outcome.UPHELD
+        return self._appeal(activation).is_upheld
 
     def apply_finality(self, activation):
         svc.proceeding_finalize(proceeding=self.proceeding(activation), actor=self.officer_user(activation))
 
     def reopen_proceeding(self, activation):
-        """After § 87 autoremedy or an annulled decision the proceeding continues."""
-        self.remember_officer(activation, None, appeal_id=None, complete=False, terminate=False)
+        """After § 87 autoremedy or an annulled decision the proceeding continues (the
+        services already moved the proceeding back to its phase)."""

@@ -1,0 +1,74 @@
+"""REST API of the opinion agenda: a portal submits requests for an opinion (Vyjádření).
+
+Registered with the engine's API (``/api/``) through the agenda registry (``apps.py``).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.views import APIView
+
+from workflows.api.serializers import SubmissionResultSerializer
+from workflows.api.views import submitted, validation_response
+from workflows.permissions import ROLE_API_CLIENT, ROLE_HEAD, ROLE_PLANNER, ROLE_ROMA_COORDINATOR, has_role
+
+from .flows import opinion_request_start
+
+
+class OpinionRequestSubmitter(BasePermission):
+    message = "Žádost o vyjádření může podat portál, pracovník pro komunitní plánování, koordinátor nebo vedoucí."
+
+    def has_permission(self, request, view):
+        return has_role(request.user, ROLE_API_CLIENT, ROLE_PLANNER, ROLE_ROMA_COORDINATOR, ROLE_HEAD)
+
+
+class OpinionRequestSerializer(serializers.Serializer):
+    applicant_ico = serializers.CharField(max_length=8, help_text="IČO žadatele (8 číslic).")
+    applicant_name = serializers.CharField(max_length=255)
+    applicant_address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    project_title = serializers.CharField(max_length=400)
+    registration_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="",
+                                                help_text="Registrační číslo projektu, např. CZ.1.04/3.1.00/45.00123.")
+    call = serializers.CharField(help_text="Číslo výzvy z katalogu (např. 45).")
+    area = serializers.CharField(required=False, allow_blank=True, default="", help_text="Kód oblasti podpory, např. 3.1.")
+    service_types = serializers.ListField(child=serializers.CharField(), required=False, default=list,
+                                          help_text="Paragrafy druhů služeb, např. [\"48\", \"§ 65\"].")
+    target_groups = serializers.ListField(child=serializers.CharField(), required=False, default=list,
+                                          help_text="Kódy cílových skupin, např. [\"S\", \"OZP\"].")
+    whole_region = serializers.BooleanField(required=False, default=True)
+    districts = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    budget = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class OpinionRequestCreate(APIView):
+    permission_classes = [OpinionRequestSubmitter]
+
+    @extend_schema(summary="Podání žádosti o vyjádření k projektu", request=OpinionRequestSerializer,
+                   responses={201: SubmissionResultSerializer, 400: OpenApiResponse(description="Chyby po polích (česky)")},
+                   tags=["podání"])
+    def post(self, request):
+        payload = OpinionRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        if not data.get("area"):
+            data.pop("area", None)
+        try:
+            with transaction.atomic():
+                process = opinion_request_start(actor=request.user, **data)
+        except DjangoValidationError as exc:
+            return validation_response(exc)
+        return submitted(process.case, request)
+
+
+def register_routes() -> list:
+    return [path("opinion-requests/", OpinionRequestCreate.as_view(), name="opinion-request-create")]

@@ -1,0 +1,243 @@
+"""Appeal (§ 87 / § 88), finality and the registry entry it writes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from workflows import deadlines
+from workflows.validators import field_error
+from workflows.formats import czech_date
+from workflows.history import record_event, set_case_deadline, set_case_state
+from workflows.models import Case
+
+from ..models import (
+    RegistrationEvent,
+    Appeal,
+    Proceeding,
+    RegisteredService,
+)
+from .common import NATIONAL_ID_RE, Outcome, Phase, phase_set, refresh_deadline, registry_version_add
+from ..selectors import last_decision, service_snapshot
+
+
+@transaction.atomic
+def appeal_period_record(
+    *, proceeding: Proceeding, appeal_received_on: date | None = None, final_on: date | None = None,
+    waived_on: date | None = None, actor=None,
+) -> Appeal | None:
+    """After the appeal period: record an appeal, or confirm finality (never automatic)."""
+    delivered = proceeding.decision_delivered_on
+    if delivered is None or proceeding.phase != Phase.APPEAL_PERIOD:
+        raise field_error("Rozhodnutí ještě nebylo doručeno.")
+    if appeal_received_on is not None:
+        if final_on is not None:
+            raise field_error("Zadejte buď odvolání, nebo právní moc, ne obojí.")
+        if appeal_received_on < delivered:
+            raise field_error(f"Odvolání nemohlo přijít ({czech_date(appeal_received_on)}) před doručením rozhodnutí "
+                       f"({czech_date(delivered)}).", "appeal_received_on")
+        if appeal_received_on > timezone.localdate():
+            raise field_error("Datum doručení odvolání nemůže být v budoucnosti.", "appeal_received_on")
+        appeal = Appeal.objects.create(
+            proceeding=proceeding, received_on=appeal_received_on, forward_by=deadlines.add_days(appeal_received_on, 30),
+        )
+        late = appeal_received_on > proceeding.appeal_deadline
+        record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL,
+                     summary=f"Podáno odvolání dne {czech_date(appeal_received_on)}" + (" (po lhůtě)" if late else ""),
+                     after={"received_on": appeal_received_on, "late": late})
+        set_case_state(case=proceeding.case, state=Case.State.OPEN, detail="odvolání", actor=actor)
+        phase_set(proceeding, Phase.APPEAL, actor=actor)
+        refresh_deadline(proceeding, actor=actor)
+        return appeal
+    finality_confirm(proceeding=proceeding, final_on=final_on, waived_on=waived_on, actor=actor)
+    return None
+
+
+@transaction.atomic
+def finality_confirm(*, proceeding: Proceeding, final_on: date | None, waived_on: date | None = None,
+                     after_appeal: bool = False, actor=None) -> None:
+    """The officer confirms the day of finality (právní moc)."""
+    if final_on is None:
+        raise field_error("Zadejte den nabytí právní moci.", "final_on")
+    delivered = proceeding.decision_delivered_on
+    if delivered is None:
+        raise field_error("Rozhodnutí ještě nebylo doručeno.")
+    if final_on > timezone.localdate():
+        raise field_error("Právní moc nelze potvrdit dopředu.", "final_on")
+    if not after_appeal:
+        if waived_on is not None and waived_on < delivered:
+            raise field_error("Odvolání se lze vzdát až po doručení rozhodnutí.", "waived_on")
+        earliest = deadlines.finality_date(delivered, waived_on=waived_on)
+        if final_on < earliest:
+            raise field_error(f"Rozhodnutí může nabýt právní moci nejdříve {czech_date(earliest)} "
+                       f"(lhůta k odvolání končí {czech_date(proceeding.appeal_deadline)}).", "final_on")
+    elif final_on < delivered:
+        raise field_error("Právní moc nemůže předcházet doručení rozhodnutí.", "final_on")
+    proceeding.final_on = final_on
+    proceeding.waived_on = waived_on
+    proceeding.final_confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    proceeding.save(update_fields=["final_on", "waived_on", "final_confirmed_by"])
+    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.FINALITY,
+                 summary=f"Právní moc potvrzena ke dni {czech_date(final_on)}",
+                 after={"final_on": final_on, "waived_on": waived_on})
+
+
+@transaction.atomic
+def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: date | None = None, actor=None) -> None:
+    """§ 87: the office grants the appeal itself; § 88: forwards the file to the ministry."""
+    if appeal.outcome != Appeal.Outcome.PENDING:
+        raise field_error("O postupu v tomto odvolání už bylo rozhodnuto.")
+    forwarded_on = forwarded_on or timezone.localdate()
+    if forwarded_on < appeal.received_on or forwarded_on > timezone.localdate():
+        raise field_error("Datum postoupení musí být mezi doručením odvolání a dneškem.", "forwarded_on")
+    proceeding = appeal.proceeding
+    if route == Appeal.Outcome.AUTOREMEDY:
+        appeal.outcome = Appeal.Outcome.AUTOREMEDY
+        appeal.outcome_on = forwarded_on
+        appeal.note = note
+        appeal.save()
+        record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_AUTOREMEDY,
+                     summary="Odvolání vyhověno v plném rozsahu (§ 87 správního řádu); vydá se nové rozhodnutí")
+        _reopen(proceeding, actor=actor)
+    elif route == Appeal.Outcome.FORWARDED:
+        appeal.outcome = Appeal.Outcome.FORWARDED
+        appeal.forwarded_on = forwarded_on
+        appeal.note = note
+        appeal.save()
+        record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_FORWARDED,
+                     summary=f"Spis postoupen odvolacímu orgánu (§ 88) dne {czech_date(appeal.forwarded_on)}")
+        refresh_deadline(proceeding, actor=actor)
+    else:
+        raise field_error("Zvolte postup: vyhovět v autoremeduře (§ 87), nebo postoupit ministerstvu (§ 88).", "route")
+
+
+@transaction.atomic
+def appeal_outcome_record(*, appeal: Appeal, outcome: str, outcome_on: date, final_on: date | None = None,
+                          note: str = "", actor=None) -> None:
+    """The ministry's decision on a forwarded appeal: upheld → finality; annulled → continue."""
+    if appeal.outcome != Appeal.Outcome.FORWARDED:
+        raise field_error("Odvolání nebylo postoupeno ministerstvu.")
+    if outcome not in (Appeal.Outcome.UPHELD, Appeal.Outcome.ANNULLED):
+        raise field_error("Zvolte výsledek odvolacího řízení.", "outcome")
+    if outcome_on is None or outcome_on < appeal.forwarded_on:
+        raise field_error("Rozhodnutí o odvolání nemůže předcházet postoupení spisu.", "outcome_on")
+    proceeding = appeal.proceeding
+    if outcome == Appeal.Outcome.UPHELD and final_on is None:
+        raise field_error("Zadejte den nabytí právní moci (doručení rozhodnutí o odvolání).", "final_on")
+    if final_on is not None and final_on < outcome_on:
+        raise field_error("Právní moc nemůže předcházet rozhodnutí o odvolání.", "final_on")
+    appeal.outcome = outcome
+    appeal.outcome_on = outcome_on
+    appeal.note = note
+    appeal.save()
+    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_OUTCOME,
+                 summary=f"Odvolací orgán: {appeal.get_outcome_display()} ({czech_date(outcome_on)})")
+    if outcome == Appeal.Outcome.UPHELD:
+        finality_confirm(proceeding=proceeding, final_on=final_on, after_appeal=True, actor=actor)
+    else:
+        _reopen(proceeding, actor=actor)
+
+
+def _reopen(proceeding: Proceeding, *, actor=None) -> None:
+    """The decision is gone (autoremedy or annulled): the proceeding continues."""
+    before = {"proposal": proceeding.proposal, "decided_on": proceeding.decided_on}
+    proceeding.decided_on = None
+    proceeding.decision_delivered_on = None
+    proceeding.appeal_deadline = None
+    if proceeding.proposal == Outcome.TERMINATED:
+        proceeding.proposal = Outcome.PENDING
+    proceeding.save(update_fields=["decided_on", "decision_delivered_on", "appeal_deadline", "proposal"])
+    set_case_state(case=proceeding.case, state=Case.State.OPEN, detail="řízení pokračuje", actor=actor)
+    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.REOPENED, summary="Řízení pokračuje", before=before)
+    next_phase = Phase.ASSESSMENT if proceeding.kind == Proceeding.Kind.CANCELLATION or proceeding.proposal != Outcome.PENDING else Phase.CHECK
+    phase_set(proceeding, next_phase, actor=actor)
+    refresh_deadline(proceeding, actor=actor)
+
+
+@transaction.atomic
+def proceeding_finalize(*, proceeding: Proceeding, actor=None) -> None:
+    """Finality confirmed: write the outcome to the registry and close the case."""
+    if proceeding.final_on is None:
+        raise field_error("Právní moc nebyla potvrzena.")
+    if proceeding.phase == Phase.FINAL:
+        return
+    document = last_decision(proceeding)
+    case = proceeding.case
+    outcome = {Outcome.GRANTED: Outcome.GRANTED, Outcome.REFUSED: Outcome.REFUSED}.get(proceeding.proposal, Outcome.TERMINATED)
+    proceeding.outcome = outcome
+    proceeding.save(update_fields=["outcome"])
+    if outcome == Outcome.GRANTED:
+        if proceeding.kind == Proceeding.Kind.REGISTRATION:
+            _registry_register(proceeding, document, actor=actor)
+        elif proceeding.kind == Proceeding.Kind.CHANGE:
+            _registry_change(proceeding, document, actor=actor)
+        else:
+            _registry_cancel(proceeding, document, actor=actor)
+    phase_set(proceeding, Phase.FINAL, actor=actor)
+    label = {
+        Outcome.GRANTED: "vyhověno",
+        Outcome.REFUSED: "žádost zamítnuta",
+        Outcome.TERMINATED: "řízení zastaveno",
+    }[outcome]
+    set_case_deadline(case=case, deadline=None, actor=actor, reason="řízení skončilo")
+    set_case_state(case=case, state=Case.State.CLOSED, detail=f"pravomocně: {label}", actor=actor,
+                   summary=f"Řízení pravomocně skončilo ({label}) dne {czech_date(proceeding.final_on)}")
+
+
+def _registry_register(proceeding: Proceeding, document, *, actor=None) -> None:
+    provider = proceeding.provider
+    for item in proceeding.services.all():
+        service = RegisteredService.objects.create(
+            provider=provider, service_type=item.service_type, form=item.form, age_from=item.age_from,
+            age_to=item.age_to, place=item.place, territory=item.territory, capacity=item.capacity,
+            provided_from=max(item.start_on, proceeding.final_on) if item.start_on else proceeding.final_on,
+            registered_on=proceeding.final_on, registration_case=proceeding.case,
+        )
+        service.target_groups.set(item.target_groups.all())
+        registry_version_add(provider=provider, service=service, case=proceeding.case, document=document, action="registered",
+                 summary=f"Registrována služba {service.service_type} ({service.get_form_display()})",
+                 before=None, after=service_snapshot(service), actor=actor)
+
+
+def _registry_change(proceeding: Proceeding, document, *, actor=None) -> None:
+    for item in proceeding.services.select_related("registered_service"):
+        service = item.registered_service
+        before = service_snapshot(service)
+        for field in ("service_type", "form", "age_from", "age_to", "place", "territory", "capacity"):
+            setattr(service, field, getattr(item, field))
+        service.save()
+        service.target_groups.set(item.target_groups.all())
+        registry_version_add(provider=service.provider, service=service, case=proceeding.case, document=document, action="changed",
+                 summary=f"Změna registrace služby {service.service_type} od {czech_date(proceeding.final_on)}",
+                 before=before, after=service_snapshot(service), actor=actor)
+
+
+def _registry_cancel(proceeding: Proceeding, document, *, actor=None) -> None:
+    for service in proceeding.cancel_services.all():
+        before = service_snapshot(service)
+        service.state = RegisteredService.State.CLOSED
+        service.closed_on = proceeding.final_on
+        service.save(update_fields=["state", "closed_on"])
+        registry_version_add(provider=service.provider, service=service, case=proceeding.case, document=document, action="cancelled",
+                 summary=f"Registrace služby {service.service_type} zrušena ke dni {czech_date(proceeding.final_on)}",
+                 before=before, after=service_snapshot(service), actor=actor)
+
+
+@transaction.atomic
+def service_set_national_id(*, service: RegisteredService, national_id: str, actor=None) -> RegisteredService:
+    """Store the identifier issued by the national registry of providers (§ 85)."""
+    national_id = (national_id or "").strip()
+    if not NATIONAL_ID_RE.fullmatch(national_id):
+        raise field_error("Identifikátor služby z registru poskytovatelů má 7 číslic.", "national_id")
+    clash = RegisteredService.objects.filter(national_id=national_id).exclude(pk=service.pk).first()
+    if clash:
+        raise field_error(f"Identifikátor {national_id} už má služba {clash}.", "national_id")
+    before = service_snapshot(service)
+    service.national_id = national_id
+    service.save(update_fields=["national_id"])
+    registry_version_add(provider=service.provider, service=service, case=service.registration_case, action="identifier",
+             summary=f"Identifikátor služby (§ 85): {national_id}", before=before, after=service_snapshot(service),
+             actor=actor)
+    return service
