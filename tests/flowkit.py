@@ -127,6 +127,9 @@ def letter_with_failed_render(case, actor=None, *, subject="Sdělení", body="V�
 
 # --------------------------------------------------------------------------- opinions
 
+#: a valid answer to any IP warning: what the project pays for beyond the IP
+COMPLEMENTARY = {"reason": "complementary", "text": "Projekt financuje jiné úvazky než IP kraje."}
+
 STATEMENTS = dict(
     s1_verdict="yes", s1_text="Projekt navazuje na plán práce kraje.",
     s2_verdict="yes", s2_text="Služba je v okrese Sokolov nedostatečně dostupná.",
@@ -164,7 +167,7 @@ def draft(process, user, *, pick=1, answers=None, node=None, **statements):
         ids = [s.item.pk for s in suggestions[:pick]]
         ip_answers = {}
         for w in opinion.ip_warnings.all():
-            ip_answers[w.pk] = (answers or {}).get(w.pk, "Projekt financuje jiné úvazky než IP kraje.")
+            ip_answers[w.pk] = (answers or {}).get(w.pk, COMPLEMENTARY)
         services.opinion_draft_save(opinion=opinion, actor=user, activity_ids=ids, ip_answers=ip_answers,
                                     **{**STATEMENTS, **statements})
         services.opinion_submit(opinion=opinion, actor=user, task=task)
