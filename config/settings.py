@@ -132,6 +132,13 @@ if OSV_ENV == "test":
 AUTHENTICATION_BACKENDS = ["workflows.auth_throttle.ThrottledModelBackend"]
 OSV_LOGIN_FAILURE_LIMIT = int(env("OSV_LOGIN_FAILURE_LIMIT", "5"))
 OSV_LOGIN_LOCK_MINUTES = int(env("OSV_LOGIN_LOCK_MINUTES", "15"))
+# directory login (Active Directory / LDAP) when OSV_LDAP_SERVER_URI is set: config/ldap.py; needs the
+# optional extra `ldap`. Local accounts keep working (embedded default, emergencies).
+from config import ldap as _ldap  # noqa: E402
+
+if _ldap.enabled():
+    globals().update(_ldap.directory_settings())
+    AUTHENTICATION_BACKENDS = ["workflows.directory.DirectoryBackend", *AUTHENTICATION_BACKENDS]
 # the login counters must be shared by every web process: a file cache by default, Redis if given
 if env("OSV_CACHE_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("OSV_CACHE_URL")}}
@@ -227,6 +234,19 @@ OSV_FILE_MARK_PATTERN = env("OSV_FILE_MARK_PATTERN", "SZ {region}/{seq}/SV/{year
 OSV_JOB_STUCK_MINUTES = int(env("OSV_JOB_STUCK_MINUTES", "10"))
 OSV_BASE_URL = env("OSV_BASE_URL", "http://127.0.0.1:8000")
 
+# company lookup by IČO in ARES (workflows.ares; docs/office-integration.md)
+OSV_ARES_ENABLED = env_bool("OSV_ARES_ENABLED", True)
+OSV_ARES_URL = env("OSV_ARES_URL", "https://ares.gov.cz/ekonomicke-subjekty-v-be/rest")
+OSV_ARES_TIMEOUT = float(env("OSV_ARES_TIMEOUT", "5"))
+OSV_ARES_CACHE_SECONDS = int(env("OSV_ARES_CACHE_SECONDS", str(24 * 3600)))
+
+# the national registry's open data (registrations.national_registry): a path or URL of rpss.json,
+# imported and reconciled daily by beat at the given time (empty source = the job does nothing)
+OSV_NATIONAL_REGISTRY_SOURCE = env("OSV_NATIONAL_REGISTRY_SOURCE", "")
+OSV_NATIONAL_REGISTRY_HOUR = int(env("OSV_NATIONAL_REGISTRY_HOUR", "5"))
+OSV_NATIONAL_REGISTRY_MINUTE = int(env("OSV_NATIONAL_REGISTRY_MINUTE", "30"))
+OSV_NATIONAL_REGISTRY_TIMEOUT = float(env("OSV_NATIONAL_REGISTRY_TIMEOUT", "120"))
+
 # deadline rules (workflows.deadlines reads these; see shared design deadlines.md)
 OSV_REMEDY_DEFAULT_DAYS = int(env("OSV_REMEDY_DEFAULT_DAYS", "30"))
 OSV_DELIVERY_FICTION_SHIFT = env_bool("OSV_DELIVERY_FICTION_SHIFT", True)
@@ -242,6 +262,35 @@ OSV_REMINDER_WORKING_DAYS = tuple(int(x) for x in env_list("OSV_REMINDER_WORKING
 OSV_CONVERTER_URL = env("OSV_CONVERTER_URL", "")
 OSV_CONVERTER_TIMEOUT = float(env("OSV_CONVERTER_TIMEOUT", "120"))
 OSV_SOFFICE = env("OSV_SOFFICE", "")
+
+# --- signature and seal (workflows.signing): pyHanko PAdES B-LT ---------------------------------
+OSV_SIGNING_BACKEND = env("OSV_SIGNING_BACKEND", "pkcs12")  # pkcs12 (embedded) | pkcs11 (production HSM)
+OSV_SIGNING_PKCS12_DIR = env("OSV_SIGNING_PKCS12_DIR", str(VAR_DIR / "pki" / "p12"))
+OSV_SIGNING_PKCS12_PASSWORD = env("OSV_SIGNING_PKCS12_PASSWORD", "")
+OSV_PKCS11_MODULE = env("OSV_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+OSV_PKCS11_TOKEN_LABEL = env("OSV_PKCS11_TOKEN_LABEL", "")
+OSV_PKCS11_PIN = env("OSV_PKCS11_PIN", "")
+OSV_SEAL_LABEL = env("OSV_SEAL_LABEL", "seal")  # key label of the office's electronic seal
+OSV_TSA_URL = env("OSV_TSA_URL", "")  # qualified timestamp authority (RFC 3161)
+OSV_TSA_TIMEOUT = int(env("OSV_TSA_TIMEOUT", "30"))
+OSV_SIGNING_TRUST_ROOTS = env_list("OSV_SIGNING_TRUST_ROOTS", "")  # PEM files of trusted CAs
+
+# --- dispatch (workflows.dispatch): data box (ISDS) or paper -------------------------------------
+# off: acts are delivered by hand as before (no PDF/A, signature or data box); see docs/dispatch.md
+OSV_DISPATCH_ENABLED = env_bool("OSV_DISPATCH_ENABLED", OSV_ENV != "test")
+ISDS_URLS = {"production": "https://ws1.mojedatovaschranka.cz/DS", "test": "https://ws1.czebox.cz/DS"}
+OSV_ISDS_ENVIRONMENT = env("OSV_ISDS_ENVIRONMENT", "test")  # test (veřejný test ISDS) | production
+OSV_ISDS_URL = env("OSV_ISDS_URL", ISDS_URLS.get(OSV_ISDS_ENVIRONMENT, ISDS_URLS["test"]))
+OSV_ISDS_USERNAME = env("OSV_ISDS_USERNAME", "")
+OSV_ISDS_PASSWORD = env("OSV_ISDS_PASSWORD", "")
+OSV_ISDS_CLIENT_CERT = env("OSV_ISDS_CLIENT_CERT", "")  # "cert.pem,key.pem" for a certificate login
+OSV_ISDS_WSDL_DIR = env("OSV_ISDS_WSDL_DIR", "")  # folder with the official WSDL/XSD (default: ours)
+OSV_ISDS_TIMEOUT = int(env("OSV_ISDS_TIMEOUT", "60"))
+OSV_ISDS_RECOVERY_DAYS = int(env("OSV_ISDS_RECOVERY_DAYS", "30"))  # how far back an interrupted send is looked up
+OSV_ISDS_POLL_MINUTES = int(env("OSV_ISDS_POLL_MINUTES", "15"))
+OSV_DISPATCH_RETRY_SECONDS = int(env("OSV_DISPATCH_RETRY_SECONDS", "60"))
+OSV_DISPATCH_QUEUE = env("OSV_DISPATCH_QUEUE", "")  # Celery queue of the dispatch jobs (default queue if empty)
+OSV_DISPATCH_STUCK_MINUTES = int(env("OSV_DISPATCH_STUCK_MINUTES", "10"))
 
 # --- security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
