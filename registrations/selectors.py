@@ -198,7 +198,7 @@ def service_row(s: RegisteredService) -> dict:
 def provider_payload(provider) -> dict:
     """A provider with its services, as the API returns it."""
     services = provider.services.select_related("service_type", "registration_case").prefetch_related("target_groups")
-    return {"ico": provider.ico or "", "name": provider.name, "address": provider.address,
+    return {"ico": provider.ico or None, "name": provider.name, "address": provider.address,
             "legal_form": provider.legal_form, "services": [service_row(s) for s in services]}
 
 

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.flow.views import mixins as vf_mixins
 
+from workflows.exports import csv_safe
 from workflows.models import Document
-from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
+from workflows.permissions import ROLE_READER, may, can_work_on_agenda, has_role
 
 from . import documents, selectors, services
 from .forms import NationalIdForm, ProviderIdentityForm, RemedyExtendForm
@@ -175,8 +176,8 @@ def provider_identity(request, pk: int):
 
 @login_required
 def service_national_id(request, pk: int):
-    if request.method != "POST" or not can_work_on_agenda(request.user, "registrations"):
-        raise PermissionDenied
+    if request.method != "POST" or not may(request.user, "registrations.change_registeredservice"):
+        raise PermissionDenied  # the § 85 identifier is the officer's write; head and deputy only read it
     service = get_object_or_404(RegisteredService, pk=pk)
     form = NationalIdForm(request.POST)
     if form.is_valid():
@@ -193,9 +194,9 @@ def remedy_extend(request, pk: int):
     """§ 39 odst. 2: extend the remedy deadline of a suspended proceeding (officer)."""
     from workflows.models import Case
 
-    if request.method != "POST" or not can_work_on_agenda(request.user, "registrations"):
-        raise PermissionDenied
-    case = get_object_or_404(Case, pk=pk)
+    if request.method != "POST" or not may(request.user, "registrations.change_proceeding"):
+        raise PermissionDenied  # extending a deadline is the officer's act
+    case = get_object_or_404(Case, pk=pk, proceeding__isnull=False)  # a registration proceeding, nothing else
     form = RemedyExtendForm(request.POST)
     if form.is_valid():
         try:
@@ -224,5 +225,5 @@ def registry_export(request, fmt: str):
     writer = csv.DictWriter(response, fieldnames=selectors.PUBLIC_COLUMNS, delimiter=";")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: (", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+        writer.writerow({k: csv_safe(", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
     return response

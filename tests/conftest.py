@@ -108,6 +108,31 @@ def no_dispatch(monkeypatch):
     return sent
 
 
+@pytest.fixture
+def tasks_in_process(monkeypatch):
+    """Tasks sent by name (workflows.outbox) run here and now, retries included, as the
+    worker would run them — for tests without a worker process."""
+    from celery import current_app
+
+    from workflows import outbox
+
+    import worker.tasks  # noqa: F401 (registers the tasks)
+
+    from celery.exceptions import Retry
+
+    def run(task_name, *args, **options):
+        task = current_app.tasks[task_name]
+        for retries in range(100):  # a retry runs at once (the countdown is the worker's business)
+            try:
+                task.apply(args=list(args), retries=retries, throw=True)
+                return True
+            except Retry:
+                continue
+        raise AssertionError(f"{task_name} se stále opakuje")
+
+    monkeypatch.setattr(outbox, "dispatch", run)
+
+
 def _worker_env() -> dict[str, str]:
     from django.conf import settings
     from django.db import connection

@@ -165,7 +165,7 @@ def run_job(task_pk: int) -> str:
 def stuck_jobs(now=None):
     """Jobs that should have run by now: SCHEDULED or STARTED longer than the threshold."""
     now = now or timezone.now()
-    limit = now - timedelta(minutes=settings.OSV_JOB_STUCK_MINUTES)
+    limit = now - timedelta(seconds=settings.OSV_JOB_STUCK_SECONDS)
     return list(
         Task.objects.filter(flow_task_type="JOB")
         .filter(

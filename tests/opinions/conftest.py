@@ -13,6 +13,13 @@ KK_PLAN = PLANS_DIR / "karlovarsky-kraj-plan-prace-2011-2012.txt"
 LK_PLAN = PLANS_DIR / "liberecky-kraj-sprss-2014-2017-karty.txt"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """The applicant's e-mail task runs in-process unless the test has a real worker."""
+    if not {"celery_worker", "fresh_worker", "workers"} & set(request.fixturenames):
+        request.getfixturevalue("tasks_in_process")
+
+
 def seed_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 

@@ -286,6 +286,8 @@ def test_only_head_reassigns_and_sees_team(client, demo_users):
     for username in ("referent", "referent2", "planovac", "zastupce", "ctenar", "portal"):
         client.force_login(demo_users[username])
         assert client.get("/tym/").status_code == 403, username
+        if username == "zastupce":
+            continue  # the deputy standing in for the head reassigns (issue 13), without the team list
         assert client.post(f"/ukoly/{task.pk}/predat/", {"user": demo_users[username].pk}).status_code == 403
     task.refresh_from_db()
     assert task.owner == demo_users["referent"]
