@@ -10,7 +10,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.workflows.factories import CaseFactory, TaskFactory, days
+from tests.workflows.factories import CaseFactory, days
 from workflows.input_rules import fit, validate_name
 from workflows.models import Case
 
