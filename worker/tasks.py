@@ -66,7 +66,10 @@ def advance_dispatch(self, dispatch_pk: int) -> str:
     try:
         return services.advance(dispatch_pk)
     except services.DispatchRetry as exc:
-        countdown = min(settings.OSV_DISPATCH_RETRY_SECONDS * (2 ** min(self.request.retries, 6)), 3600)
+        # kept below the broker's visibility timeout, or Redis would hand the waiting message out
+        # twice (the dispatch sweep picks up what is left longer)
+        cap = max(1, settings.OSV_BROKER_VISIBILITY_SECONDS - 30)
+        countdown = min(settings.OSV_DISPATCH_RETRY_SECONDS * (2 ** min(self.request.retries, 6)), cap)
         raise self.retry(exc=exc, countdown=countdown)
 
 
