@@ -11,7 +11,8 @@ field_error / PermissionDenied / Http404 / NotFound / DRF errors, Django message
 errors, the history's ``summary=`` / ``detail=`` / ``reason=``, ``label=`` / ``help_text=`` /
 ``verbose_name=`` / ``empty_label=`` / ``title=`` / ``message=`` keyword arguments, class
 attributes ``message`` / ``success_message`` / ``empty_message``, and module-level Czech
-constants. Docstrings, comments, dict keys and comparisons are left alone.
+constants. Docstrings, comments, dict keys and comparisons are left alone, and so are modules
+that run as processes of their own (``python -m …``, where Django's settings may not be set up).
 
 Usage: ``python scripts/wrap_gettext.py [--check] PATH…`` (``--check`` lists what it would wrap and
 exits 1 when anything is left; CI runs it so a new unwrapped message fails).
@@ -199,6 +200,8 @@ def underscore_variables(tree: ast.Module) -> list[ast.Name]:
 
 def process(path: Path, check: bool) -> int:
     source = path.read_text(encoding="utf-8")
+    if re.search(r"""^if __name__ == ["']__main__["']:""", source, re.M):
+        return 0  # a process of its own (converter, PKI, data-box simulator): Django may not be set up there
     tree = ast.parse(source)
     finder = Finder()
     finder.visit(tree)

@@ -103,12 +103,17 @@ class ViewflowFrameMiddleware:
         self.prefix = "/app/"
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """After URL resolution, so the checks of the middleware before it (a task URL of
+        another process answers 404) come first."""
         if request.path.startswith(self.prefix) and getattr(request, "user", None) is not None \
                 and request.user.is_authenticated and not is_admin(request.user):
             target = self._redirect_for(request)
             if target:
                 return redirect(target)
-        return self.get_response(request)
+        return None
 
     def _redirect_for(self, request) -> str | None:
         try:
