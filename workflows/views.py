@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
+from . import access_log
 from .history import record_event
 from .models import CaseEvent, Document
 from .permissions import can_view_document
@@ -17,6 +18,7 @@ def document_download(request, pk: int):
     if document.personal_data:
         record_event(case=document.case, actor=request.user, action=CaseEvent.Action.DOCUMENT_VIEW,
                      summary=f"Zobrazen dokument s osobními údaji: {document.title}", document=document)
+    access_log.record(request, document, view="document_download")
     filename = document.file.name.rsplit("/", 1)[-1]
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
 

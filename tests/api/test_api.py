@@ -154,7 +154,10 @@ def test_portal_registers_an_opinion_request(demo_users):
 def test_registry_reads_for_every_role(demo_users):
     from registrations.models import Provider
 
-    Provider.objects.create(ico="25596641", name="Domov Pod Lesem, o.p.s.", address="Lesní 12, Cheb")
+    from tests.integrations.test_national_registry import _service
+
+    provider = Provider.objects.create(ico="25596641", name="Domov Pod Lesem, o.p.s.", address="Lesní 12, Cheb")
+    _service(provider, "39", "terenni", 5)  # the public registry lists registered providers only
     for username in ("ctenar", "portal", "referent", "planovac"):
         client = api_for(demo_users[username])
         data = client.get("/api/providers/?q=Domov").json()
