@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext
 
 
 def _carries_personal_data(request) -> bool:
@@ -106,7 +107,7 @@ class TaskBelongsToProcessMiddleware:
 
         row = Task.objects.filter(pk=task_pk).values_list("process_id", "flow_task").first()
         if row is None or row[0] != int(process_pk):
-            raise Http404("Úkol k tomuto procesu nepatří.")
+            raise Http404(gettext("Úkol k tomuto procesu nepatří."))
         flow_task = row[1]
         node = getattr(flow_task, "name", None) or str(flow_task).rsplit(".", 1)[-1]
         import re
@@ -114,7 +115,7 @@ class TaskBelongsToProcessMiddleware:
         # …/<process_pk>/<node>/<task_pk>/… — the node name right before the task number
         match = re.search(rf"/{int(process_pk)}/([^/]+)/{int(task_pk)}(/|$)", request.path_info)
         if match is None or match.group(1) != node:
-            raise Http404("Úkol k tomuto kroku procesu nepatří.")
+            raise Http404(gettext("Úkol k tomuto kroku procesu nepatří."))
         return None
 
 
@@ -157,13 +158,13 @@ class ViewflowActionGuardMiddleware:
         name = match.url_name
         if name == "process_cancel" and view_kwargs.get("process_pk") is not None:
             if not can_reassign(request.user):
-                raise PermissionDenied("Řízení může zrušit jen vedoucí odboru nebo jeho zástupce.")
+                raise PermissionDenied(gettext("Řízení může zrušit jen vedoucí odboru nebo jeho zástupce."))
             return None
         if name in self.BULK_ACTIONS and request.method == "POST":
             from viewflow.workflow.models import Task
 
             if request.POST.get("select_all") and not can_reassign(request.user):
-                raise PermissionDenied("Hromadně může úkoly přidělovat jen vedoucí odboru nebo jeho zástupce.")
+                raise PermissionDenied(gettext("Hromadně může úkoly přidělovat jen vedoucí odboru nebo jeho zástupce."))
             for task in Task.objects.filter(pk__in=[pk for pk in request.POST.getlist("pk") if pk.isdigit()]):
                 self.check(request.user, self.BULK_ACTIONS[name], task)
             return None
@@ -186,19 +187,19 @@ class ViewflowActionGuardMiddleware:
         from .selectors import can_reassign
 
         if action in ("undo", "revive") and task.flow_task_type == "JOB":
-            raise PermissionDenied("Úlohu, která vydala akt, nelze vrátit ani obnovit: vydal by se druhý akt.")
+            raise PermissionDenied(gettext("Úlohu, která vydala akt, nelze vrátit ani obnovit: vydal by se druhý akt."))
         if action in ("undo", "revive", "cancel"):
             if not can_reassign(user):
-                raise PermissionDenied("Krok může vrátit, obnovit nebo zrušit jen vedoucí odboru nebo jeho zástupce.")
+                raise PermissionDenied(gettext("Krok může vrátit, obnovit nebo zrušit jen vedoucí odboru nebo jeho zástupce."))
             if action != "cancel" and _act_issued_after(task):
-                raise PermissionDenied("Po tomto kroku už byl vydán akt: vrácením by se vydal druhý.")
+                raise PermissionDenied(gettext("Po tomto kroku už byl vydán akt: vrácením by se vydal druhý."))
             return
         if action == "assign":
             if task.owner_permission and not may(user, task.owner_permission):
-                raise PermissionDenied("Tento úkol si může převzít jen referent, kterému krok přísluší.")
+                raise PermissionDenied(gettext("Tento úkol si může převzít jen referent, kterému krok přísluší."))
             return
         if action in ("unassign", "reassign") and task.owner_id not in (None, user.pk) and not can_reassign(user):
-            raise PermissionDenied("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce.")
+            raise PermissionDenied(gettext("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce."))
 
 
 def _act_issued_after(task) -> bool:
