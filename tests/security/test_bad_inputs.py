@@ -174,7 +174,11 @@ def test_a_notice_received_long_ago_does_not_open_an_old_numbering_series(demo_u
     notice = change_notice_receive(ico="25596641", change_date=datetime.date(2019, 12, 20),
                                    received_on=datetime.date(2020, 1, 1), actor=demo_users["referent"],
                                    items=[{"kind": "contact", "description": "Nový telefon"}])
-    case = make_case(title="Starý dopis", received_on=datetime.date(2020, 1, 1))
+    from registrations.models import RegistrationCaseKind
+    from workflows.cases import case_open
+
+    case = case_open(kind=RegistrationCaseKind.LETTER, title="Starý dopis", applicant_name="Domov Pod Lesem, o.p.s.",
+                     ico="25596641", received_on=datetime.date(2020, 1, 1))
     for mark in (notice.case.file_mark, case.file_mark):
         assert str(this_year) in mark and "2020" not in mark, mark
     assert notice.case.received_on == datetime.date(2020, 1, 1)  # the stated day is kept (late-notice rule)
