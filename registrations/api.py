@@ -15,6 +15,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from workflows import access_log
 
 from workflows.api.serializers import SubmissionResultSerializer
 from workflows.input_rules import validate_not_future, validate_sane_date
@@ -116,10 +117,11 @@ class ProviderList(APIView):
         tags=["registr"],
     )
     def get(self, request):
-        qs = selectors.provider_list(query=request.query_params.get("q", "").strip()[:100])
+        staff = selectors.is_registry_staff(request.user)
+        qs = selectors.provider_list(query=request.query_params.get("q", "").strip()[:100], public=not staff)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
-        data = ProviderSerializer([selectors.provider_payload(p) for p in page], many=True).data
+        data = ProviderSerializer([selectors.provider_payload(p, staff=staff) for p in page], many=True).data
         return paginator.get_paginated_response(data)
 
 
@@ -129,10 +131,11 @@ class ProviderDetail(APIView):
     @extend_schema(summary="Poskytovatel podle IČO", responses=ProviderSerializer, tags=["registr"],
                    parameters=[ICO_PATH])
     def get(self, request, ico: str):
-        provider = selectors.provider_by_ico(ico)
+        staff = selectors.is_registry_staff(request.user)
+        provider = selectors.provider_by_ico(ico, public=not staff)
         if provider is None:
             raise NotFound(gettext('Poskytovatel s IČO {ico} není v registru.').format(ico=ico))
-        return Response(ProviderSerializer(selectors.provider_payload(provider)).data)
+        return Response(ProviderSerializer(selectors.provider_payload(provider, staff=staff)).data)
 
 
 class ProviderHistory(APIView):
@@ -141,12 +144,18 @@ class ProviderHistory(APIView):
     @extend_schema(summary="Historie zápisů poskytovatele v registru", responses=RegistryVersionSerializer(many=True),
                    tags=["registr"], parameters=[ICO_PATH])
     def get(self, request, ico: str):
-        provider = selectors.provider_by_ico(ico)
+        staff = selectors.is_registry_staff(request.user)
+        provider = selectors.provider_by_ico(ico, public=not staff)
         if provider is None:
             raise NotFound(gettext('Poskytovatel s IČO {ico} není v registru.').format(ico=ico))
+        access_log.record(request, provider, view="api_provider_history")
         versions = provider.versions.select_related("case", "document").order_by("at", "pk")
+
+        def shown(data):
+            return data if staff else selectors.public_version_data(data, natural_person=provider.is_natural_person)
+
         data = [{
-            "at": v.at, "action": v.action, "summary": v.summary, "before": v.before, "after": v.after,
+            "at": v.at, "action": v.action, "summary": v.summary, "before": shown(v.before), "after": shown(v.after),
             "file_mark": v.case.file_mark if v.case_id else None,
             "reference_number": v.document.reference_number if v.document_id else None,
         } for v in versions]

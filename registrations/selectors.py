@@ -25,6 +25,8 @@ from .models import (
     DOC_DECISION_REFUSAL,
     DOC_DECISION_REGISTRATION,
     DOC_TERMINATION,
+    ChangeNotice,
+    ChangeNoticeItem,
     ChecklistAnswer,
     ChecklistItem,
     Proceeding,
@@ -40,18 +42,64 @@ PUBLIC_COLUMNS = [
 ]
 
 
-def provider_list(*, query: str = ""):
+# What the public registry (§ 85 zákona č. 108/2006 Sb.) never shows to the reader or the portal:
+# a natural person's home, birth date and contacts, and the provider's staff (notice items flagged
+# as personal data). The agenda's staff (registration officers, head, deputy, admin) see everything.
+PRIVATE_PROVIDER_KEYS = frozenset({"email", "phone", "birth_date", "residence_address"})
+NATURAL_PERSON_PRIVATE_KEYS = frozenset({"address", "data_box", "statutory_body"})
+
+
+def is_registry_staff(user) -> bool:
+    from workflows.permissions import can_work_on_agenda
+
+    return can_work_on_agenda(user, "registrations")
+
+
+def public_address(provider: Provider) -> str:
+    """The address the public registry shows: a legal person's seat; a natural person's place
+    of business — never the home (trvalý pobyt), which is only for the agenda's staff."""
+    if provider.is_natural_person:
+        return provider.business_address
+    return provider.address
+
+
+def public_providers(qs=None):
+    """Only providers in the registry: with a registered service (active or since cancelled).
+    An applicant whose proceeding is still open is not in the public registry."""
+    qs = Provider.objects.all() if qs is None else qs
+    return qs.filter(pk__in=RegisteredService.objects.values("provider_id"))
+
+
+def public_version_data(data, *, natural_person: bool):
+    """A registry version's before/after without personal data, for readers and the portal."""
+    if not isinstance(data, dict):
+        return data
+    out = {}
+    for key, value in data.items():
+        if key in PRIVATE_PROVIDER_KEYS or (natural_person and key in NATURAL_PERSON_PRIVATE_KEYS):
+            continue
+        if key == "items" and isinstance(value, list):
+            value = [i for i in value if not (isinstance(i, dict) and (
+                i.get("personal_data") or i.get("kind") == ChangeNoticeItem.Kind.STAFF))]
+        out[key] = value
+    return out
+
+
+def provider_list(*, query: str = "", public: bool = False):
+    """Providers for the registry page and the API; ``public`` (reader, portal): registered only."""
     qs = Provider.objects.annotate(
         active_services=Count("services", filter=Q(services__state=RegisteredService.State.ACTIVE), distinct=True),
         late_notices=Count("change_notices", filter=Q(change_notices__is_late=True), distinct=True),
     ).order_by("name")
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(ico__startswith=query))
+    if public:
+        qs = public_providers(qs)
     return qs
 
 
-def provider_by_ico(ico: str) -> Provider | None:
-    return Provider.objects.filter(ico=ico).first()
+def provider_by_ico(ico: str, *, public: bool = False) -> Provider | None:
+    return (public_providers() if public else Provider.objects).filter(ico=ico).first()
 
 
 @dataclass
@@ -136,8 +184,9 @@ def changed_rows(before, after) -> list[tuple[str, str, str]]:
     return rows
 
 
-def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
-    """Everything about one provider: services, registry history, open cases, late notices."""
+def provider_record(provider: Provider, *, user=None, staff: bool = True) -> ProviderRecord:
+    """Everything about one provider: services, registry history, open cases, late notices.
+    Not ``staff``: the history without personal data (natural person's home, staff items)."""
     services = list(
         provider.services.select_related("service_type", "registration_case").prefetch_related("target_groups")
     )
@@ -146,9 +195,13 @@ def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
         .order_by("-at", "-pk")
     )
     for version in history:
-        version.before_rows = _rows(version.before)
-        version.after_rows = _rows(version.after)
-        version.changes = changed_rows(version.before, version.after)
+        before, after = version.before, version.after
+        if not staff:
+            before = public_version_data(before, natural_person=provider.is_natural_person)
+            after = public_version_data(after, natural_person=provider.is_natural_person)
+        version.before_rows = _rows(before)
+        version.after_rows = _rows(after)
+        version.changes = changed_rows(before, after)
     case_ids = set(provider.proceedings.values_list("case_id", flat=True)) | set(
         provider.change_notices.values_list("case_id", flat=True)
     )
@@ -212,7 +265,7 @@ def registry_public_rows(*, include_closed: bool = False) -> list[dict]:
         rows.append({
             "provider_name": s.provider.name,
             "provider_ico": s.provider.ico or "",
-            "provider_address": s.provider.address,
+            "provider_address": public_address(s.provider),
             "provider_legal_form": s.provider.legal_form,
             **{column: row[column] for column in PUBLIC_COLUMNS[4:]},
         })
@@ -240,10 +293,11 @@ def service_row(s: RegisteredService) -> dict:
     }
 
 
-def provider_payload(provider) -> dict:
-    """A provider with its services, as the API returns it."""
+def provider_payload(provider, *, staff: bool = False) -> dict:
+    """A provider with its services, as the API returns it (the public address unless ``staff``)."""
     services = provider.services.select_related("service_type", "registration_case").prefetch_related("target_groups")
-    return {"ico": provider.ico or None, "name": provider.name, "address": provider.address,
+    return {"ico": provider.ico or None, "name": provider.name,
+            "address": provider.address if staff else public_address(provider),
             "legal_form": provider.legal_form, "services": [service_row(s) for s in services]}
 
 

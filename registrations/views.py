@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.flow.views import mixins as vf_mixins
 
+from workflows import access_log
 from workflows import preview
 from workflows.exports import csv_safe
 from workflows.models import Document
@@ -162,21 +163,24 @@ def registry(request):
     if not _can_see_registry(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
-    providers = selectors.provider_list(query=query)
+    staff = selectors.is_registry_staff(request.user)
+    providers = selectors.provider_list(query=query, public=not staff)
     return render(request, "registrations/registry.html", {"providers": providers, "query": query, "active_nav": "registry",
-                                                           "staff": can_work_on_agenda(request.user, "registrations")})
+                                                           "staff": staff})
 
 
 @login_required
 def provider_detail(request, pk: int):
     if not _can_see_registry(request.user):
         raise PermissionDenied
-    provider = get_object_or_404(Provider, pk=pk)
-    record = selectors.provider_record(provider, user=request.user)
+    staff = selectors.is_registry_staff(request.user)
+    provider = get_object_or_404(Provider.objects.all() if staff else selectors.public_providers(), pk=pk)
+    record = selectors.provider_record(provider, user=request.user, staff=staff)
+    access_log.record(request, provider, view="provider_detail")
     can_edit = request.user.has_perm("registrations.change_provider")
     identity_form = ProviderIdentityForm(initial={f: getattr(provider, f) for f in ("ico", *IDENTITY_FIELDS)}) if can_edit else None
     return render(request, "registrations/provider_detail.html", {"record": record, "provider": provider, "active_nav": "registry",
-                                                                  "staff": can_work_on_agenda(request.user, "registrations"),
+                                                                  "staff": staff, "public_address": selectors.public_address(provider),
                                                                   "start_links": start_links(request.user, provider=provider),
                                                                   "id_form": NationalIdForm(), "identity_form": identity_form})
 

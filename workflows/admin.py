@@ -78,3 +78,26 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
 class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "function", "phone")
     search_fields = ("user__username", "user__last_name", "function")
+
+
+from .access_log import AccessLogEntry  # noqa: E402
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """Who read which record with personal data: searchable, read-only."""
+
+    list_display = ("at", "username", "object_type", "object_repr", "view", "address")
+    list_filter = (("at", admin.DateFieldListFilter), "user", "object_type", "view")
+    date_hierarchy = "at"
+    search_fields = ("username", "object_repr", "object_id", "path")
+    readonly_fields = [f.name for f in AccessLogEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -38,7 +38,9 @@ def case_open(
         ico=ico or "",
         received_on=received_on,
         deadline=deadline,
-        file_mark=next_file_mark(year=received_on.year, manual=file_mark),
+        # the series is the year the case is entered in the evidence (today), never the day the
+        # filing says it was received: a notice "received" on 1. 1. 2020 does not open a 2020 series
+        file_mark=next_file_mark(year=timezone.localdate().year, manual=file_mark),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     for party in parties or []:

@@ -122,15 +122,24 @@ class TaskBelongsToProcessMiddleware:
 # ------------------------------------------------------------------ Viewflow's task actions
 
 class ViewflowActionGuardMiddleware:
-    """What Viewflow's manage permission would open to every flow manager, limited to what
-    the process design gives:
+    """What Viewflow's manage permission (or a superuser's blanket rights) would open to every
+    flow manager, limited to what the process design gives — on Viewflow's own URLs:
 
     * ``undo`` / ``revive`` of a worker job: nobody — a job issued an act (a number, a
       document); undoing or reviving it would issue a second act. A failed job is retried
       by its flow's repair step or the sweep.
-    * ``unassign`` of somebody else's task: only the head of department and the deputy
-      standing in (``workflows.selectors.can_reassign``); one's own task anyone may release.
+    * ``undo`` / ``revive`` of a human task, ``cancel`` of a task, cancelling a whole process:
+      only the head and the deputy standing in — and never once a job of that process has
+      issued an act after the task (undoing would lead to a second act).
+    * ``assign`` (taking a task from the queue, one or in bulk): whoever holds the node's
+      permission through a role (``may``: officers of the step), not the admin's blanket rights.
+    * ``unassign`` / ``reassign`` of somebody else's task (one or in bulk): only the head and
+      the deputy standing in (``workflows.selectors.can_reassign``); one's own task anyone
+      may release.
     """
+
+    TASK_ACTIONS = ("undo", "revive", "cancel", "assign", "unassign", "reassign")
+    BULK_ACTIONS = {"tasks_assign": "assign", "tasks_unassign": "unassign"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -139,21 +148,64 @@ class ViewflowActionGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        task_pk = view_kwargs.get("task_pk")
         match = getattr(request, "resolver_match", None)
-        if task_pk is None or match is None or match.url_name not in ("undo", "revive", "unassign"):
+        if match is None or "viewflow" not in (match.namespaces or []) and not match.route.startswith("app/"):
             return None
         from django.core.exceptions import PermissionDenied
-        from viewflow.workflow.models import Task
 
         from .selectors import can_reassign
 
-        task = Task.objects.filter(pk=task_pk).values("flow_task_type", "owner_id").first()
-        if task is None:
+        name = match.url_name
+        if name == "process_cancel" and view_kwargs.get("process_pk") is not None:
+            if not can_reassign(request.user):
+                raise PermissionDenied(gettext("Řízení může zrušit jen vedoucí odboru nebo jeho zástupce."))
             return None
-        if match.url_name in ("undo", "revive") and task["flow_task_type"] == "JOB":
-            raise PermissionDenied(gettext("Úlohu, která vydala akt, nelze vrátit ani obnovit: vydal by se druhý akt."))
-        if match.url_name == "unassign" and task["owner_id"] not in (None, request.user.pk) \
-                and not can_reassign(request.user):
-            raise PermissionDenied(gettext("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce."))
+        if name in self.BULK_ACTIONS and request.method == "POST":
+            from viewflow.workflow.models import Task
+
+            if request.POST.get("select_all") and not can_reassign(request.user):
+                raise PermissionDenied(gettext("Hromadně může úkoly přidělovat jen vedoucí odboru nebo jeho zástupce."))
+            for task in Task.objects.filter(pk__in=[pk for pk in request.POST.getlist("pk") if pk.isdigit()]):
+                self.check(request.user, self.BULK_ACTIONS[name], task)
+            return None
+        task_pk = view_kwargs.get("task_pk")
+        if task_pk is None or name not in self.TASK_ACTIONS:
+            return None
+        from viewflow.workflow.models import Task
+
+        task = Task.objects.filter(pk=task_pk).first()
+        if task is not None:
+            self.check(request.user, name, task)
         return None
+
+    @staticmethod
+    def check(user, action, task) -> None:
+        """Raise PermissionDenied unless the process design gives ``action`` on ``task`` to ``user``."""
+        from django.core.exceptions import PermissionDenied
+
+        from .permissions import may
+        from .selectors import can_reassign
+
+        if action in ("undo", "revive") and task.flow_task_type == "JOB":
+            raise PermissionDenied(gettext("Úlohu, která vydala akt, nelze vrátit ani obnovit: vydal by se druhý akt."))
+        if action in ("undo", "revive", "cancel"):
+            if not can_reassign(user):
+                raise PermissionDenied(gettext("Krok může vrátit, obnovit nebo zrušit jen vedoucí odboru nebo jeho zástupce."))
+            if action != "cancel" and _act_issued_after(task):
+                raise PermissionDenied(gettext("Po tomto kroku už byl vydán akt: vrácením by se vydal druhý."))
+            return
+        if action == "assign":
+            if task.owner_permission and not may(user, task.owner_permission):
+                raise PermissionDenied(gettext("Tento úkol si může převzít jen referent, kterému krok přísluší."))
+            return
+        if action in ("unassign", "reassign") and task.owner_id not in (None, user.pk) and not can_reassign(user):
+            raise PermissionDenied(gettext("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce."))
+
+
+def _act_issued_after(task) -> bool:
+    """Has a worker job of the task's process (numbering, rendering, dispatch) finished after it?"""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    return Task.objects.filter(process_id=task.process_id, flow_task_type="JOB", status=STATUS.DONE,
+                               created__gte=task.created).exclude(pk=task.pk).exists()

@@ -4,6 +4,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
+from . import access_log
 from .history import record_event
 from .models import CaseEvent, Document
 from .permissions import can_view_document
@@ -18,6 +19,7 @@ def document_download(request, pk: int):
     if document.personal_data:
         record_event(case=document.case, actor=request.user, action=CaseEvent.Action.DOCUMENT_VIEW,
                      summary=gettext('Zobrazen dokument s osobními údaji: {title}').format(title=document.title), document=document)
+    access_log.record(request, document, view="document_download")
     filename = document.file.name.rsplit("/", 1)[-1]
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
 

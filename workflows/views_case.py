@@ -17,6 +17,7 @@ from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from . import access_log
 from . import agendas
 from . import selectors as sel
 from .dispatch import services as dispatch_services
@@ -135,6 +136,7 @@ def _get_case(request, pk: int) -> Case:
 @require_GET
 def case_detail(request, pk: int):
     case = _get_case(request, pk)
+    access_log.record(request, case, view="case_detail")
     return render(request, "osv/case_detail.html", _case_context(request, case, printable=False))
 
 
@@ -142,6 +144,7 @@ def case_detail(request, pk: int):
 @require_GET
 def case_print(request, pk: int):
     case = _get_case(request, pk)
+    access_log.record(request, case, view="case_print")
     return render(request, "osv/case_print.html", _case_context(request, case, printable=True))
 
 

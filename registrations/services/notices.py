@@ -93,7 +93,9 @@ def change_notice_receive(
         summary=gettext('Přijato oznámení změn ze dne {change_date}').format(change_date=czech_date(change_date))
                 + (gettext(' – OPOŽDĚNÉ (lhůta do {due})').format(due=czech_date(due)) if late else ""),
         after={"change_date": change_date, "received_on": received_on, "due_on": due, "late": late,
-               "items": [{"kind": i["kind"], "description": i["description"]} for i in items]},
+               "items": [{"kind": i["kind"], "description": i["description"],
+                          "personal_data": bool(i.get("personal_data")) or i["kind"] == ChangeNoticeItem.Kind.STAFF}
+                         for i in items]},
     )
     return notice
 
@@ -141,7 +143,8 @@ def change_notice_record(*, notice: ChangeNotice, note: str = "", provider_updat
         registry_version_add(provider=provider, case=notice.case, action="provider_changed",
                  summary=gettext("Změna údajů poskytovatele z oznámení změn"), before=before,
                  after={k: getattr(provider, k) for k in updates}, actor=actor)
-    items = [{"kind": i.kind, "description": i.description, "attachment": i.attachment} for i in notice.items.all()]
+    items = [{"kind": i.kind, "description": i.description, "attachment": i.attachment, "personal_data": i.personal_data}
+             for i in notice.items.all()]
     registry_version_add(provider=notice.provider, service=notice.service, case=notice.case, action="notice",
              summary=gettext('Oznámení změn ze dne {change_date}').format(change_date=czech_date(notice.change_date)) + (gettext(" (opožděné)") if notice.is_late else ""),
              before=None, after={"change_date": notice.change_date, "items": items, "late": notice.is_late}, actor=actor)

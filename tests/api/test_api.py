@@ -135,7 +135,10 @@ def test_portal_registers_an_opinion_request(demo_users):
 def test_registry_reads_for_every_role(demo_users):
     from tests.registrations.factories import ProviderFactory
 
-    ProviderFactory(ico="25596641", name="Domov Pod Lesem, o.p.s.")
+    from tests.integrations.test_national_registry import _service
+
+    provider = ProviderFactory(ico="25596641", name="Domov Pod Lesem, o.p.s.")
+    _service(provider, "39", "terenni", 5)  # the public registry lists registered providers only
     for username in ("ctenar", "portal", "referent", "planovac"):
         client = api_for(demo_users[username])
         data = client.get("/api/providers/?q=Domov").json()

@@ -156,3 +156,30 @@ def test_date_fields_of_forms_keep_to_the_window():
                                         "received_on": (datetime.date.today() + datetime.timedelta(days=2)).isoformat()})
     form.is_valid()
     assert "2000" in str(form.errors["change_date"]) and "budoucnosti" in str(form.errors["received_on"])
+
+
+def test_a_notice_received_long_ago_does_not_open_an_old_numbering_series(demo_users):
+    """Finding 5: the file mark's series is the year the case is entered (today), not the
+    received date the filing states — a notice "received" on 1. 1. 2020 opens no 2020 series."""
+    from django.utils import timezone
+
+    from registrations.models import Provider
+    from registrations.services import change_notice_receive
+    from tests.integrations.test_national_registry import _service
+    from workflows.models import NumberSequence
+
+    provider = Provider.objects.create(ico="25596641", name="Domov Pod Lesem, o.p.s.", address="Lesní 12, Cheb")
+    _service(provider, "39", "terenni", 5)
+    this_year = timezone.localdate().year
+    notice = change_notice_receive(ico="25596641", change_date=datetime.date(2019, 12, 20),
+                                   received_on=datetime.date(2020, 1, 1), actor=demo_users["referent"],
+                                   items=[{"kind": "contact", "description": "Nový telefon"}])
+    from registrations.models import RegistrationCaseKind
+    from workflows.cases import case_open
+
+    case = case_open(kind=RegistrationCaseKind.LETTER, title="Starý dopis", applicant_name="Domov Pod Lesem, o.p.s.",
+                     ico="25596641", received_on=datetime.date(2020, 1, 1))
+    for mark in (notice.case.file_mark, case.file_mark):
+        assert str(this_year) in mark and "2020" not in mark, mark
+    assert notice.case.received_on == datetime.date(2020, 1, 1)  # the stated day is kept (late-notice rule)
+    assert not NumberSequence.objects.filter(scope__contains="/2020").exists()

@@ -116,6 +116,9 @@ class DocumentDownload(APIView):
         if document.personal_data:
             record_event(case=document.case, actor=user, action=CaseEvent.Action.DOCUMENT_VIEW,
                          summary=gettext('Zobrazen dokument s osobními údaji (API): {title}').format(title=document.title), document=document)
+        from workflows import access_log
+
+        access_log.record(request, document, view="api_document_download")
         filename = document.file.name.rsplit("/", 1)[-1]
         return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
 
