@@ -29,8 +29,7 @@ def _success_url(request) -> str:
     """The user's next task on the case, else the case page (never Viewflow's pages)."""
     from workflows.work_surface import landing_url
 
-    activation = getattr(request, "activation", None)
-    return landing_url(request.user, getattr(getattr(activation, "process", None), "case_id", None))
+    return landing_url(request.user, request.activation.process.case_id)
 
 
 def deadline_info(opinion: Opinion) -> dict:
@@ -93,9 +92,9 @@ class RequestStartView(generic.FormView):
         msg = f"Žádost zaevidována: {opinion.case.file_mark}, lhůta pro koncept {czech_date(opinion.draft_deadline)}."
         if opinion.too_late:
             msg += " Pozor: žádost přišla pozdě vůči uzávěrce výzvy."
-        messages.success(self.request, msg, fail_silently=True)
+        messages.success(self.request, msg)
         for flag in selectors.period_flags(opinion):
-            messages.warning(self.request, flag, fail_silently=True)
+            messages.warning(self.request, flag)
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -192,7 +191,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
             form.apply_errors(exc)
             return self.form_invalid(form)
         if "_submit" not in self.request.POST:
-            messages.success(self.request, "Koncept uložen.", fail_silently=True)
+            messages.success(self.request, "Koncept uložen.")
             return HttpResponseRedirect(self.request.get_full_path())
         try:
             services.opinion_submit(opinion=self.opinion, actor=user, task=self.request.activation.task)
@@ -200,7 +199,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
         self.request.activation.execute()
-        messages.success(self.request, "Vyjádření předloženo ke schválení.", fail_silently=True)
+        messages.success(self.request, "Vyjádření předloženo ke schválení.")
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -261,7 +260,7 @@ class ApproveView(_OpinionTaskMixin, generic.FormView):
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
         self.request.activation.execute()
-        messages.success(self.request, msg, fail_silently=True)
+        messages.success(self.request, msg)
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -326,9 +325,9 @@ def opinion_withdraw(request, pk: int):
     try:
         services.opinion_withdraw(opinion=opinion, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages), fail_silently=True)
+        messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Žádost vzata zpět, případ zrušen.", fail_silently=True)
+        messages.success(request, "Žádost vzata zpět, případ zrušen.")
     return HttpResponseRedirect(f"/opinions/{pk}/")
 
 

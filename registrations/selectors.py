@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from workflows import deadlines
 from workflows.models import Case, Document
@@ -24,7 +24,6 @@ from .models import (
     DOC_DECISION_REFUSAL,
     DOC_DECISION_REGISTRATION,
     DOC_TERMINATION,
-    ChangeNotice,
     ChecklistAnswer,
     ChecklistItem,
     Proceeding,
@@ -252,28 +251,6 @@ def registered_service_by_identifier(ico: str, identifier: str):
     return RegisteredService.objects.filter(
         Q(national_id=identifier) | Q(registration_case__file_mark=identifier), provider__ico=ico
     ).first()
-
-
-def late_notices(*, since=None):
-    qs = ChangeNotice.objects.filter(is_late=True).select_related("provider", "case")
-    if since:
-        qs = qs.filter(received_on__gte=since)
-    return qs.order_by("-received_on")
-
-
-def open_proceedings():
-    return (Proceeding.objects.exclude(phase=Proceeding.Phase.FINAL)
-            .select_related("case", "provider").order_by("case__deadline"))
-
-
-def service_history(service: RegisteredService):
-    return service.versions.select_related("case", "document", "actor").order_by("at", "pk")
-
-
-def registered_services_of(provider: Provider):
-    return provider.services.filter(state=RegisteredService.State.ACTIVE).prefetch_related(
-        Prefetch("target_groups")
-    )
 
 
 # ------------------------------------------------------------------ hooks for the shared surfaces

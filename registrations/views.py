@@ -9,7 +9,6 @@ is written (the handler runs in a savepoint).
 from __future__ import annotations
 
 import csv
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -112,7 +111,7 @@ class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateName
                 confirm_token=preview.confirm_token(self.request.POST)))
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message, fail_silently=True)
+        messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -144,7 +143,7 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
         case = self.request.activation.process.case
-        messages.success(self.request, _("Případ založen: {}").format(case.file_mark), fail_silently=True)
+        messages.success(self.request, _("Případ založen: {}").format(case.file_mark))
         return redirect(landing_url(self.request.user, case.pk))
 
 
@@ -260,7 +259,3 @@ def registry_export(request, fmt: str):
     for row in rows:
         writer.writerow({k: csv_safe(", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
     return response
-
-
-def registry_json_text() -> str:
-    return json.dumps(selectors.registry_public_rows(), ensure_ascii=False)

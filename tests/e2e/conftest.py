@@ -8,18 +8,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing_package
+
 CHROMIUM = "/usr/bin/chromium"
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
 def pytest_collection_modifyitems(config, items):
+    """Without Debian's Chromium the browser tests skip, announced with the package to install
+    (scripts/test.sh installs it when it runs as root, .ci/run always)."""
     if Path(CHROMIUM).exists():
         return
-    reason = f"{CHROMIUM} chybí – nainstalujte Debian Chromium (apt-get install -y chromium, viz .ci/ensure-browser)"
-    print(f"\n!! E2E testy přeskočeny: {reason}")
+    skip = pytest.mark.skip(reason=missing_package("chromium"))
     for item in items:
         if "e2e" in item.keywords:
-            item.add_marker(pytest.mark.skip(reason=reason))
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from opinions.models import Opinion
 from opinions.flows import OpinionFlow
 from workflows.models import ServiceType, TargetGroup
 
-from . import flowkit as fk
+from tests import flowkit as fk
 
 pytestmark = pytest.mark.django_db
 

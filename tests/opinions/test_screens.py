@@ -14,7 +14,7 @@ from opinions import services
 from workflows.deadlines import working_days_between
 from opinions.flows import OpinionFlow
 
-from . import flowkit as fk
+from tests import flowkit as fk
 from .conftest import request_data
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from opinions.models import Opinion
-from tests.opinions import flowkit as fk
+from tests import flowkit as fk
 from tests.opinions.conftest import catalogues, kk_plan, request_data  # noqa: F401 (fixtures)
 from tests.reliability.conftest import run_together
 from workflows import jobs
