@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from workflows.formats import czech_date, user_label
 from workflows.models import Case, CaseEvent, TargetGroup
@@ -600,7 +601,7 @@ def task_list_filters() -> list:
             agendas={"opinions"},
         ),
         TaskListFilter(
-            name="call", label="Výzva",
+            name="call", label=gettext("Výzva"),
             choices=lambda: [(str(c.pk), call_label(c))
                              for c in Call.objects.order_by("-submission_deadline", "number")[:100]],
             apply=lambda qs, v, path: qs.filter(**{f"{path}__opinion__call_id": v}) if v.isdigit() else qs.none(),

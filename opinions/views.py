@@ -14,6 +14,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import generic
+from django.utils.translation import gettext
 
 from workflows import preview
 from workflows.deadlines import working_days_between
@@ -191,7 +192,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
             form.apply_errors(exc)
             return self.form_invalid(form)
         if "_submit" not in self.request.POST:
-            messages.success(self.request, "Koncept uložen.")
+            messages.success(self.request, gettext("Koncept uložen."))
             return HttpResponseRedirect(self.request.get_full_path())
         try:
             services.opinion_submit(opinion=self.opinion, actor=user, task=self.request.activation.task)
@@ -199,7 +200,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
         self.request.activation.execute()
-        messages.success(self.request, "Vyjádření předloženo ke schválení.")
+        messages.success(self.request, gettext("Vyjádření předloženo ke schválení."))
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -269,7 +270,7 @@ class ApproveView(_OpinionTaskMixin, generic.FormView):
 
 def _require_view(user):
     if not (can_work_on_agenda(user, "opinions") or has_role(user, ROLE_READER)):
-        raise PermissionDenied("K agendě vyjádření nemáte přístup.")
+        raise PermissionDenied(gettext("K agendě vyjádření nemáte přístup."))
 
 
 @login_required
@@ -320,14 +321,14 @@ def opinion_detail(request, pk: int):
 def opinion_withdraw(request, pk: int):
     """POST: the request was withdrawn by the applicant (staff of the agenda, with a reason)."""
     if request.method != "POST" or not can_work_on_agenda(request.user, "opinions"):
-        raise PermissionDenied("Žádost může vzít zpět jen pracovník agendy vyjádření.")
+        raise PermissionDenied(gettext("Žádost může vzít zpět jen pracovník agendy vyjádření."))
     opinion = get_object_or_404(Opinion, pk=pk)
     try:
         services.opinion_withdraw(opinion=opinion, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Žádost vzata zpět, případ zrušen.")
+        messages.success(request, gettext("Žádost vzata zpět, případ zrušen."))
     return HttpResponseRedirect(f"/opinions/{pk}/")
 
 
@@ -335,7 +336,7 @@ def opinion_withdraw(request, pk: int):
 def call_due(request, pk: int):
     """The head's view of every opinion due for one call."""
     if not can_work_on_agenda(request.user, "opinions"):
-        raise PermissionDenied("K agendě vyjádření nemáte přístup.")
+        raise PermissionDenied(gettext("K agendě vyjádření nemáte přístup."))
     call = get_object_or_404(Call.objects.select_related("programme", "area"), pk=pk)
     today = timezone.localdate()
     rows = [_row(o, today) for o in selectors.opinions_due_for_call(call)]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from workflows import deadlines
 from workflows.models import Case, Document
@@ -287,13 +288,13 @@ def task_list_filters() -> list:
     phases = dict(Proceeding.Phase.choices)
     return [
         TaskListFilter(
-            name="reg_phase", label="Fáze řízení",
+            name="reg_phase", label=gettext("Fáze řízení"),
             choices=lambda: [(k, str(v)) for k, v in phases.items()],
             apply=lambda qs, v, path: qs.filter(**{f"{path}__proceeding__phase": v}) if v in phases else qs.none(),
             agendas={"registrations"},
         ),
         TaskListFilter(
-            name="reg_service_type", label="Druh služby (§)",
+            name="reg_service_type", label=gettext("Druh služby (§)"),
             choices=lambda: [(t.paragraph, f"§ {t.paragraph} {t.name}"[:60]) for t in ServiceType.objects.all()[:100]],
             apply=lambda qs, v, path: qs.filter(**{f"{path}__proceeding__services__service_type__paragraph": v}).distinct(),
             agendas={"registrations"},
@@ -410,9 +411,9 @@ def decision_document_kind(proceeding: Proceeding) -> str:
 def decision_guard(proceeding: Proceeding) -> None:
     """A decision may not be issued while the proceeding is suspended."""
     if proceeding.is_suspended:
-        raise field_error("Rozhodnutí nelze vydat, dokud je řízení přerušeno.")
+        raise field_error(gettext("Rozhodnutí nelze vydat, dokud je řízení přerušeno."))
     if proceeding.proposal not in (Proceeding.Outcome.GRANTED, Proceeding.Outcome.REFUSED, Proceeding.Outcome.TERMINATED):
-        raise field_error("Chybí návrh rozhodnutí.")
+        raise field_error(gettext("Chybí návrh rozhodnutí."))
 
 
 def last_decision(proceeding: Proceeding) -> Document | None:

@@ -12,6 +12,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
+from django.utils.translation import gettext
 from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -128,7 +129,7 @@ def _days_left(case: Case):
 def _get_case(request, pk: int) -> Case:
     case = get_object_or_404(Case.objects.select_related("created_by"), pk=pk)
     if not can_view_case(request.user, case):
-        raise PermissionDenied("K tomuto případu nemáte přístup.")
+        raise PermissionDenied(gettext("K tomuto případu nemáte přístup."))
     return case
 
 
@@ -208,7 +209,7 @@ def search(request):
     user = request.user
     works = bool(sel.user_agendas(user))
     if not works and not has_role(user, ROLE_READER):
-        raise PermissionDenied("Vyhledávání je pro pracovníky agend a čtenáře.")
+        raise PermissionDenied(gettext("Vyhledávání je pro pracovníky agend a čtenáře."))
     term = request.GET.get("q", "").strip()[:100]
     state = request.GET.get("state", "")
     kind = request.GET.get("kind", "")

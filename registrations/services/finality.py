@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from workflows import deadlines
 from workflows.validators import field_error
@@ -31,23 +32,22 @@ def appeal_period_record(
     """After the appeal period: record an appeal, or confirm finality (never automatic)."""
     delivered = proceeding.decision_delivered_on
     if delivered is None or proceeding.phase != Phase.APPEAL_PERIOD:
-        raise field_error("Rozhodnutí ještě nebylo doručeno.")
+        raise field_error(gettext("Rozhodnutí ještě nebylo doručeno."))
     if appeal_received_on is not None:
         if final_on is not None:
-            raise field_error("Zadejte buď odvolání, nebo právní moc, ne obojí.")
+            raise field_error(gettext("Zadejte buď odvolání, nebo právní moc, ne obojí."))
         if appeal_received_on < delivered:
-            raise field_error(f"Odvolání nemohlo přijít ({czech_date(appeal_received_on)}) před doručením rozhodnutí "
-                       f"({czech_date(delivered)}).", "appeal_received_on")
+            raise field_error(gettext('Odvolání nemohlo přijít ({appeal_received_on}) před doručením rozhodnutí ({delivered}).').format(appeal_received_on=czech_date(appeal_received_on), delivered=czech_date(delivered)), "appeal_received_on")
         if appeal_received_on > timezone.localdate():
-            raise field_error("Datum doručení odvolání nemůže být v budoucnosti.", "appeal_received_on")
+            raise field_error(gettext("Datum doručení odvolání nemůže být v budoucnosti."), "appeal_received_on")
         appeal = Appeal.objects.create(
             proceeding=proceeding, received_on=appeal_received_on, forward_by=deadlines.add_days(appeal_received_on, 30),
         )
         late = appeal_received_on > proceeding.appeal_deadline
         record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL,
-                     summary=f"Podáno odvolání dne {czech_date(appeal_received_on)}" + (" (po lhůtě)" if late else ""),
+                     summary=gettext('Podáno odvolání dne {appeal_received_on}').format(appeal_received_on=czech_date(appeal_received_on)) + (gettext(" (po lhůtě)") if late else ""),
                      after={"received_on": appeal_received_on, "late": late})
-        set_case_state(case=proceeding.case, state=Case.State.OPEN, detail="odvolání", actor=actor)
+        set_case_state(case=proceeding.case, state=Case.State.OPEN, detail=gettext("odvolání"), actor=actor)
         phase_set(proceeding, Phase.APPEAL, actor=actor)
         refresh_deadline(proceeding, actor=actor)
         return appeal
@@ -60,27 +60,26 @@ def finality_confirm(*, proceeding: Proceeding, final_on: date | None, waived_on
                      after_appeal: bool = False, actor=None) -> None:
     """The officer confirms the day of finality (právní moc)."""
     if final_on is None:
-        raise field_error("Zadejte den nabytí právní moci.", "final_on")
+        raise field_error(gettext("Zadejte den nabytí právní moci."), "final_on")
     delivered = proceeding.decision_delivered_on
     if delivered is None:
-        raise field_error("Rozhodnutí ještě nebylo doručeno.")
+        raise field_error(gettext("Rozhodnutí ještě nebylo doručeno."))
     if final_on > timezone.localdate():
-        raise field_error("Právní moc nelze potvrdit dopředu.", "final_on")
+        raise field_error(gettext("Právní moc nelze potvrdit dopředu."), "final_on")
     if not after_appeal:
         if waived_on is not None and waived_on < delivered:
-            raise field_error("Odvolání se lze vzdát až po doručení rozhodnutí.", "waived_on")
+            raise field_error(gettext("Odvolání se lze vzdát až po doručení rozhodnutí."), "waived_on")
         earliest = deadlines.finality_date(delivered, waived_on=waived_on)
         if final_on < earliest:
-            raise field_error(f"Rozhodnutí může nabýt právní moci nejdříve {czech_date(earliest)} "
-                       f"(lhůta k odvolání končí {czech_date(proceeding.appeal_deadline)}).", "final_on")
+            raise field_error(gettext('Rozhodnutí může nabýt právní moci nejdříve {earliest} (lhůta k odvolání končí {appeal_deadline}).').format(earliest=czech_date(earliest), appeal_deadline=czech_date(proceeding.appeal_deadline)), "final_on")
     elif final_on < delivered:
-        raise field_error("Právní moc nemůže předcházet doručení rozhodnutí.", "final_on")
+        raise field_error(gettext("Právní moc nemůže předcházet doručení rozhodnutí."), "final_on")
     proceeding.final_on = final_on
     proceeding.waived_on = waived_on
     proceeding.final_confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
     proceeding.save(update_fields=["final_on", "waived_on", "final_confirmed_by"])
     record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.FINALITY,
-                 summary=f"Právní moc potvrzena ke dni {czech_date(final_on)}",
+                 summary=gettext('Právní moc potvrzena ke dni {final_on}').format(final_on=czech_date(final_on)),
                  after={"final_on": final_on, "waived_on": waived_on})
 
 
@@ -88,10 +87,10 @@ def finality_confirm(*, proceeding: Proceeding, final_on: date | None, waived_on
 def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: date | None = None, actor=None) -> None:
     """§ 87: the office grants the appeal itself; § 88: forwards the file to the ministry."""
     if appeal.outcome != Appeal.Outcome.PENDING:
-        raise field_error("O postupu v tomto odvolání už bylo rozhodnuto.")
+        raise field_error(gettext("O postupu v tomto odvolání už bylo rozhodnuto."))
     forwarded_on = forwarded_on or timezone.localdate()
     if forwarded_on < appeal.received_on or forwarded_on > timezone.localdate():
-        raise field_error("Datum postoupení musí být mezi doručením odvolání a dneškem.", "forwarded_on")
+        raise field_error(gettext("Datum postoupení musí být mezi doručením odvolání a dneškem."), "forwarded_on")
     proceeding = appeal.proceeding
     if route == Appeal.Outcome.AUTOREMEDY:
         appeal.outcome = Appeal.Outcome.AUTOREMEDY
@@ -99,7 +98,7 @@ def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: da
         appeal.note = note
         appeal.save()
         record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_AUTOREMEDY,
-                     summary="Odvolání vyhověno v plném rozsahu (§ 87 správního řádu); vydá se nové rozhodnutí")
+                     summary=gettext("Odvolání vyhověno v plném rozsahu (§ 87 správního řádu); vydá se nové rozhodnutí"))
         _reopen(proceeding, actor=actor)
     elif route == Appeal.Outcome.FORWARDED:
         appeal.outcome = Appeal.Outcome.FORWARDED
@@ -107,10 +106,10 @@ def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: da
         appeal.note = note
         appeal.save()
         record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_FORWARDED,
-                     summary=f"Spis postoupen odvolacímu orgánu (§ 88) dne {czech_date(appeal.forwarded_on)}")
+                     summary=gettext('Spis postoupen odvolacímu orgánu (§ 88) dne {forwarded_on}').format(forwarded_on=czech_date(appeal.forwarded_on)))
         refresh_deadline(proceeding, actor=actor)
     else:
-        raise field_error("Zvolte postup: vyhovět v autoremeduře (§ 87), nebo postoupit ministerstvu (§ 88).", "route")
+        raise field_error(gettext("Zvolte postup: vyhovět v autoremeduře (§ 87), nebo postoupit ministerstvu (§ 88)."), "route")
 
 
 @transaction.atomic
@@ -118,22 +117,22 @@ def appeal_outcome_record(*, appeal: Appeal, outcome: str, outcome_on: date, fin
                           note: str = "", actor=None) -> None:
     """The ministry's decision on a forwarded appeal: upheld → finality; annulled → continue."""
     if appeal.outcome != Appeal.Outcome.FORWARDED:
-        raise field_error("Odvolání nebylo postoupeno ministerstvu.")
+        raise field_error(gettext("Odvolání nebylo postoupeno ministerstvu."))
     if outcome not in (Appeal.Outcome.UPHELD, Appeal.Outcome.ANNULLED):
-        raise field_error("Zvolte výsledek odvolacího řízení.", "outcome")
+        raise field_error(gettext("Zvolte výsledek odvolacího řízení."), "outcome")
     if outcome_on is None or outcome_on < appeal.forwarded_on:
-        raise field_error("Rozhodnutí o odvolání nemůže předcházet postoupení spisu.", "outcome_on")
+        raise field_error(gettext("Rozhodnutí o odvolání nemůže předcházet postoupení spisu."), "outcome_on")
     proceeding = appeal.proceeding
     if outcome == Appeal.Outcome.UPHELD and final_on is None:
-        raise field_error("Zadejte den nabytí právní moci (doručení rozhodnutí o odvolání).", "final_on")
+        raise field_error(gettext("Zadejte den nabytí právní moci (doručení rozhodnutí o odvolání)."), "final_on")
     if final_on is not None and final_on < outcome_on:
-        raise field_error("Právní moc nemůže předcházet rozhodnutí o odvolání.", "final_on")
+        raise field_error(gettext("Právní moc nemůže předcházet rozhodnutí o odvolání."), "final_on")
     appeal.outcome = outcome
     appeal.outcome_on = outcome_on
     appeal.note = note
     appeal.save()
     record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_OUTCOME,
-                 summary=f"Odvolací orgán: {appeal.get_outcome_display()} ({czech_date(outcome_on)})")
+                 summary=gettext('Odvolací orgán: {get_outcome_display} ({outcome_on})').format(get_outcome_display=appeal.get_outcome_display(), outcome_on=czech_date(outcome_on)))
     if outcome == Appeal.Outcome.UPHELD:
         finality_confirm(proceeding=proceeding, final_on=final_on, after_appeal=True, actor=actor)
     else:
@@ -149,8 +148,8 @@ def _reopen(proceeding: Proceeding, *, actor=None) -> None:
     if proceeding.proposal == Outcome.TERMINATED:
         proceeding.proposal = Outcome.PENDING
     proceeding.save(update_fields=["decided_on", "decision_delivered_on", "appeal_deadline", "proposal"])
-    set_case_state(case=proceeding.case, state=Case.State.OPEN, detail="řízení pokračuje", actor=actor)
-    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.REOPENED, summary="Řízení pokračuje", before=before)
+    set_case_state(case=proceeding.case, state=Case.State.OPEN, detail=gettext("řízení pokračuje"), actor=actor)
+    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.REOPENED, summary=gettext("Řízení pokračuje"), before=before)
     next_phase = Phase.ASSESSMENT if proceeding.kind == Proceeding.Kind.CANCELLATION or proceeding.proposal != Outcome.PENDING else Phase.CHECK
     phase_set(proceeding, next_phase, actor=actor)
     refresh_deadline(proceeding, actor=actor)
@@ -160,7 +159,7 @@ def _reopen(proceeding: Proceeding, *, actor=None) -> None:
 def proceeding_finalize(*, proceeding: Proceeding, actor=None) -> None:
     """Finality confirmed: write the outcome to the registry and close the case."""
     if proceeding.final_on is None:
-        raise field_error("Právní moc nebyla potvrzena.")
+        raise field_error(gettext("Právní moc nebyla potvrzena."))
     if proceeding.phase == Phase.FINAL:
         return
     document = last_decision(proceeding)
@@ -181,9 +180,9 @@ def proceeding_finalize(*, proceeding: Proceeding, actor=None) -> None:
         Outcome.REFUSED: "žádost zamítnuta",
         Outcome.TERMINATED: "řízení zastaveno",
     }[outcome]
-    set_case_deadline(case=case, deadline=None, actor=actor, reason="řízení skončilo")
-    set_case_state(case=case, state=Case.State.CLOSED, detail=f"pravomocně: {label}", actor=actor,
-                   summary=f"Řízení pravomocně skončilo ({label}) dne {czech_date(proceeding.final_on)}")
+    set_case_deadline(case=case, deadline=None, actor=actor, reason=gettext("řízení skončilo"))
+    set_case_state(case=case, state=Case.State.CLOSED, detail=gettext('pravomocně: {label}').format(label=label), actor=actor,
+                   summary=gettext('Řízení pravomocně skončilo ({label}) dne {final_on}').format(label=label, final_on=czech_date(proceeding.final_on)))
 
 
 def _registry_register(proceeding: Proceeding, document, *, actor=None) -> None:
@@ -197,7 +196,7 @@ def _registry_register(proceeding: Proceeding, document, *, actor=None) -> None:
         )
         service.target_groups.set(item.target_groups.all())
         registry_version_add(provider=provider, service=service, case=proceeding.case, document=document, action="registered",
-                 summary=f"Registrována služba {service.service_type} ({service.get_form_display()})",
+                 summary=gettext('Registrována služba {service_type} ({get_form_display})').format(service_type=service.service_type, get_form_display=service.get_form_display()),
                  before=None, after=service_snapshot(service), actor=actor)
 
 
@@ -210,7 +209,7 @@ def _registry_change(proceeding: Proceeding, document, *, actor=None) -> None:
         service.save()
         service.target_groups.set(item.target_groups.all())
         registry_version_add(provider=service.provider, service=service, case=proceeding.case, document=document, action="changed",
-                 summary=f"Změna registrace služby {service.service_type} od {czech_date(proceeding.final_on)}",
+                 summary=gettext('Změna registrace služby {service_type} od {final_on}').format(service_type=service.service_type, final_on=czech_date(proceeding.final_on)),
                  before=before, after=service_snapshot(service), actor=actor)
 
 
@@ -221,7 +220,7 @@ def _registry_cancel(proceeding: Proceeding, document, *, actor=None) -> None:
         service.closed_on = proceeding.final_on
         service.save(update_fields=["state", "closed_on"])
         registry_version_add(provider=service.provider, service=service, case=proceeding.case, document=document, action="cancelled",
-                 summary=f"Registrace služby {service.service_type} zrušena ke dni {czech_date(proceeding.final_on)}",
+                 summary=gettext('Registrace služby {service_type} zrušena ke dni {final_on}').format(service_type=service.service_type, final_on=czech_date(proceeding.final_on)),
                  before=before, after=service_snapshot(service), actor=actor)
 
 
@@ -230,14 +229,14 @@ def service_set_national_id(*, service: RegisteredService, national_id: str, act
     """Store the identifier issued by the national registry of providers (§ 85)."""
     national_id = (national_id or "").strip()
     if not NATIONAL_ID_RE.fullmatch(national_id):
-        raise field_error("Identifikátor služby z registru poskytovatelů má 7 číslic.", "national_id")
+        raise field_error(gettext("Identifikátor služby z registru poskytovatelů má 7 číslic."), "national_id")
     clash = RegisteredService.objects.filter(national_id=national_id).exclude(pk=service.pk).first()
     if clash:
-        raise field_error(f"Identifikátor {national_id} už má služba {clash}.", "national_id")
+        raise field_error(gettext('Identifikátor {national_id} už má služba {clash}.').format(national_id=national_id, clash=clash), "national_id")
     before = service_snapshot(service)
     service.national_id = national_id
     service.save(update_fields=["national_id"])
     registry_version_add(provider=service.provider, service=service, case=service.registration_case, action="identifier",
-             summary=f"Identifikátor služby (§ 85): {national_id}", before=before, after=service_snapshot(service),
+             summary=gettext('Identifikátor služby (§ 85): {national_id}').format(national_id=national_id), before=before, after=service_snapshot(service),
              actor=actor)
     return service

@@ -17,7 +17,8 @@ from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import CaseEvent, Document, NumberSequence
 from workflows.preview import CONFIRM_FIELD
 
-from .conftest import PROVIDER, checklist, run_jobs, service
+from tests.flowkit import checklist, run_jobs
+from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
 from .test_http import task_url
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def _state(process):
 
 
 def test_deficiency_notice_is_previewed_then_confirmed(demo_users, officer):
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 9, 1))
     proceeding = process.case.proceeding
     client = Client()
     client.force_login(officer)
@@ -61,7 +62,7 @@ def test_deficiency_notice_is_previewed_then_confirmed(demo_users, officer):
 
 
 def test_step_without_an_act_needs_no_confirmation(demo_users, officer):
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 9, 1))
     proceeding = process.case.proceeding
     client = Client()
     client.force_login(officer)
@@ -96,7 +97,7 @@ def test_empty_change_application_is_refused(demo_users, officer):
 def test_recheck_starts_from_the_last_answers_and_one_tick_marks_all(demo_users, officer):
     from registrations.forms import CompletenessForm
 
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 9, 1))
     proceeding = process.case.proceeding
     client = Client()
     client.force_login(officer)
