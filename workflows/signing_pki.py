@@ -172,6 +172,9 @@ def serve(directory: Path, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from workflows.standalone import configure
+
+    configure()
     parser = argparse.ArgumentParser(prog="python -m workflows.signing_pki", description=gettext("Testovací PKI (certomancer)."))
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build")

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from .dispatch import actions
@@ -20,7 +21,7 @@ from .permissions import can_view_case, may
 def _dispatch_for(request, pk: int) -> Dispatch:
     dispatch = get_object_or_404(Dispatch.objects.select_related("case"), pk=pk)
     if not can_view_case(request.user, dispatch.case) or not may(request.user, actions.PERMISSION):
-        raise PermissionDenied("Odeslání písemností nemáte oprávnění řídit.")
+        raise PermissionDenied(gettext("Odeslání písemností nemáte oprávnění řídit."))
     return dispatch
 
 
@@ -38,11 +39,11 @@ def _act(request, pk: int, action, done: str):
 @login_required
 @require_POST
 def dispatch_retry(request, pk: int):
-    return _act(request, pk, actions.retry, "Odeslání bylo znovu spuštěno; stav se zobrazí po zpracování.")
+    return _act(request, pk, actions.retry, gettext("Odeslání bylo znovu spuštěno; stav se zobrazí po zpracování."))
 
 
 @login_required
 @require_POST
 def dispatch_to_paper(request, pk: int):
     return _act(request, pk, actions.to_paper,
-                "Odeslání bylo převedeno na listinné doručení. Písemnost vytiskněte a po doručení zapište doručenku.")
+                gettext("Odeslání bylo převedeno na listinné doručení. Písemnost vytiskněte a po doručení zapište doručenku."))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..history import record_event
 from .models import Dispatch, DispatchEvent
@@ -56,15 +57,16 @@ def retry(dispatch_pk: int, *, actor) -> Dispatch:
     with transaction.atomic():
         dispatch = _locked(dispatch_pk)
         if not can_retry(dispatch):
-            raise ValidationError("Toto odeslání nelze opakovat: není zastavené ani nečeká na opakování "
-                                  f"(stav: {dispatch.get_state_display()}, krok: {dispatch.get_stage_display()}).")
+            raise ValidationError(gettext("Toto odeslání nelze opakovat: není zastavené ani nečeká na opakování "
+                                          "(stav: {state}, krok: {stage}).").format(
+                state=dispatch.get_state_display(), stage=dispatch.get_stage_display()))
         before = {"stage": dispatch.stage, "error": dispatch.error}
         dispatch.stage = Dispatch.Stage.SEND if dispatch.pdf_id else Dispatch.Stage.SIGN
         dispatch.error = ""
         dispatch.save(update_fields=["stage", "error", "updated_at"])
         _record(dispatch, actor=actor, before=before, after={"stage": dispatch.stage},
-                detail="odeslání znovu spuštěno referentem"
-                       + (f" (předchozí chyba: {before['error']})" if before["error"] else ""))
+                detail=gettext("odeslání znovu spuštěno referentem")
+                       + (gettext(" (předchozí chyba: {error})").format(error=before["error"]) if before["error"] else ""))
         transaction.on_commit(lambda pk=dispatch.pk: enqueue(pk))
     return dispatch
 
@@ -73,14 +75,14 @@ def to_paper(dispatch_pk: int, *, actor) -> Dispatch:
     with transaction.atomic():
         dispatch = _locked(dispatch_pk)
         if not can_switch_to_paper(dispatch):
-            raise ValidationError("Na listinné doručení lze převést jen zastavené nebo nedoručitelné odeslání "
-                                  "datovou schránkou.")
+            raise ValidationError(gettext("Na listinné doručení lze převést jen zastavené nebo nedoručitelné "
+                                          "odeslání datovou schránkou."))
         before = {"channel": dispatch.channel, "stage": dispatch.stage, "error": dispatch.error}
         dispatch.channel = Dispatch.Channel.PAPER
         dispatch.stage = Dispatch.Stage.MANUAL
         dispatch.error = ""
         dispatch.save(update_fields=["channel", "stage", "error", "updated_at"])
         _record(dispatch, actor=actor, before=before, after={"channel": dispatch.channel, "stage": dispatch.stage},
-                detail=f"převedeno na listinné doručení (datová schránka {dispatch.data_box_id or '–'}); "
-                       "doručenku zapíše referent")
+                detail=gettext("převedeno na listinné doručení (datová schránka {box}); doručenku zapíše referent")
+                .format(box=dispatch.data_box_id or "–"))
     return dispatch

@@ -450,6 +450,9 @@ def make_handler(sim: Simulator):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from workflows.standalone import configure
+
+    configure()
     parser = argparse.ArgumentParser(prog="python -m workflows.dispatch.simulator", description=gettext("Simulátor ISDS."))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 = volný port (zapíše se do --port-file)")
