@@ -11,7 +11,8 @@ imports this module, so python-ldap stays an optional extra.
   not even with a local password.
 - When the directory cannot be reached, local accounts (embedded default, emergencies) still
   log in; everyone else gets a clear Czech message instead of "wrong password".
-- The same throttle as local logins (``workflows.auth_throttle``) guards directory logins.
+- The same throttle as local logins guards directory logins: django-axes' backend comes first
+  (``AUTHENTICATION_BACKENDS``) and counts a failure whichever backend refused it.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ import logging
 
 import ldap
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django_auth_ldap.backend import LDAPBackend, ldap_error
 from django.utils.translation import gettext_lazy
 
-from . import auth_throttle
 from .permissions import ROLE_ADMIN, ROLES
 
 logger = logging.getLogger(__name__)
@@ -86,9 +87,6 @@ class DirectoryBackend(LDAPBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username:
             return None
-        ip = auth_throttle.client_ip(request)
-        if auth_throttle.is_locked(username, ip):
-            raise ValidationError(auth_throttle.lock_message(), code="too_many_attempts")
         token = _errors.set([])
         try:
             user = super().authenticate(request, username=username, password=password, **kwargs)
@@ -96,11 +94,10 @@ class DirectoryBackend(LDAPBackend):
         finally:
             _errors.reset(token)
         if user is not None:
-            auth_throttle.reset(username, ip)
             return user
         if any(isinstance(e, _OUTAGE_ERRORS) for e in errors):
             logger.warning("Adresářový server nedostupný: %s", errors[-1])
-            local = auth_throttle.ThrottledModelBackend().authenticate(request, username=username, password=password)
+            local = ModelBackend().authenticate(request, username=username, password=password)
             if local is not None:
                 return local
             raise ValidationError(UNAVAILABLE_MESSAGE, code="directory_unavailable")

@@ -50,7 +50,8 @@ def use_directory(settings, uri: str) -> None:
 
     for key, value in ldap_config.directory_settings(directory_env(uri)).items():
         setattr(settings, key, value)
-    settings.AUTHENTICATION_BACKENDS = ["workflows.directory.DirectoryBackend", "workflows.auth_throttle.ThrottledModelBackend"]
+    settings.AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "workflows.directory.DirectoryBackend",
+                                       "django.contrib.auth.backends.ModelBackend"]  # as config/settings.py orders them
 
 
 @pytest.fixture
