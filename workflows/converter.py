@@ -290,6 +290,9 @@ def serve(port: int, *, restart_after: int, profile_dir: Path | None = None, pyt
 
 
 def main(argv: list[str] | None = None) -> int:
+    from workflows.standalone import configure
+
+    configure()
     parser = argparse.ArgumentParser(prog="python -m workflows.converter",
                                      description="Převodník DOCX → PDF/A (LibreOffice).")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views, views_ares, views_case, views_dashboard, views_tasks
+from . import views, views_ares, views_case, views_dashboard, views_dispatch, views_tasks
 
 app_name = "cases"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("ukoly/<int:task_pk>/predat/", views_tasks.reassign, name="reassign"),
     path("pripady/<int:pk>/", views_case.case_detail, name="case_detail"),
     path("pripady/<int:pk>/tisk/", views_case.case_print, name="case_print"),
+    path("odeslani/<int:pk>/znovu/", views_dispatch.dispatch_retry, name="dispatch_retry"),
+    path("odeslani/<int:pk>/listinne/", views_dispatch.dispatch_to_paper, name="dispatch_to_paper"),
     path("hledat/", views_case.search, name="search"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("ares/", views_ares.ares_lookup, name="ares_lookup"),

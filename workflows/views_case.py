@@ -20,10 +20,11 @@ from viewflow.workflow.status import STATUS
 from . import access_log
 from . import agendas
 from . import selectors as sel
+from .dispatch import actions as dispatch_actions
 from .dispatch import services as dispatch_services
 from .exports import export_response
 from .models import Case, CaseProcess, Document
-from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_document, has_role
+from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_document, has_role, may
 
 
 EDGE_LABELS = {"yes": "ano", "no": "ne"}
@@ -112,6 +113,7 @@ def _case_context(request, case: Case, *, printable: bool) -> dict:
         "printable": printable,
         "deadline_days": _days_left(case),
         "dispatches": dispatch_services.for_case(case),
+        "can_manage_dispatch": not printable and may(user, dispatch_actions.PERMISSION),
     }
 
 

@@ -82,6 +82,18 @@ class Dispatch(models.Model):
     def delivered(self) -> bool:
         return self.state in self.DELIVERED_STATES
 
+    @property
+    def can_retry(self) -> bool:
+        from .actions import can_retry
+
+        return can_retry(self)
+
+    @property
+    def can_switch_to_paper(self) -> bool:
+        from .actions import can_switch_to_paper
+
+        return can_switch_to_paper(self)
+
 
 class DispatchEvent(models.Model):
     """One change of a dispatch's state: by whom (user, or the channel), when, before → after."""
