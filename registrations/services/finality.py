@@ -26,33 +26,81 @@ from ..selectors import last_decision, service_snapshot
 @transaction.atomic
 def appeal_period_record(
     *, proceeding: Proceeding, appeal_received_on: date | None = None, final_on: date | None = None,
-    waived_on: date | None = None, actor=None,
+    waived_on: date | None = None, instruction_defective: bool = False, actor=None,
 ) -> Appeal | None:
-    """After the appeal period: record an appeal, or confirm finality (never automatic)."""
+    """After the appeal period: record an appeal, or confirm finality (never automatic).
+
+    A late appeal (§ 83 odst. 1; 90 days when the poučení was missing or wrong, § 83 odst. 2) has
+    no suspensive effect (§ 85 odst. 1): the officer confirms finality as if no appeal came (the
+    day after the 15-day period), and the appeal still goes to the ministry marked late (§ 88, § 92).
+    """
     delivered = proceeding.decision_delivered_on
     if delivered is None or proceeding.phase != Phase.APPEAL_PERIOD:
         raise field_error("Rozhodnutí ještě nebylo doručeno.")
     if appeal_received_on is not None:
-        if final_on is not None:
-            raise field_error("Zadejte buď odvolání, nebo právní moc, ne obojí.")
         if appeal_received_on < delivered:
             raise field_error(f"Odvolání nemohlo přijít ({czech_date(appeal_received_on)}) před doručením rozhodnutí "
                        f"({czech_date(delivered)}).", "appeal_received_on")
         if appeal_received_on > timezone.localdate():
             raise field_error("Datum doručení odvolání nemůže být v budoucnosti.", "appeal_received_on")
+        late = not deadlines.appeal_is_timely(delivered, appeal_received_on,
+                                              instruction_defective=instruction_defective)
+        if late and final_on is None:
+            proposed = deadlines.finality_date(delivered)
+            raise field_error(
+                f"Odvolání je opožděné (lhůta skončila {czech_date(proceeding.appeal_deadline)}) a nemá odkladný "
+                f"účinek: potvrďte právní moc ke dni {czech_date(proposed)}.", "final_on")
+        if not late and final_on is not None:
+            raise field_error("Odvolání je včasné: rozhodnutí nenabývá právní moci, zadejte buď odvolání, "
+                              "nebo právní moc.", "final_on")
         appeal = Appeal.objects.create(
             proceeding=proceeding, received_on=appeal_received_on, forward_by=deadlines.add_days(appeal_received_on, 30),
+            late=late, instruction_defective=instruction_defective,
         )
-        late = appeal_received_on > proceeding.appeal_deadline
-        record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL,
-                     summary=f"Podáno odvolání dne {czech_date(appeal_received_on)}" + (" (po lhůtě)" if late else ""),
-                     after={"received_on": appeal_received_on, "late": late})
+        summary = f"Podáno odvolání dne {czech_date(appeal_received_on)}"
+        if late:
+            summary += " (opožděně, bez odkladného účinku)"
+        elif instruction_defective:
+            summary += " (včas: chybné poučení, § 83 odst. 2)"
+        record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL, summary=summary,
+                     after={"received_on": appeal_received_on, "late": late,
+                            "instruction_defective": instruction_defective})
+        if late:
+            finality_confirm(proceeding=proceeding, final_on=final_on, actor=actor)
+            return appeal
         set_case_state(case=proceeding.case, state=Case.State.OPEN, detail="odvolání", actor=actor)
         phase_set(proceeding, Phase.APPEAL, actor=actor)
         refresh_deadline(proceeding, actor=actor)
         return appeal
+    if waived_on is not None:
+        appeal_waiver_record(proceeding=proceeding, waived_on=waived_on, actor=actor)
+        final_on = final_on or deadlines.finality_date(delivered, waived_on=waived_on)
     finality_confirm(proceeding=proceeding, final_on=final_on, waived_on=waived_on, actor=actor)
     return None
+
+
+def appeal_waiver_record(*, proceeding: Proceeding, waived_on: date, actor=None) -> date:
+    """A party waived its appeal (§ 81 odst. 2): one date in the history; it proposes finality."""
+    delivered = proceeding.decision_delivered_on
+    if waived_on < delivered:
+        raise field_error("Odvolání se lze vzdát až po doručení rozhodnutí.", "waived_on")
+    if waived_on > timezone.localdate():
+        raise field_error("Den vzdání se odvolání nemůže být v budoucnosti.", "waived_on")
+    proposed = deadlines.finality_date(delivered, waived_on=waived_on)
+    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_WAIVED,
+                 summary=f"Účastník se vzdal odvolání dne {czech_date(waived_on)}; "
+                         f"právní moc navržena ke dni {czech_date(proposed)}",
+                 after={"waived_on": waived_on, "proposed_final_on": proposed})
+    return proposed
+
+
+@transaction.atomic
+def late_appeal_after_finality(*, appeal: Appeal, actor=None) -> None:
+    """The decision is final and in the registry; the late appeal is still to go to the ministry."""
+    case = appeal.proceeding.case
+    set_case_state(case=case, state=Case.State.OPEN, detail="opožděné odvolání – postoupit ministerstvu", actor=actor)
+    set_case_deadline(case=case, deadline=appeal.forward_by, actor=actor,
+                      reason="lhůta k postoupení opožděného odvolání (§ 88)")
 
 
 @transaction.atomic
@@ -93,6 +141,9 @@ def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: da
     if forwarded_on < appeal.received_on or forwarded_on > timezone.localdate():
         raise field_error("Datum postoupení musí být mezi doručením odvolání a dneškem.", "forwarded_on")
     proceeding = appeal.proceeding
+    if route == Appeal.Outcome.AUTOREMEDY and appeal.late:
+        raise field_error("Opožděnému odvolání nelze vyhovět (§ 87): rozhodnutí je v právní moci. "
+                          "Postupte je ministerstvu (§ 88, § 92).", "route")
     if route == Appeal.Outcome.AUTOREMEDY:
         appeal.outcome = Appeal.Outcome.AUTOREMEDY
         appeal.outcome_on = forwarded_on
@@ -107,8 +158,13 @@ def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: da
         appeal.note = note
         appeal.save()
         record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_FORWARDED,
-                     summary=f"Spis postoupen odvolacímu orgánu (§ 88) dne {czech_date(appeal.forwarded_on)}")
-        refresh_deadline(proceeding, actor=actor)
+                     summary=f"Spis postoupen odvolacímu orgánu (§ 88) dne {czech_date(appeal.forwarded_on)}"
+                             + (" – odvolání opožděné" if appeal.late else ""))
+        if appeal.late:
+            set_case_deadline(case=proceeding.case, deadline=None, actor=actor,
+                              reason="opožděné odvolání u odvolacího orgánu")
+        else:
+            refresh_deadline(proceeding, actor=actor)
     else:
         raise field_error("Zvolte postup: vyhovět v autoremeduře (§ 87), nebo postoupit ministerstvu (§ 88).", "route")
 
@@ -119,12 +175,16 @@ def appeal_outcome_record(*, appeal: Appeal, outcome: str, outcome_on: date, fin
     """The ministry's decision on a forwarded appeal: upheld → finality; annulled → continue."""
     if appeal.outcome != Appeal.Outcome.FORWARDED:
         raise field_error("Odvolání nebylo postoupeno ministerstvu.")
-    if outcome not in (Appeal.Outcome.UPHELD, Appeal.Outcome.ANNULLED):
+    if outcome not in (Appeal.Outcome.UPHELD, Appeal.Outcome.ANNULLED, Appeal.Outcome.DISMISSED_LATE):
         raise field_error("Zvolte výsledek odvolacího řízení.", "outcome")
     if outcome_on is None or outcome_on < appeal.forwarded_on:
         raise field_error("Rozhodnutí o odvolání nemůže předcházet postoupení spisu.", "outcome_on")
     proceeding = appeal.proceeding
-    if outcome == Appeal.Outcome.UPHELD and final_on is None:
+    already_final = appeal.late and proceeding.phase == Phase.FINAL
+    if outcome == Appeal.Outcome.ANNULLED and already_final:
+        raise field_error("Rozhodnutí je v právní moci (opožděné odvolání): odvolací orgán je může zrušit jen "
+                          "v přezkumném řízení (§ 92 odst. 1).", "outcome")
+    if outcome in (Appeal.Outcome.UPHELD, Appeal.Outcome.DISMISSED_LATE) and final_on is None and not already_final:
         raise field_error("Zadejte den nabytí právní moci (doručení rozhodnutí o odvolání).", "final_on")
     if final_on is not None and final_on < outcome_on:
         raise field_error("Právní moc nemůže předcházet rozhodnutí o odvolání.", "final_on")
@@ -134,7 +194,11 @@ def appeal_outcome_record(*, appeal: Appeal, outcome: str, outcome_on: date, fin
     appeal.save()
     record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_OUTCOME,
                  summary=f"Odvolací orgán: {appeal.get_outcome_display()} ({czech_date(outcome_on)})")
-    if outcome == Appeal.Outcome.UPHELD:
+    if already_final:
+        # the late appeal changed nothing: finality and the registry stand from the original date
+        set_case_state(case=proceeding.case, state=Case.State.CLOSED, detail="pravomocně skončeno", actor=actor,
+                       summary=f"Opožděné odvolání vyřízeno; právní moc trvá od {czech_date(proceeding.final_on)}")
+    elif outcome in (Appeal.Outcome.UPHELD, Appeal.Outcome.DISMISSED_LATE):
         finality_confirm(proceeding=proceeding, final_on=final_on, after_appeal=True, actor=actor)
     else:
         _reopen(proceeding, actor=actor)

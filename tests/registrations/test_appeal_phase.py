@@ -1,0 +1,114 @@
+"""The appeal phase as správní řád runs it (issue 11): timeliness, late appeals without suspensive
+effect, the waiver of appeal. Driven through the Viewflow flow and the services it calls."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from registrations.flows.registration import RegistrationFlow as F
+from registrations.models import Appeal, Proceeding, RegisteredService
+from workflows.models import Case, CaseEvent, Document
+
+from .conftest import PROVIDER, checklist, do, open_task, service
+
+pytestmark = pytest.mark.django_db
+
+DELIVERED = date(2026, 9, 21)  # Mon; + 15 days = Tue 6. 10. 2026
+
+
+def granted_and_delivered(officer, delivered=DELIVERED):
+    process = F.receive.run(user=officer, provider=PROVIDER, received_on=date(2026, 9, 1), services=[service()])
+    proceeding = Proceeding.objects.get(case=process.case)
+    do(process, F.check, officer, answers=checklist(proceeding))
+    do(process, F.assess, officer, answers=checklist(proceeding, "conditions"), proposal="granted", omit_reasoning=True)
+    do(process, F.deliver_decision, officer, channel="data_box", ready_on=delivered, collected_on=delivered)
+    proceeding.refresh_from_db()
+    return process, proceeding
+
+
+def events(case, action):
+    return list(CaseEvent.objects.filter(case=case, action=action).order_by("pk").values_list("summary", flat=True))
+
+
+def test_late_appeal_has_no_suspensive_effect_and_goes_to_the_ministry_marked_late(officer, docx_text):
+    process, proceeding = granted_and_delivered(officer)
+    assert proceeding.appeal_deadline == date(2026, 10, 6)
+    # the late appeal alone is refused: finality is proposed for the day after the 15-day period
+    with pytest.raises(ValidationError, match=r"opožděné.*6\. 10\. 2026.*potvrďte právní moc ke dni 7\. 10\. 2026"):
+        do(process, F.appeal_period, officer, appeal_received_on=date(2026, 10, 20))
+    assert not Appeal.objects.exists()
+    with pytest.raises(ValidationError, match="nejdříve 7. 10. 2026"):
+        do(process, F.appeal_period, officer, appeal_received_on=date(2026, 10, 20), final_on=date(2026, 10, 6))
+    do(process, F.appeal_period, officer, appeal_received_on=date(2026, 10, 20), final_on=date(2026, 10, 7))
+
+    proceeding.refresh_from_db()
+    appeal = Appeal.objects.get(proceeding=proceeding)
+    assert appeal.late and not appeal.instruction_defective
+    assert proceeding.final_on == date(2026, 10, 7) and proceeding.outcome == Proceeding.Outcome.GRANTED
+    # the registry is written with effect from that date, before the ministry has spoken
+    registered = RegisteredService.objects.get(provider=proceeding.provider)
+    assert registered.registered_on == date(2026, 10, 7)
+    case = Case.objects.get(pk=process.case_id)
+    assert case.state == Case.State.OPEN and case.deadline == date(2026, 11, 19)  # 20. 10. + 30
+    assert "opožděně" in events(case, "appeal")[0]
+
+    # the office cannot grant a late appeal itself: the decision is final
+    with pytest.raises(ValidationError, match="Opožděnému odvolání nelze vyhovět"):
+        do(process, F.decide_appeal, officer, route="autoremedy", forwarded_on=date(2026, 10, 22))
+    do(process, F.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 22),
+       note="Odvolání bylo podáno po lhůtě.")
+    assert "opožděné" in events(case, "appeal_forwarded")[0]
+    assert Document.objects.filter(case=case, kind="reg_appeal_forward").exists()
+    # the ministry cannot simply annul a final decision on a late appeal
+    with pytest.raises(ValidationError, match="přezkumném řízení"):
+        do(process, F.ministry_outcome, officer, outcome="annulled", outcome_on=date(2026, 11, 20))
+    do(process, F.ministry_outcome, officer, outcome="dismissed_late", outcome_on=date(2026, 11, 20))
+    process.refresh_from_db()
+    assert process.status == "DONE"
+    case.refresh_from_db()
+    proceeding.refresh_from_db()
+    assert case.state == Case.State.CLOSED and case.deadline is None
+    assert proceeding.final_on == date(2026, 10, 7)  # finality stands from the original date
+    assert RegisteredService.objects.get(provider=proceeding.provider).registered_on == date(2026, 10, 7)
+    assert "opožděné" in events(case, "appeal_outcome")[0]
+
+
+def test_timely_appeal_suspends_finality(officer):
+    process, proceeding = granted_and_delivered(officer)
+    # received on the last day: in time, nothing is final, no finality may be entered with it
+    with pytest.raises(ValidationError, match="Odvolání je včasné"):
+        do(process, F.appeal_period, officer, appeal_received_on=date(2026, 10, 6), final_on=date(2026, 10, 7))
+    do(process, F.appeal_period, officer, appeal_received_on=date(2026, 10, 6))
+    proceeding.refresh_from_db()
+    assert not Appeal.objects.get(proceeding=proceeding).late
+    assert proceeding.final_on is None and proceeding.phase == Proceeding.Phase.APPEAL
+    assert not RegisteredService.objects.exists()
+    assert open_task(process, F.decide_appeal)
+
+
+def test_missing_instruction_extends_the_appeal_period_to_90_days(officer):
+    """§ 83 odst. 2: a wrong or missing poučení – the appeal of 20. 10. is timely (limit 21. 12. 2026)."""
+    process, proceeding = granted_and_delivered(officer)
+    do(process, F.appeal_period, officer, appeal_received_on=date(2026, 10, 20), instruction_defective=True)
+    proceeding.refresh_from_db()
+    appeal = Appeal.objects.get(proceeding=proceeding)
+    assert not appeal.late and appeal.instruction_defective
+    assert proceeding.final_on is None and not RegisteredService.objects.exists()
+    assert "§ 83 odst. 2" in events(proceeding.case, "appeal")[0]
+
+
+def test_waiver_is_one_date_in_the_history_and_proposes_finality(officer):
+    process, proceeding = granted_and_delivered(officer)
+    with pytest.raises(ValidationError, match="až po doručení"):
+        do(process, F.appeal_period, officer, waived_on=date(2026, 9, 20))
+    assert not events(proceeding.case, "appeal_waived")
+    # the waiver alone: finality is the day of the waiver (earlier than 7. 10.)
+    do(process, F.appeal_period, officer, waived_on=date(2026, 9, 24))
+    proceeding.refresh_from_db()
+    assert proceeding.waived_on == date(2026, 9, 24) and proceeding.final_on == date(2026, 9, 24)
+    assert events(proceeding.case, "appeal_waived") == [
+        "Účastník se vzdal odvolání dne 24. 9. 2026; právní moc navržena ke dni 24. 9. 2026"]
+    assert RegisteredService.objects.get(provider=proceeding.provider).registered_on == date(2026, 9, 24)
+    process.refresh_from_db()
+    assert process.status == "DONE"
