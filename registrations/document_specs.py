@@ -183,10 +183,18 @@ TEMPLATES = {
     "reg_appeal_forward": [
         ("h", "{{ act.title }}"),
         ("p", "{{ office_name }} podle § 88 odst. 1 správního řádu předkládá odvolání účastníka {{ party }}, "
-              "doručené dne {{ appeal_received_on }}, proti rozhodnutí č. j. {{ decision_reference }} "
-              "({{ decision_title }}), spolu se spisovým materiálem a svým stanoviskem. Správní orgán neshledal "
-              "podmínky pro postup podle § 87 správního řádu."),
+              "doručené dne {{ appeal_received_on }}, proti rozhodnutí č. j. {{ decision_reference }} ze dne "
+              "{{ decision_date }} ({{ decision_title }}), spolu se spisovým materiálem a svým stanoviskem."),
+        ("raw", "{%p if late %}"),
+        ("p", "{{ act.texts.late }}"),
+        ("raw", "{%p endif %}"),
+        ("p", "Odvolatel v odvolání namítá:"),
+        ("p", "{{ appeal_points }}"),
+        ("p", "Stanovisko správního orgánu:"),
         ("p", "{{ note }}"),
+        ("raw", "{%p if not late %}"),
+        ("p", "{{ act.texts.no_autoremedy }}"),
+        ("raw", "{%p endif %}"),
         ("p", "Rozhodnutí se týká služeb:"),
         *SERVICES,
     ],
@@ -199,6 +207,9 @@ PROCEEDING_FIELDS = [
     "ex_officio", "opened", "podklady", "conditions", "reasoning", "omit_reasoning", "evidence_notice",
     "comments_answer",
 ]
+APPEAL_FORWARD_FIELDS = ["appeal_received_on", "decision_reference", "decision_date", "decision_title",
+                         "appeal_points", "note", "late"]
 FIELDS = {code: PROCEEDING_FIELDS for code in TEMPLATES if code != "reg_notice_ack"}
+FIELDS["reg_appeal_forward"] = PROCEEDING_FIELDS + APPEAL_FORWARD_FIELDS
 FIELDS["reg_notice_ack"] = ["act", "provider", "party", "change_date", "received_on", "due_on", "is_late", "items",
                             "service"]

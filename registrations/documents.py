@@ -315,15 +315,25 @@ def _change_context(proceeding: Proceeding) -> dict:
 
 
 def render_appeal_forward(appeal: Appeal, *, source_key: str, actor=None) -> Document:
+    """§ 88 odst. 1: the předkládací zpráva goes to the ministry (address from the region's
+    configuration), names the appealed decision, sums up the appeal and gives the office's view."""
     proceeding = appeal.proceeding
     decision = selectors.last_decision(proceeding)
     region = get_region()
-    ctx = proceeding_context(proceeding, code=models.DOC_APPEAL_FORWARD) | {
+    decision_date = czech_date(proceeding.decided_on or (decision.created_at.date() if decision else None))
+    decision_ref = f"č. j. {decision.reference_number} ze dne {decision_date}" if decision else ""
+    ctx = proceeding_context(
+        proceeding, code=models.DOC_APPEAL_FORWARD, appealed_decision=decision_ref,
+        appeal_deadline=czech_date(proceeding.appeal_deadline), final_on=czech_date(proceeding.final_on),
+    ) | {
         "appeal_received_on": czech_date(appeal.received_on),
         "decision_reference": decision.reference_number if decision else "",
+        "decision_date": decision_date,
         "decision_title": decision.title if decision else "",
+        "appeal_points": appeal.points,
         "note": appeal.note,
-        "addressee_lines": [region.appeal_authority],
+        "late": appeal.late,
+        "addressee_lines": [region.appeal_authority, *region.appeal_authority_address.split(", ")],
         "attachments": [f"spis sp. zn. {proceeding.case.file_mark}", f"odvolání ze dne {czech_date(appeal.received_on)}"],
     }
     return _render(proceeding, kind=models.DOC_APPEAL_FORWARD, context=ctx, source_key=source_key, actor=actor)

@@ -174,7 +174,9 @@ class AppealRouteForm(TaskForm):
         (Appeal.Outcome.AUTOREMEDY, _("vyhovět odvolání v plném rozsahu (§ 87)")),
         (Appeal.Outcome.FORWARDED, _("postoupit spis ministerstvu (§ 88)"))])
     forwarded_on = date_field(_("postoupeno / vyřízeno dne"), required=False)
-    note = forms.CharField(label=_("stanovisko / poznámka"), required=False, widget=forms.Textarea)
+    points = forms.CharField(label=_("námitky odvolatele (shrnutí do předkládací zprávy)"), required=False,
+                             widget=forms.Textarea)
+    note = forms.CharField(label=_("stanovisko správního orgánu / odůvodnění"), required=False, widget=forms.Textarea)
 
 
 class MinistryOutcomeForm(TaskForm):

@@ -383,6 +383,7 @@ class Appeal(models.Model):
     outcome = models.CharField(_("výsledek"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_on = models.DateField(_("vyřízeno dne"), null=True, blank=True)
     note = models.TextField(_("poznámka"), blank=True)
+    points = models.TextField(_("námitky odvolatele (shrnutí)"), blank=True)
     instruction_defective = models.BooleanField(
         _("poučení o odvolání chybělo nebo bylo nesprávné (§ 83 odst. 2)"), default=False)
     late = models.BooleanField(_("odvolání podáno opožděně"), default=False)

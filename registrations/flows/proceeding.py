@@ -410,8 +410,9 @@ class DecisionSteps(ProceedingSteps):
     def _appeal(self, activation) -> Appeal:
         return self.proceeding(activation).current_appeal
 
-    def handle_appeal_route(self, activation, *, user, route, note="", forwarded_on=None):
-        svc.appeal_route(appeal=self._appeal(activation), route=route, note=note, forwarded_on=forwarded_on, actor=user)
+    def handle_appeal_route(self, activation, *, user, route, note="", points="", forwarded_on=None):
+        svc.appeal_route(appeal=self._appeal(activation), route=route, note=note, points=points,
+                         forwarded_on=forwarded_on, actor=user)
         self.remember_officer(activation, user)
 
     def appeal_forwarded(self, activation):

@@ -133,7 +133,8 @@ def finality_confirm(*, proceeding: Proceeding, final_on: date | None, waived_on
 
 
 @transaction.atomic
-def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: date | None = None, actor=None) -> None:
+def appeal_route(*, appeal: Appeal, route: str, note: str = "", points: str = "", forwarded_on: date | None = None,
+                actor=None) -> None:
     """§ 87: the office grants the appeal itself; § 88: forwards the file to the ministry."""
     if appeal.outcome != Appeal.Outcome.PENDING:
         raise field_error("O postupu v tomto odvolání už bylo rozhodnuto.")
@@ -153,9 +154,15 @@ def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: da
                      summary="Odvolání vyhověno v plném rozsahu (§ 87 správního řádu); vydá se nové rozhodnutí")
         _reopen(proceeding, actor=actor)
     elif route == Appeal.Outcome.FORWARDED:
+        # § 88 odst. 1: the file goes with the office's stanovisko; the letter sums up the appeal
+        if not points.strip():
+            raise field_error("Shrňte námitky odvolatele (uvedou se v předkládací zprávě).", "points")
+        if not note.strip():
+            raise field_error("Uveďte stanovisko správního orgánu k odvolání (§ 88 odst. 1).", "note")
         appeal.outcome = Appeal.Outcome.FORWARDED
         appeal.forwarded_on = forwarded_on
-        appeal.note = note
+        appeal.note = note.strip()
+        appeal.points = points.strip()
         appeal.save()
         record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_FORWARDED,
                      summary=f"Spis postoupen odvolacímu orgánu (§ 88) dne {czech_date(appeal.forwarded_on)}"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from registrations.flows.registration import RegistrationFlow as F
 from registrations.models import Appeal, Proceeding, RegisteredService
+from workflows.formats import czech_date
 from workflows.models import Case, CaseEvent, Document
 
 from .conftest import PROVIDER, checklist, do, open_task, service
@@ -57,9 +58,15 @@ def test_late_appeal_has_no_suspensive_effect_and_goes_to_the_ministry_marked_la
     with pytest.raises(ValidationError, match="Opožděnému odvolání nelze vyhovět"):
         do(process, F.decide_appeal, officer, route="autoremedy", forwarded_on=date(2026, 10, 22))
     do(process, F.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 22),
-       note="Odvolání bylo podáno po lhůtě.")
+       points="Odvolatel žádá o vyšší kapacitu služby.", note="Odvolání bylo podáno po lhůtě.")
     assert "opožděné" in events(case, "appeal_forwarded")[0]
-    assert Document.objects.filter(case=case, kind="reg_appeal_forward").exists()
+    decision = Document.objects.get(case=case, kind="reg_decision_registration")
+    text = " ".join(docx_text(Document.objects.get(case=case, kind="reg_appeal_forward")).split())
+    assert f"rozhodnutí č. j. {decision.reference_number} ze dne {czech_date(proceeding.decided_on)}" in text
+    assert "lhůty k odvolání, která skončila dne 6. 10. 2026" in text
+    assert "nabylo právní moci dne 7. 10. 2026" in text and "§ 92 odst. 1" in text
+    assert "Odvolatel žádá o vyšší kapacitu služby." in text and "Odvolání bylo podáno po lhůtě." in text
+    assert "neshledal podmínky pro postup podle § 87" not in text
     # the ministry cannot simply annul a final decision on a late appeal
     with pytest.raises(ValidationError, match="přezkumném řízení"):
         do(process, F.ministry_outcome, officer, outcome="annulled", outcome_on=date(2026, 11, 20))
@@ -74,7 +81,7 @@ def test_late_appeal_has_no_suspensive_effect_and_goes_to_the_ministry_marked_la
     assert "opožděné" in events(case, "appeal_outcome")[0]
 
 
-def test_timely_appeal_suspends_finality(officer):
+def test_timely_appeal_suspends_finality_and_is_forwarded_to_the_ministry(officer, docx_text):
     process, proceeding = granted_and_delivered(officer)
     # received on the last day: in time, nothing is final, no finality may be entered with it
     with pytest.raises(ValidationError, match="Odvolání je včasné"):
@@ -85,6 +92,23 @@ def test_timely_appeal_suspends_finality(officer):
     assert proceeding.final_on is None and proceeding.phase == Proceeding.Phase.APPEAL
     assert not RegisteredService.objects.exists()
     assert open_task(process, F.decide_appeal)
+    # § 88 odst. 1: the file goes with the office's stanovisko and a summary of the appeal
+    with pytest.raises(ValidationError, match="stanovisko"):
+        do(process, F.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 8),
+           points="Odvolatel nesouhlasí s formou služby.")
+    do(process, F.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 8),
+       points="Odvolatel nesouhlasí s formou služby.", note="Forma služby odpovídá žádosti.")
+    letter = Document.objects.get(case=proceeding.case, kind="reg_appeal_forward")
+    text = " ".join(docx_text(letter).split())
+    # addressed to the ministry, its address from the region's configuration, not to the party
+    assert "Ministerstvo práce a sociálních věcí" in text and "Na Poříčním právu 376/1" in text
+    assert "128 01 Praha 2" in text
+    decision = Document.objects.get(case=proceeding.case, kind="reg_decision_registration")
+    assert f"č. j. {decision.reference_number} ze dne {czech_date(proceeding.decided_on)}" in text
+    assert "doručené dne 6. 10. 2026" in text
+    assert "Odvolatel nesouhlasí s formou služby." in text and "Forma služby odpovídá žádosti." in text
+    assert "neshledal podmínky pro postup podle § 87" in text and "opožděné" not in text
+    assert Proceeding.objects.get(pk=proceeding.pk).case.deadline is None  # waiting for the ministry
 
 
 def test_missing_instruction_extends_the_appeal_period_to_90_days(officer):
