@@ -151,6 +151,8 @@ def act(code: str, proceeding: Proceeding, **values) -> dict:
         "inspection": _inspection(),
         "ends_on": czech_date(proceeding.service_ends_on),
         "ground": CANCELLATION_GROUNDS.get(proceeding.cancellation_ground, "§ 82 odst. 3"),
+        "appealed_decision": "",
+        "appeal_received_on": "",
     }
     return act_context(code, **(base | values))
 
@@ -291,7 +293,12 @@ def render_decision(proceeding: Proceeding, *, source_key: str, actor=None) -> D
         return render_termination(proceeding, source_key=source_key, actor=actor)
     code = decision_act_code(proceeding, kind)
     values = {"ground": failed_grounds(proceeding)} if kind == models.DOC_DECISION_REFUSAL else {}
+    granted = selectors.autoremedy_to_issue(proceeding)
+    if granted is not None:
+        values |= {"appealed_decision": appealed_decision_label(granted),
+                   "appeal_received_on": czech_date(granted.received_on)}
     ctx = proceeding_context(proceeding, code=code, decision=True, **values)
+    ctx["autoremedy"] = granted is not None
     if kind == models.DOC_DECISION_CHANGE:
         ctx |= _change_context(proceeding)
     ctx["late_request"] = selectors.cancellation_request_late(proceeding)
@@ -312,6 +319,14 @@ def _change_context(proceeding: Proceeding) -> dict:
         changes.append({"name": target.service_type.name, "paragraph": target.service_type.paragraph,
                         "identifier": _identifier(target), "rows": change_rows(item)})
     return {"changes": changes, "ended": False}
+
+
+def appealed_decision_label(appeal: Appeal) -> str:
+    """„č. j. … ze dne …“ of the decision the appeal attacks."""
+    decision = appeal.decision or selectors.last_decision(appeal.proceeding)
+    if decision is None:
+        return ""
+    return f"č. j. {decision.reference_number} ze dne {czech_date(timezone.localtime(decision.created_at).date())}"
 
 
 def render_appeal_forward(appeal: Appeal, *, source_key: str, actor=None) -> Document:

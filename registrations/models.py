@@ -384,6 +384,10 @@ class Appeal(models.Model):
     outcome_on = models.DateField(_("vyřízeno dne"), null=True, blank=True)
     note = models.TextField(_("poznámka"), blank=True)
     points = models.TextField(_("námitky odvolatele (shrnutí)"), blank=True)
+    decision = models.ForeignKey("workflows.Document", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("napadené rozhodnutí"))
+    superseded_by = models.ForeignKey("workflows.Document", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("nahrazeno rozhodnutím (§ 87)"))
     instruction_defective = models.BooleanField(
         _("poučení o odvolání chybělo nebo bylo nesprávné (§ 83 odst. 2)"), default=False)
     late = models.BooleanField(_("odvolání podáno opožděně"), default=False)

@@ -55,7 +55,7 @@ def appeal_period_record(
                               "nebo právní moc.", "final_on")
         appeal = Appeal.objects.create(
             proceeding=proceeding, received_on=appeal_received_on, forward_by=deadlines.add_days(appeal_received_on, 30),
-            late=late, instruction_defective=instruction_defective,
+            late=late, instruction_defective=instruction_defective, decision=last_decision(proceeding),
         )
         summary = f"Podáno odvolání dne {czech_date(appeal_received_on)}"
         if late:

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from registrations.flows.registration import RegistrationFlow as F
 from registrations.models import Appeal, Proceeding, RegisteredService
@@ -136,3 +137,36 @@ def test_waiver_is_one_date_in_the_history_and_proposes_finality(officer):
     assert RegisteredService.objects.get(provider=proceeding.provider).registered_on == date(2026, 9, 24)
     process.refresh_from_db()
     assert process.status == "DONE"
+
+
+def test_autoremedy_names_and_revokes_the_appealed_decision_and_the_registry_follows_the_new_one(officer, docx_text):
+    process = F.receive.run(user=officer, provider=PROVIDER, received_on=date(2026, 9, 1), services=[service()])
+    proceeding = Proceeding.objects.get(case=process.case)
+    do(process, F.check, officer, answers=checklist(proceeding))
+    do(process, F.assess, officer, answers=checklist(proceeding, "conditions", missing=("cond_premises",)),
+       proposal="refused", reasoning="Chybí právo užívat prostory.")
+    do(process, F.deliver_evidence_notice, officer, channel="data_box", ready_on=date(2026, 9, 10), collected_on=date(2026, 9, 10))
+    do(process, F.await_comments, officer)
+    refusal = Document.objects.get(case=process.case, kind="reg_decision_refusal")
+    assert "§ 87" not in docx_text(refusal)
+    do(process, F.deliver_decision, officer, channel="data_box", ready_on=DELIVERED, collected_on=DELIVERED)
+    do(process, F.appeal_period, officer, appeal_received_on=date(2026, 9, 30))
+    do(process, F.decide_appeal, officer, route="autoremedy", note="Nájemní smlouva doložena s odvoláním.",
+       forwarded_on=date(2026, 10, 5))
+    do(process, F.assess, officer, answers=checklist(proceeding, "conditions"), proposal="granted", omit_reasoning=True)
+    new = Document.objects.get(case=process.case, kind="reg_decision_registration")
+    text = " ".join(docx_text(new).split())
+    issued = czech_date(timezone.localtime(refusal.created_at).date())
+    assert (f"vyhovuje v plném rozsahu odvolání účastníka ze dne 30. 9. 2026 a rozhodnutí "
+            f"č. j. {refusal.reference_number} ze dne {issued} ruší") in text
+    appeal = Appeal.objects.get(proceeding=proceeding)
+    assert appeal.decision == refusal and appeal.superseded_by == new
+    assert any(refusal.reference_number in e and new.reference_number in e
+               for e in events(process.case, "appeal_autoremedy"))
+    do(process, F.deliver_decision, officer, channel="data_box", ready_on=date(2026, 10, 12), collected_on=date(2026, 10, 12))
+    do(process, F.appeal_period, officer, waived_on=date(2026, 10, 13))
+    from registrations.models import RegistryVersion
+
+    version = RegistryVersion.objects.get(case=process.case, action="registered")
+    assert version.document == new  # the registry follows the new decision
+    assert RegisteredService.objects.get(provider=proceeding.provider).registered_on == date(2026, 10, 13)
