@@ -46,7 +46,7 @@ for _folder in (VAR_DIR, MEDIA_ROOT, STATIC_ROOT, VAR_DIR / "broker" / "queue", 
 DEFAULT_SECRET_KEY = "embedded-insecure-secret-key-change-me"
 SECRET_KEY = env("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", not IS_PRODUCTION)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -87,7 +87,8 @@ MIDDLEWARE = [
     "workflows.middleware.ViewflowActionGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "workflows.work_surface.ViewflowFrameMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"

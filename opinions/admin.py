@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from .models import (
     AreaOfSupport,
@@ -53,13 +54,13 @@ class PlanItemAdmin(admin.ModelAdmin):
 def decode_plan_text(raw: bytes) -> str:
     """Plans are copied to text by officials: UTF-8, or Windows-1250 from older Word exports."""
     if b"\x00" in raw:
-        raise ValidationError("Import se nezdařil: soubor není textový (plán vložte jako text .txt).")
+        raise ValidationError(gettext("Import se nezdařil: soubor není textový (plán vložte jako text .txt)."))
     for encoding in ("utf-8-sig", "cp1250"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError("Import se nezdařil: soubor není čitelný text v kódování UTF-8 ani Windows-1250.")
+    raise ValidationError(gettext("Import se nezdařil: soubor není čitelný text v kódování UTF-8 ani Windows-1250."))
 
 
 class PlanImportUploadForm(forms.ModelForm):
@@ -71,9 +72,9 @@ class PlanImportUploadForm(forms.ModelForm):
         upload = self.cleaned_data["file"]
         limit = settings.OSV_UPLOAD_MAX_BYTES
         if upload.size > limit:
-            raise ValidationError(f"Soubor je příliš velký: nejvýše {limit // (1024 * 1024)} MB.")
+            raise ValidationError(gettext('Soubor je příliš velký: nejvýše {value} MB.').format(value=limit // (1024 * 1024)))
         if not upload.name.lower().endswith(".txt"):
-            raise ValidationError("Import se nezdařil: plán nahrajte jako textový soubor .txt.")
+            raise ValidationError(gettext("Import se nezdařil: plán nahrajte jako textový soubor .txt."))
         self.plan_text = decode_plan_text(upload.read())
         upload.seek(0)
         return upload
@@ -99,7 +100,7 @@ class PlanImportUploadAdmin(admin.ModelAdmin):
         else:
             obj.plan = report.plan
             obj.report = report.text()
-            messages.success(request, "Plán naimportován: " + report.plan.title)
+            messages.success(request, gettext("Plán naimportován: ") + report.plan.title)
         obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import path
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
@@ -24,7 +25,7 @@ from .models import Opinion
 
 
 class OpinionRequestSubmitter(BasePermission):
-    message = "Žádost o vyjádření může podat portál, pracovník pro komunitní plánování, koordinátor nebo vedoucí."
+    message = gettext_lazy("Žádost o vyjádření může podat portál, pracovník pro komunitní plánování, koordinátor nebo vedoucí.")
 
     def has_permission(self, request, view):
         return has_role(request.user, ROLE_API_CLIENT, ROLE_PLANNER, ROLE_ROMA_COORDINATOR, ROLE_HEAD)
@@ -38,7 +39,7 @@ class OpinionRequestSerializer(serializers.Serializer):
     """Lengths from the Opinion columns; names with letters; dates in the sane window."""
 
     applicant_ico = serializers.RegexField(r"^[0-9]{8}$", max_length=8,
-                                           help_text="IČO žadatele: 8 číslic, poslední je kontrolní (modulo 11).")
+                                           help_text=gettext_lazy("IČO žadatele: 8 číslic, poslední je kontrolní (modulo 11)."))
     applicant_name = serializers.CharField(max_length=_column("applicant_name"), validators=[validate_name])
     applicant_address = serializers.CharField(max_length=_column("applicant_address"), required=False,
                                               allow_blank=True, default="")
@@ -51,13 +52,13 @@ class OpinionRequestSerializer(serializers.Serializer):
     project_title = serializers.CharField(max_length=_column("project_title"), validators=[validate_name])
     registration_number = serializers.CharField(max_length=_column("registration_number"), required=False,
                                                 allow_blank=True, default="",
-                                                help_text="Registrační číslo projektu, např. CZ.1.04/3.1.00/45.00123.")
-    call = serializers.CharField(help_text="Číslo výzvy z katalogu (např. 45).")
-    area = serializers.CharField(required=False, allow_blank=True, default="", help_text="Kód oblasti podpory, např. 3.1.")
+                                                help_text=gettext_lazy("Registrační číslo projektu, např. CZ.1.04/3.1.00/45.00123."))
+    call = serializers.CharField(help_text=gettext_lazy("Číslo výzvy z katalogu (např. 45)."))
+    area = serializers.CharField(required=False, allow_blank=True, default="", help_text=gettext_lazy("Kód oblasti podpory, např. 3.1."))
     service_types = serializers.ListField(child=serializers.CharField(), required=False, default=list,
-                                          help_text="Paragrafy druhů služeb, např. [\"48\", \"§ 65\"].")
+                                          help_text=gettext_lazy("Paragrafy druhů služeb, např. [\"48\", \"§ 65\"]."))
     target_groups = serializers.ListField(child=serializers.CharField(), required=False, default=list,
-                                          help_text="Kódy cílových skupin, např. [\"S\", \"OZP\"].")
+                                          help_text=gettext_lazy("Kódy cílových skupin, např. [\"S\", \"OZP\"]."))
     whole_region = serializers.BooleanField(required=False, default=True)
     districts = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     period_start = serializers.DateField(validators=[validate_sane_date])

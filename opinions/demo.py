@@ -13,6 +13,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -45,11 +46,11 @@ def _calls(today: date) -> dict[str, Call]:
     programme = load_programmes()
     area31 = AreaOfSupport.objects.get(programme=programme, code="3.1")
     area32 = AreaOfSupport.objects.get(programme=programme, code="3.2")
-    call56, _ = Call.objects.get_or_create(
+    call56, _unused = Call.objects.get_or_create(
         programme=programme, number="56", defaults={
             "area": area31, "name": "Podpora sociální integrace a sociálních služeb",
             "opens_on": today - timedelta(days=45), "submission_deadline": today + timedelta(days=40)})
-    call30, _ = Call.objects.get_or_create(
+    call30, _unused = Call.objects.get_or_create(
         programme=programme, number="30", defaults={
             "area": area32, "name": "Podpora sociální integrace příslušníků romských lokalit",
             "opens_on": today - timedelta(days=20), "submission_deadline": today + timedelta(days=12)})
@@ -70,8 +71,8 @@ def _take(task, user):
     return task
 
 
-IP_ANSWER = ("Projekt hradí jiné pracovní úvazky a jiné období než individuální projekt kraje; "
-             "k dvojímu financování téže činnosti nedojde.")
+IP_ANSWER = (gettext_lazy("Projekt hradí jiné pracovní úvazky a jiné období než individuální projekt kraje; "
+             "k dvojímu financování téže činnosti nedojde."))
 
 
 def _draft(process, user, *, submit=True, answer=IP_ANSWER):

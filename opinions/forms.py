@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from workflows.input_rules import validate_name, validate_sane_date
 from workflows import ares
@@ -15,31 +16,32 @@ from .selectors import IpAnswer
 
 
 class OpinionRequestForm(forms.Form):
-    applicant_ico = forms.CharField(label="IČO žadatele", max_length=12)
-    applicant_name = forms.CharField(label="Žadatel", max_length=Opinion._meta.get_field("applicant_name").max_length,
+    applicant_ico = forms.CharField(label=gettext_lazy("IČO žadatele"), max_length=12)
+    applicant_name = forms.CharField(label=gettext_lazy("Žadatel"), max_length=Opinion._meta.get_field("applicant_name").max_length,
                                      validators=[validate_name])
-    applicant_address = forms.CharField(label="Sídlo", max_length=Opinion._meta.get_field("applicant_address").max_length,
+    applicant_address = forms.CharField(label=gettext_lazy("Sídlo"), max_length=Opinion._meta.get_field("applicant_address").max_length,
                                         error_messages={"required": "Vyplňte sídlo žadatele (uvádí se ve vyjádření)."},
-                                        help_text="Adresa sídla žadatele, jak ji uvede vyjádření.")
-    project_title = forms.CharField(label="Název projektu", max_length=Opinion._meta.get_field("project_title").max_length,
+                                        help_text=gettext_lazy("Adresa sídla žadatele, jak ji uvede vyjádření."))
+    project_title = forms.CharField(label=gettext_lazy("Název projektu"), max_length=Opinion._meta.get_field("project_title").max_length,
                                     validators=[validate_name])
-    registration_number = forms.CharField(label="Registrační číslo projektu", max_length=60, required=False,
-                                          help_text="např. CZ.1.04/3.1.00/45.00123, je-li známo")
-    call = forms.ModelChoiceField(label="Výzva", queryset=Call.objects.select_related("programme", "area"))
-    area = forms.ModelChoiceField(label="Oblast podpory", queryset=AreaOfSupport.objects.select_related("programme"))
-    service_types = forms.ModelMultipleChoiceField(label="Druhy sociálních služeb (§)", queryset=ServiceType.objects.all(),
-                                                   required=False, help_text="Více druhů vyberete s klávesou Ctrl.")
-    target_groups = forms.ModelMultipleChoiceField(label="Cílové skupiny", queryset=TargetGroup.objects.all(),
-                                                   required=False, help_text="Více skupin vyberete s klávesou Ctrl.")
-    whole_region = forms.BooleanField(label="Celý kraj", required=False, initial=True)
+    registration_number = forms.CharField(label=gettext_lazy("Registrační číslo projektu"), max_length=60, required=False,
+                                          help_text=gettext_lazy("např. CZ.1.04/3.1.00/45.00123, je-li známo"))
+    call = forms.ModelChoiceField(label=gettext_lazy("Výzva"), queryset=Call.objects.select_related("programme", "area"))
+    area = forms.ModelChoiceField(label="Oblast podpory", queryset=AreaOfSupport.objects.select_related("programme"),
+                                  required=False, help_text=gettext_lazy("Nevyberete-li, převezme se oblast podpory výzvy."))
+    service_types = forms.ModelMultipleChoiceField(label=gettext_lazy("Druhy sociálních služeb (§)"), queryset=ServiceType.objects.all(),
+                                                   required=False, help_text=gettext_lazy("Více druhů vyberete s klávesou Ctrl."))
+    target_groups = forms.ModelMultipleChoiceField(label=gettext_lazy("Cílové skupiny"), queryset=TargetGroup.objects.all(),
+                                                   required=False, help_text=gettext_lazy("Více skupin vyberete s klávesou Ctrl."))
+    whole_region = forms.BooleanField(label=gettext_lazy("Celý kraj"), required=False, initial=True)
     districts = forms.MultipleChoiceField(label="Okresy", required=False,
-                                          help_text="Jen pokud projekt nepokrývá celý kraj: zrušte „Celý kraj“ "
-                                                    "a vyberte okresy (více s klávesou Ctrl).")
-    period_start = forms.DateField(label="Zahájení projektu", help_text="např. 1. 7. 2011", validators=[validate_sane_date])
-    period_end = forms.DateField(label="Ukončení projektu", help_text="např. 30. 6. 2012", validators=[validate_sane_date])
-    budget = forms.DecimalField(label="Rozpočet (Kč)", max_digits=14, decimal_places=2)
-    contact_name = forms.CharField(label="Kontaktní osoba", max_length=200, required=False)
-    contact_email = forms.EmailField(label="Kontaktní e-mail", required=False)
+                                          help_text=gettext_lazy("Jen pokud projekt nepokrývá celý kraj: zrušte „Celý kraj“ "
+                                                    "a vyberte okresy (více s klávesou Ctrl)."))
+    period_start = forms.DateField(label=gettext_lazy("Zahájení projektu"), help_text=gettext_lazy("např. 1. 7. 2011"), validators=[validate_sane_date])
+    period_end = forms.DateField(label=gettext_lazy("Ukončení projektu"), help_text=gettext_lazy("např. 30. 6. 2012"), validators=[validate_sane_date])
+    budget = forms.DecimalField(label=gettext_lazy("Rozpočet (Kč)"), max_digits=14, decimal_places=2)
+    contact_name = forms.CharField(label=gettext_lazy("Kontaktní osoba"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=gettext_lazy("Kontaktní e-mail"), required=False)
     contact_phone = forms.CharField(label="Telefon", max_length=40, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -61,33 +63,33 @@ class DraftForm(forms.Form):
     """The drafter's form. The template renders it in sections (statement by statement, each with
     what it rests on); field names are the contract of the view, the tests and the browser tests."""
 
-    s1_verdict = forms.ChoiceField(label="Závěr výroku 1", required=False,
+    s1_verdict = forms.ChoiceField(label=gettext_lazy("Závěr výroku 1"), required=False,
                                    choices=[("", "— vyberte —")] + list(Opinion.Compliance.choices),
-                                   help_text="Je projekt v souladu se střednědobým plánem rozvoje sociálních služeb kraje?")
-    s1_text = forms.CharField(label="Odůvodnění výroku 1", widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                              help_text="Na které priority a aktivity plánu projekt navazuje a proč.")
-    activities = forms.MultipleChoiceField(label="Aktivity plánu, na které projekt navazuje", required=False,
+                                   help_text=gettext_lazy("Je projekt v souladu se střednědobým plánem rozvoje sociálních služeb kraje?"))
+    s1_text = forms.CharField(label=gettext_lazy("Odůvodnění výroku 1"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              help_text=gettext_lazy("Na které priority a aktivity plánu projekt navazuje a proč."))
+    activities = forms.MultipleChoiceField(label=gettext_lazy("Aktivity plánu, na které projekt navazuje"), required=False,
                                            widget=forms.CheckboxSelectMultiple,
-                                           help_text="Návrhy jsou seřazeny podle shody druhů služeb (§), cílových skupin "
-                                                     "a slov názvu; zaškrtněte ty, na které projekt skutečně navazuje.")
-    s2_verdict = forms.ChoiceField(label="Závěr výroku 2", required=False,
+                                           help_text=gettext_lazy("Návrhy jsou seřazeny podle shody druhů služeb (§), cílových skupin "
+                                                     "a slov názvu; zaškrtněte ty, na které projekt skutečně navazuje."))
+    s2_verdict = forms.ChoiceField(label=gettext_lazy("Závěr výroku 2"), required=False,
                                    choices=[("", "— vyberte —")] + list(Opinion.YesNo.choices),
-                                   help_text="Je realizace projektu v kraji potřebná?")
-    s2_text = forms.CharField(label="Odůvodnění výroku 2", widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                              help_text="Doložte potřebnost, např. analýzou potřeb, dostupností služby v okrese.")
-    s3_verdict = forms.ChoiceField(label="Závěr výroku 3", required=False,
+                                   help_text=gettext_lazy("Je realizace projektu v kraji potřebná?"))
+    s2_text = forms.CharField(label=gettext_lazy("Odůvodnění výroku 2"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              help_text=gettext_lazy("Doložte potřebnost, např. analýzou potřeb, dostupností služby v okrese."))
+    s3_verdict = forms.ChoiceField(label=gettext_lazy("Závěr výroku 3"), required=False,
                                    choices=[("", "— vyberte —")] + list(Opinion.Assessment.choices),
-                                   help_text="Jak kraj hodnotí dosavadní činnost předkladatele?")
-    s3_text = forms.CharField(label="Odůvodnění výroku 3", widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                              help_text="Opřete hodnocení o fakta z registru poskytovatelů a dřívějších vyjádření.")
-    s3_facts = forms.MultipleChoiceField(label="Citovaná fakta z registru a dřívějších vyjádření", required=False,
+                                   help_text=gettext_lazy("Jak kraj hodnotí dosavadní činnost předkladatele?"))
+    s3_text = forms.CharField(label=gettext_lazy("Odůvodnění výroku 3"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              help_text=gettext_lazy("Opřete hodnocení o fakta z registru poskytovatelů a dřívějších vyjádření."))
+    s3_facts = forms.MultipleChoiceField(label=gettext_lazy("Citovaná fakta z registru a dřívějších vyjádření"), required=False,
                                          widget=forms.CheckboxSelectMultiple,
-                                         help_text="Zaškrtnutá fakta se citují ve výroku 3 vydaného vyjádření.")
-    s4_verdict = forms.ChoiceField(label="Závěr výroku 4", required=False,
+                                         help_text=gettext_lazy("Zaškrtnutá fakta se citují ve výroku 3 vydaného vyjádření."))
+    s4_verdict = forms.ChoiceField(label=gettext_lazy("Závěr výroku 4"), required=False,
                                    choices=[("", "— vyberte —")] + list(Opinion.Funding.choices),
-                                   help_text="Jsou aktivity projektu financovány z individuálního projektu (IP) kraje?")
-    s4_text = forms.CharField(label="Odůvodnění výroku 4", widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                              help_text="Odpovědi na upozornění na IP níže se do výroku 4 převezmou samy.")
+                                   help_text=gettext_lazy("Jsou aktivity projektu financovány z individuálního projektu (IP) kraje?"))
+    s4_text = forms.CharField(label=gettext_lazy("Odůvodnění výroku 4"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              help_text=gettext_lazy("Odpovědi na upozornění na IP níže se do výroku 4 převezmou samy."))
 
     STATEMENTS = (
         (1, "Soulad se střednědobým plánem", "s1_verdict", "s1_text"),
@@ -107,31 +109,31 @@ class DraftForm(forms.Form):
             # required before submission (the service checks it against the IP's and the project's
             # data), not for saving a draft
             self.fields[f"{name}_reason"] = forms.ChoiceField(
-                label="Důvod, proč nejde o dvojí financování", required=False, initial=w.reason,
+                label=gettext("Důvod, proč nejde o dvojí financování"), required=False, initial=w.reason,
                 choices=[("", "— vyberte důvod —")] + list(IpWarning.Reason.choices),
                 widget=forms.Select(attrs={"aria-required": "true"}),
-                help_text="Povinné před předložením ke schválení. Důvod se ověří proti době, cílovým skupinám "
-                          "a území individuálního projektu i projektu žadatele.",
+                help_text=gettext("Povinné před předložením ke schválení. Důvod se ověří proti době, cílovým skupinám "
+                          "a území individuálního projektu i projektu žadatele."),
             )
             self.fields[f"{name}_from"] = forms.DateField(
-                label="Služba v projektu od", required=False, initial=w.reason_from,
-                help_text="Jen u důvodu „jiné období“: kdy projekt službu hradí, např. 1. 3. 2015.")
+                label=gettext("Služba v projektu od"), required=False, initial=w.reason_from,
+                help_text=gettext("Jen u důvodu „jiné období“: kdy projekt službu hradí, např. 1. 3. 2015."))
             self.fields[f"{name}_to"] = forms.DateField(
-                label="Služba v projektu do", required=False, initial=w.reason_to,
-                help_text="Jen u důvodu „jiné období“, např. 31. 12. 2015.")
+                label=gettext("Služba v projektu do"), required=False, initial=w.reason_to,
+                help_text=gettext("Jen u důvodu „jiné období“, např. 31. 12. 2015."))
             self.fields[f"{name}_groups"] = forms.MultipleChoiceField(
-                label="Cílové skupiny služby v projektu", required=False, choices=list(group_choices),
+                label=gettext("Cílové skupiny služby v projektu"), required=False, choices=list(group_choices),
                 widget=forms.CheckboxSelectMultiple, initial=list(w.reason_groups or []),
-                help_text="Jen u důvodu „jiná cílová skupina“; nic nezaškrtnuto = všechny cílové skupiny projektu.")
+                help_text=gettext("Jen u důvodu „jiná cílová skupina“; nic nezaškrtnuto = všechny cílové skupiny projektu."))
             self.fields[f"{name}_districts"] = forms.MultipleChoiceField(
-                label="Okresy služby v projektu", required=False, choices=list(district_choices),
+                label=gettext("Okresy služby v projektu"), required=False, choices=list(district_choices),
                 widget=forms.CheckboxSelectMultiple, initial=list(w.reason_districts or []),
-                help_text="Jen u důvodu „jiné území“; nic nezaškrtnuto = celé území projektu.")
+                help_text=gettext("Jen u důvodu „jiné území“; nic nezaškrtnuto = celé území projektu."))
             self.fields[name] = forms.CharField(
-                label="Vysvětlení zpracovatele", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                label=gettext("Vysvětlení zpracovatele"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                 initial=w.answer,
-                help_text="U jiné činnosti a doplňkového financování povinné: co projekt hradí a čím se liší od IP. "
-                          "Odpověď uvidí schvalující a převezme se do výroku 4.",
+                help_text=gettext("U jiné činnosti a doplňkového financování povinné: co projekt hradí a čím se liší od IP. "
+                          "Odpověď uvidí schvalující a převezme se do výroku 4."),
             )
             self.warning_fields.append((w, name))
 
@@ -170,10 +172,10 @@ class DraftForm(forms.Form):
 
 
 class ApprovalForm(forms.Form):
-    decision = forms.ChoiceField(label="Rozhodnutí", choices=[("approve", "Schválit"), ("return", "Vrátit k přepracování")],
-                                 widget=forms.RadioSelect,
-                                 help_text="Schválením se vyjádření zmrazí a vyhotoví s číslem jednacím.")
-    comment = forms.CharField(label="Připomínky pro zpracovatele", widget=forms.Textarea(attrs={"rows": 4}),
+    decision = forms.ChoiceField(label=gettext_lazy("Rozhodnutí"), choices=[("approve", "Schválit"), ("return", "Vrátit k přepracování")],
+                                 widget=forms.RadioSelect, initial="approve",
+                                 help_text=gettext_lazy("Schválením se vyjádření zmrazí a vyhotoví s číslem jednacím."))
+    comment = forms.CharField(label=gettext_lazy("Připomínky pro zpracovatele"), widget=forms.Textarea(attrs={"rows": 4}),
                               required=False,
-                              help_text="Povinné při vrácení: co má zpracovatel doplnit nebo opravit. "
-                                        "Úkol se vrátí stejnému zpracovateli.")
+                              help_text=gettext_lazy("Povinné při vrácení: co má zpracovatel doplnit nebo opravit. "
+                                        "Úkol se vrátí stejnému zpracovateli."))

@@ -19,6 +19,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from workflows import outbox
 from workflows.history import record_event
@@ -41,8 +42,8 @@ def _dispatch_later(opinion: Opinion) -> None:
 
     def broker_down():
         record_event(case=case, action=FAILED,
-                     summary="E-mail žadateli se nepodařilo předat k odeslání (fronta úloh nedostupná); "
-                             "odešle se později znovu.")
+                     summary=gettext("E-mail žadateli se nepodařilo předat k odeslání (fronta úloh nedostupná); "
+                             "odešle se později znovu."))
 
     outbox.dispatch_on_commit(TASK_NAME, pk, on_broker_down=broker_down)
 
@@ -52,7 +53,7 @@ def queue_notification(opinion: Opinion) -> None:
     if opinion.notified_at is not None or not opinion.contact_email:
         return
     record_event(case=opinion.case, action=QUEUED,
-                 summary=f"E-mail žadateli ({opinion.contact_email}) předán k odeslání")
+                 summary=gettext('E-mail žadateli ({contact_email}) předán k odeslání').format(contact_email=opinion.contact_email))
     _dispatch_later(opinion)
 
 
@@ -87,7 +88,7 @@ def send_notification(*, opinion_pk: int) -> str:
         opinion.notified_at = timezone.now()
         opinion.save(update_fields=["notified_at"])
         record_event(case=opinion.case, action=SENT,
-                     summary=f"Žadatel vyrozuměn e-mailem ({opinion.contact_email})")
+                     summary=gettext('Žadatel vyrozuměn e-mailem ({contact_email})').format(contact_email=opinion.contact_email))
     return "sent"
 
 
@@ -115,7 +116,7 @@ def resend_pending(now=None) -> int:
     for opinion in pending(now):
         with transaction.atomic():
             record_event(case=opinion.case, action=QUEUED,
-                         summary=f"E-mail žadateli ({opinion.contact_email}) znovu předán k odeslání")
+                         summary=gettext('E-mail žadateli ({contact_email}) znovu předán k odeslání').format(contact_email=opinion.contact_email))
             _dispatch_later(opinion)
         count += 1
     return count

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from workflows.models import ServiceType, TargetGroup
 
@@ -112,18 +113,18 @@ def import_plan(
     parsed = parse_text(text)
     region = (region_name or parsed.region_hint or "").strip()
     if not region:
-        raise ValidationError("Z textu plánu nelze určit kraj; zadejte jej (--region).")
+        raise ValidationError(gettext("Z textu plánu nelze určit kraj; zadejte jej (--region)."))
     if valid_from is None:
         if not parsed.valid_from_year:
-            raise ValidationError("Z textu plánu nelze určit začátek platnosti; zadejte jej.")
+            raise ValidationError(gettext("Z textu plánu nelze určit začátek platnosti; zadejte jej."))
         valid_from = date(parsed.valid_from_year, 1, 1)
     if valid_to is None:
         year = parsed.valid_to_year or parsed.valid_from_year
         if not year:
-            raise ValidationError("Z textu plánu nelze určit konec platnosti; zadejte jej.")
+            raise ValidationError(gettext("Z textu plánu nelze určit konec platnosti; zadejte jej."))
         valid_to = date(year, 12, 31)
     if valid_to < valid_from:
-        raise ValidationError("Konec platnosti plánu je před jejím začátkem.")
+        raise ValidationError(gettext("Konec platnosti plánu je před jejím začátkem."))
     title = (parsed.title or "").strip()[:400] or f"Plán {region} {valid_from.year}–{valid_to.year}"
     source_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
 

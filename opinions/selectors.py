@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from workflows.formats import czech_date, user_label
 from workflows.models import Case, CaseEvent, TargetGroup
@@ -47,10 +48,6 @@ _STOP_WORDS = {
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", normalize(text)) if len(w) >= 4 and w not in _STOP_WORDS}
-
-
-def _overlaps(a_start: date, a_end: date, b_start: date, b_end: date) -> bool:
-    return a_start <= b_end and b_start <= a_end
 
 
 # --------------------------------------------------------------------------- plans
@@ -604,7 +601,7 @@ def task_list_filters() -> list:
             agendas={"opinions"},
         ),
         TaskListFilter(
-            name="call", label="Výzva",
+            name="call", label=gettext("Výzva"),
             choices=lambda: [(str(c.pk), call_label(c))
                              for c in Call.objects.order_by("-submission_deadline", "number")[:100]],
             apply=lambda qs, v, path: qs.filter(**{f"{path}__opinion__call_id": v}) if v.isdigit() else qs.none(),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from workflows.validators import clean_ico
 from workflows.cases import case_open
@@ -41,7 +42,7 @@ def validate_ico(ico: str) -> str:
     except ValidationError as exc:
         raise ValidationError({"applicant_ico": exc.messages}) from None
     if not ico:
-        raise ValidationError({"applicant_ico": "Zadejte IČO žadatele."})
+        raise ValidationError({"applicant_ico": gettext("Zadejte IČO žadatele.")})
     return ico
 
 
@@ -49,16 +50,16 @@ def _resolve_call(call) -> Call:
     if isinstance(call, Call):
         return call
     if call in (None, ""):
-        raise ValidationError({"call": "Vyberte výzvu z katalogu."})
+        raise ValidationError({"call": gettext("Vyberte výzvu z katalogu.")})
     if isinstance(call, int):
         found = Call.objects.filter(pk=call).select_related("programme").first()
     else:  # a call number as the applicant knows it ("56"); the catalogue id only as an int
         matches = list(Call.objects.filter(number=str(call).strip()).select_related("programme")[:2])
         if len(matches) > 1:
-            raise ValidationError({"call": f"Výzva č. {call} je ve více programech; vyberte ji z katalogu."})
+            raise ValidationError({"call": gettext('Výzva č. {call} je ve více programech; vyberte ji z katalogu.').format(call=call)})
         found = matches[0] if matches else None
     if found is None:
-        raise ValidationError({"call": f"Výzva „{call}“ není v katalogu výzev."})
+        raise ValidationError({"call": gettext('Výzva „{call}“ není v katalogu výzev.').format(call=call)})
     return found
 
 
@@ -72,9 +73,9 @@ def _resolve_area(area, call: Call) -> AreaOfSupport:
             return call.area
         found = AreaOfSupport.objects.filter(programme=call.programme, code=code).first()
     if found is None:
-        raise ValidationError({"area": f"Oblast podpory „{code}“ není v katalogu programu {call.programme}."})
+        raise ValidationError({"area": gettext('Oblast podpory „{code}“ není v katalogu programu {programme}.').format(code=code, programme=call.programme)})
     if call.area_id and call.area_id != found.pk:
-        raise ValidationError({"area": f"Výzva č. {call.number} je vyhlášena pro oblast podpory {call.area.code}, ne {found.code}."})
+        raise ValidationError({"area": gettext('Výzva č. {number} je vyhlášena pro oblast podpory {code}, ne {code2}.').format(number=call.number, code=call.area.code, code2=found.code)})
     return found
 
 
@@ -87,7 +88,7 @@ def _resolve_services(values) -> list[ServiceType]:
         par = str(v).replace("§", "").strip()
         found = ServiceType.objects.filter(paragraph=par).first()
         if found is None:
-            raise ValidationError({"service_types": f"Druh služby § {par} není v číselníku."})
+            raise ValidationError({"service_types": gettext('Druh služby § {par} není v číselníku.').format(par=par)})
         out.append(found)
     return out
 
@@ -100,7 +101,7 @@ def _resolve_groups(values) -> list[TargetGroup]:
             continue
         found = TargetGroup.objects.filter(code=str(v).strip()).first()
         if found is None:
-            raise ValidationError({"target_groups": f"Cílová skupina „{v}“ není v číselníku."})
+            raise ValidationError({"target_groups": gettext('Cílová skupina „{v}“ není v číselníku.').format(v=v)})
         out.append(found)
     return out
 
@@ -111,7 +112,7 @@ def _as_date(value, field: str, label: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except (TypeError, ValueError):
-        raise ValidationError({field: f"{label}: neplatné datum „{value}“."}) from None
+        raise ValidationError({field: gettext('{label}: neplatné datum „{value}“.').format(label=label, value=value)}) from None
 
 
 # --------------------------------------------------------------------------- request
@@ -204,7 +205,7 @@ def opinion_request_register(
     name = applicant_name.strip()
     case = case_open(
         kind=OpinionCaseKind.OPINION,
-        title=f"Vyjádření k projektu „{project_title.strip()}“",
+        title=gettext('Vyjádření k projektu „{strip}“').format(strip=project_title.strip()),
         actor=actor,
         applicant_name=name,
         ico=ico,
@@ -239,17 +240,17 @@ def opinion_request_register(
     flags = selectors.period_flags(opinion, issued_on=received_on)
     record_event(
         case=case, actor=actor, action=OpinionEvent.OPINION_REQUEST,
-        summary=f"Žádost o vyjádření: {name} (IČO {ico}), {call_obj}, oblast {area_obj.code}"
-        + (" – podáno pozdě vůči uzávěrce výzvy" if dl.too_late else "")
+        summary=gettext('Žádost o vyjádření: {name} (IČO {ico}), {call_obj}, oblast {code}').format(name=name, ico=ico, call_obj=call_obj, code=area_obj.code)
+        + (gettext(" – podáno pozdě vůči uzávěrce výzvy") if dl.too_late else "")
         + "".join(f" Pozor: {flag}" for flag in flags),
         after={"call": str(call_obj), "area": area_obj.code, "services": [s.paragraph for s in services],
                "groups": [g.code for g in groups], "period": [start, end], "budget": amount,
                "case_deadline": dl.case_deadline, "draft_deadline": dl.draft_deadline, "too_late": dl.too_late,
                "provider": provider},
     )
-    set_case_deadline(case=case, deadline=dl.draft_deadline, actor=actor, reason="lhůta pro koncept vyjádření")
+    set_case_deadline(case=case, deadline=dl.draft_deadline, actor=actor, reason=gettext("lhůta pro koncept vyjádření"))
     if dl.too_late:
-        set_case_state(case=case, state=Case.State.OPEN, detail="podáno pozdě vůči uzávěrce výzvy", actor=actor)
+        set_case_state(case=case, state=Case.State.OPEN, detail=gettext("podáno pozdě vůči uzávěrce výzvy"), actor=actor)
     opinion_ip_warnings_refresh(opinion=opinion)
     return opinion
 
@@ -278,7 +279,7 @@ def opinion_ip_warnings_refresh(*, opinion: Opinion) -> list[IpWarning]:
 
 def _check_drafting(opinion: Opinion, actor) -> None:
     if opinion.status not in (Opinion.Status.DRAFTING, Opinion.Status.RETURNED):
-        raise ValidationError(f"Vyjádření je ve stavu „{opinion.get_status_display()}“ – nelze ho upravovat.")
+        raise ValidationError(gettext('Vyjádření je ve stavu „{get_status_display}“ – nelze ho upravovat.').format(get_status_display=opinion.get_status_display()))
 
 
 def _take_over(opinion: Opinion, actor) -> None:
@@ -289,8 +290,8 @@ def _take_over(opinion: Opinion, actor) -> None:
     opinion.drafter = actor
     opinion.save(update_fields=["drafter"])
     record_event(case=opinion.case, actor=actor, action=OpinionEvent.OPINION_DRAFTER,
-                 summary=f"Vyjádření zpracovává {user_label(actor)}"
-                 + (f" (převzato od {user_label(before)})" if before else ""),
+                 summary=gettext('Vyjádření zpracovává {actor}').format(actor=user_label(actor))
+                 + (gettext(' (převzato od {before})').format(before=user_label(before)) if before else ""),
                  before={"drafter": user_label(before)}, after={"drafter": user_label(actor)})
 
 
@@ -309,7 +310,7 @@ def opinion_draft_save(
     _check_drafting(opinion, actor)
     unknown = set(statements) - set(Opinion.STATEMENT_FIELDS)
     if unknown:
-        raise ValidationError(f"Neznámá pole vyjádření: {', '.join(sorted(unknown))}.")
+        raise ValidationError(gettext('Neznámá pole vyjádření: {unknown}.').format(unknown=', '.join(sorted(unknown))))
     _take_over(opinion, actor)
     for name, value in statements.items():
         setattr(opinion, name, value or "")
@@ -322,7 +323,7 @@ def opinion_draft_save(
         allowed = list(selectors.plans_for_period(opinion.period_start, opinion.period_end))
         items = list(PlanItem.objects.filter(pk__in=list(activity_ids), plan__in=allowed))
         if len(items) != len(set(activity_ids)):
-            raise ValidationError("Vybraná aktivita nepatří do plánu kraje platného v době projektu.")
+            raise ValidationError(gettext("Vybraná aktivita nepatří do plánu kraje platného v době projektu."))
         ip_items = selectors.individual_project_item_ids(allowed)
         cited_ips = [item for item in items if item.pk in ip_items]
         if cited_ips:
@@ -339,7 +340,7 @@ def opinion_draft_save(
     for warning_id, answer in (ip_answers or {}).items():
         warning = opinion.ip_warnings.filter(pk=warning_id).first()
         if warning is None:
-            raise ValidationError("Upozornění na IP k tomuto vyjádření nepatří.")
+            raise ValidationError(gettext("Upozornění na IP k tomuto vyjádření nepatří."))
         answer = _as_ip_answer(answer)
         if not answer.reason and not answer.text.strip():
             _answer(warning, actor, answer)  # cleared: a draft may be saved unanswered
@@ -351,7 +352,7 @@ def opinion_draft_save(
         _answer(warning, actor, answer)
     if errors:
         raise ValidationError(errors)
-    record_event(case=opinion.case, actor=actor, action=OpinionEvent.OPINION_DRAFT, summary="Koncept vyjádření uložen")
+    record_event(case=opinion.case, actor=actor, action=OpinionEvent.OPINION_DRAFT, summary=gettext("Koncept vyjádření uložen"))
     return opinion
 
 
@@ -362,7 +363,7 @@ def _as_ip_answer(value) -> selectors.IpAnswer:
     if isinstance(value, dict):
         unknown = set(value) - {"reason", "text", "period_from", "period_to", "groups", "districts"}
         if unknown:
-            raise ValidationError(f"Neznámé údaje odpovědi na upozornění na IP: {', '.join(sorted(unknown))}.")
+            raise ValidationError(gettext('Neznámé údaje odpovědi na upozornění na IP: {unknown}.').format(unknown=', '.join(sorted(unknown))))
         data = dict(value)
         for key, label in (("period_from", "Služba v projektu od"), ("period_to", "Služba v projektu do")):
             if data.get(key) not in (None, ""):
@@ -394,8 +395,7 @@ def _answer(warning: IpWarning, actor, answer: selectors.IpAnswer) -> None:
     warning.save(update_fields=[*values, "answered_by", "answered_at"])
     if answered:
         record_event(case=warning.opinion.case, actor=actor, action=OpinionEvent.IP_ANSWER,
-                     summary=f"Odpověď na upozornění (IP {warning.ip_service.project.name}): "
-                             f"{selectors.ip_answer_statement(warning)}",
+                     summary=gettext('Odpověď na upozornění (IP {name}): {warning}').format(name=warning.ip_service.project.name, warning=selectors.ip_answer_statement(warning)),
                      before={"reason": before["reason"], "answer": before["answer"]},
                      after={"reason": values["reason"], "answer": values["answer"]})
 
@@ -448,10 +448,10 @@ def opinion_submit(*, opinion: Opinion, actor, task=None) -> Opinion:
     opinion.status = Opinion.Status.WAITING
     opinion.submitted_at = timezone.now()
     opinion.save(update_fields=["status", "submitted_at", "drafter"])
-    set_case_state(case=opinion.case, state=Case.State.WAITING, detail="vyjádření čeká na schválení", actor=actor,
+    set_case_state(case=opinion.case, state=Case.State.WAITING, detail=gettext("vyjádření čeká na schválení"), actor=actor,
                    task=task)
     set_case_deadline(case=opinion.case, deadline=opinion.case_deadline, actor=actor,
-                      reason="lhůta pro vydání vyjádření", task=task)
+                      reason=gettext("lhůta pro vydání vyjádření"), task=task)
     return opinion
 
 
@@ -460,11 +460,11 @@ def opinion_submit(*, opinion: Opinion, actor, task=None) -> Opinion:
 
 def _check_approver(opinion: Opinion, actor) -> None:
     if opinion.status != Opinion.Status.WAITING:
-        raise ValidationError(f"Vyjádření nečeká na schválení (stav: {opinion.get_status_display().lower()}).")
+        raise ValidationError(gettext('Vyjádření nečeká na schválení (stav: {lower}).').format(lower=opinion.get_status_display().lower()))
     if actor is not None and actor.pk in selectors.drafter_ids(opinion):
-        raise ValidationError("Zpracovatel(ka) vyjádření je nemůže sám(a) schválit ani vrátit (pravidlo čtyř očí).")
+        raise ValidationError(gettext("Zpracovatel(ka) vyjádření je nemůže sám(a) schválit ani vrátit (pravidlo čtyř očí)."))
     if not has_role(actor, ROLE_HEAD, ROLE_DEPUTY):
-        raise ValidationError("Vyjádření schvaluje vedoucí odboru nebo jeho zástupce.")
+        raise ValidationError(gettext("Vyjádření schvaluje vedoucí odboru nebo jeho zástupce."))
 
 
 @transaction.atomic
@@ -482,7 +482,7 @@ def opinion_approve(*, opinion: Opinion, actor, task=None) -> Opinion:
     opinion.approved_at = timezone.now()
     opinion.snapshot = selectors.build_snapshot(opinion)
     opinion.save(update_fields=["status", "approver", "approver_function", "approved_at", "snapshot"])
-    set_case_state(case=opinion.case, state=Case.State.DECIDED, detail="vyjádření schváleno", actor=actor, task=task)
+    set_case_state(case=opinion.case, state=Case.State.DECIDED, detail=gettext("vyjádření schváleno"), actor=actor, task=task)
     return opinion
 
 
@@ -493,16 +493,16 @@ def opinion_return(*, opinion: Opinion, actor, comment: str, task=None) -> Opini
     _check_approver(opinion, actor)
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationError({"comment": "Při vrácení napište připomínky pro zpracovatele."})
+        raise ValidationError({"comment": gettext("Při vrácení napište připomínky pro zpracovatele.")})
     ReturnComment.objects.create(opinion=opinion, author=actor, comment=comment)
     opinion.status = Opinion.Status.RETURNED
     opinion.save(update_fields=["status"])
-    set_case_state(case=opinion.case, state=Case.State.OPEN, detail="vráceno k přepracování", actor=actor, task=task,
-                   summary=f"Vráceno zpracovateli k přepracování: {comment}")
+    set_case_state(case=opinion.case, state=Case.State.OPEN, detail=gettext("vráceno k přepracování"), actor=actor, task=task,
+                   summary=gettext('Vráceno zpracovateli k přepracování: {comment}').format(comment=comment))
     # the draft is due by its own deadline, or (when that has passed) by the case deadline
     today = timezone.localdate()
     deadline = opinion.draft_deadline if opinion.draft_deadline >= today else opinion.case_deadline
-    set_case_deadline(case=opinion.case, deadline=deadline, actor=actor, reason="přepracování konceptu", task=task)
+    set_case_deadline(case=opinion.case, deadline=deadline, actor=actor, reason=gettext("přepracování konceptu"), task=task)
     return opinion
 
 
@@ -513,7 +513,7 @@ def opinion_render_final(*, opinion: Opinion, source_key: str):
     """Render, number and store the approved opinion (run by the worker; idempotent on source_key)."""
     opinion = Opinion.objects.select_related("call__programme", "case", "approver", "drafter").get(pk=opinion.pk)
     if opinion.status not in (Opinion.Status.APPROVED, Opinion.Status.ISSUED):
-        raise ValidationError("Vyhotovit lze jen schválené vyjádření.")
+        raise ValidationError(gettext("Vyhotovit lze jen schválené vyjádření."))
     programme = opinion.call.programme
     document = generate_document(
         case=opinion.case,
@@ -529,8 +529,8 @@ def opinion_render_final(*, opinion: Opinion, source_key: str):
         opinion.status = Opinion.Status.ISSUED
         opinion.save(update_fields=["document", "status"])
         set_case_state(case=opinion.case, state=Case.State.DECIDED,
-                       detail=f"vyjádření vydáno, č. j. {document.reference_number}")
-        set_case_deadline(case=opinion.case, deadline=None, reason="vyjádření vydáno")
+                       detail=gettext('vyjádření vydáno, č. j. {reference_number}').format(reference_number=document.reference_number))
+        set_case_deadline(case=opinion.case, deadline=None, reason=gettext("vyjádření vydáno"))
     return document
 
 
@@ -540,9 +540,9 @@ WITHDRAWABLE = (Opinion.Status.DRAFTING, Opinion.Status.RETURNED, Opinion.Status
 def _mark_withdrawn(opinion: Opinion, actor, reason: str) -> None:
     opinion.status = Opinion.Status.WITHDRAWN
     opinion.save(update_fields=["status"])
-    set_case_state(case=opinion.case, state=Case.State.CANCELED, detail="žádost vzata zpět", actor=actor,
-                   summary=f"Žádost o vyjádření vzata zpět: {reason}")
-    set_case_deadline(case=opinion.case, deadline=None, actor=actor, reason="žádost vzata zpět")
+    set_case_state(case=opinion.case, state=Case.State.CANCELED, detail=gettext("žádost vzata zpět"), actor=actor,
+                   summary=gettext('Žádost o vyjádření vzata zpět: {reason}').format(reason=reason))
+    set_case_deadline(case=opinion.case, deadline=None, actor=actor, reason=gettext("žádost vzata zpět"))
 
 
 @transaction.atomic
@@ -554,12 +554,12 @@ def opinion_withdraw(*, opinion: Opinion, actor, reason: str) -> Opinion:
 
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Uveďte, proč se žádost bere zpět."})
+        raise ValidationError({"reason": gettext("Uveďte, proč se žádost bere zpět.")})
     if not can_work_on_agenda(actor, "opinions"):
-        raise ValidationError("Žádost o vyjádření může vzít zpět jen pracovník agendy vyjádření.")
+        raise ValidationError(gettext("Žádost o vyjádření může vzít zpět jen pracovník agendy vyjádření."))
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     if opinion.status not in WITHDRAWABLE:
-        raise ValidationError(f"Vyjádření ve stavu „{opinion.get_status_display().lower()}“ nelze vzít zpět.")
+        raise ValidationError(gettext('Vyjádření ve stavu „{lower}“ nelze vzít zpět.').format(lower=opinion.get_status_display().lower()))
     _mark_withdrawn(opinion, actor, reason)
     for process in CaseProcess.objects.filter(case_id=opinion.case_id, status=PROCESS.NEW):
         process.flow_class.instance.cancel(process)  # the flow's cancel sees the opinion already withdrawn
@@ -583,7 +583,7 @@ def opinion_notify_applicant(*, opinion: Opinion) -> None:
 
     opinion = Opinion.objects.select_for_update().select_related("case").get(pk=opinion.pk)
     queue_notification(opinion)
-    set_case_state(case=opinion.case, state=Case.State.CLOSED, detail="vyjádření vydáno a žadateli odeslán e-mail")
+    set_case_state(case=opinion.case, state=Case.State.CLOSED, detail=gettext("vyjádření vydáno a žadateli odeslán e-mail"))
 
 
 __all__ = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import path
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
@@ -25,20 +26,20 @@ from .flows.change_notice import ChangeNoticeFlow
 from .models import ChangeNoticeItem
 
 ICO_PATH = OpenApiParameter("ico", str, OpenApiParameter.PATH, required=True, pattern=r"^[0-9]{8}$",
-                            description="IČO poskytovatele (8 číslic).")
+                            description=gettext_lazy("IČO poskytovatele (8 číslic)."))
 
 
 class RegistryReader(BasePermission):
     """The provider registry is readable by every role (staff, reader, portal)."""
 
-    message = "K registru poskytovatelů nemáte přístup."
+    message = gettext_lazy("K registru poskytovatelů nemáte přístup.")
 
     def has_permission(self, request, view):
         return bool(user_roles(request.user))
 
 
 class ChangeNoticeSubmitter(BasePermission):
-    message = "Oznámení změn může podat portál, referent registrací nebo vedoucí."
+    message = gettext_lazy("Oznámení změn může podat portál, referent registrací nebo vedoucí.")
 
     def has_permission(self, request, view):
         return has_role(request.user, ROLE_API_CLIENT, ROLE_REGISTRATION_OFFICER, ROLE_HEAD)
@@ -62,7 +63,7 @@ class ProviderServiceSerializer(serializers.Serializer):
 
 
 class ProviderSerializer(serializers.Serializer):
-    ico = serializers.CharField(allow_null=True, help_text="IČO; null u fyzické osoby bez IČO.")
+    ico = serializers.CharField(allow_null=True, help_text=gettext_lazy("IČO; null u fyzické osoby bez IČO."))
     name = serializers.CharField()
     address = serializers.CharField(allow_blank=True)
     legal_form = serializers.CharField(allow_blank=True)
@@ -87,20 +88,20 @@ class RegistryVersionSerializer(serializers.Serializer):
 
 
 class ChangeNoticeItemSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ChangeNoticeItem.Kind.choices, help_text="Druh změny z číselníku agendy registrací.")
+    kind = serializers.ChoiceField(choices=ChangeNoticeItem.Kind.choices, help_text=gettext_lazy("Druh změny z číselníku agendy registrací."))
     description = serializers.CharField(max_length=ChangeNoticeItem._meta.get_field("description").max_length)
 
 
 class ChangeNoticeSerializer(serializers.Serializer):
     provider_ico = serializers.RegexField(r"^[0-9]{8}$", max_length=8,
-                                          help_text="IČO poskytovatele zapsaného v registru (8 číslic, kontrolní číslice).")
+                                          help_text=gettext_lazy("IČO poskytovatele zapsaného v registru (8 číslic, kontrolní číslice)."))
     service_identifier = serializers.CharField(required=False, allow_blank=True, default="",
-                                               help_text="Identifikátor služby (§ 85) nebo spisová značka registrace.")
-    change_date = serializers.DateField(help_text="Den, kdy změna nastala (2000–2100).", validators=[validate_sane_date])
-    received_on = serializers.DateField(required=False, help_text="Den doručení (výchozí: dnes; ne v budoucnosti).",
+                                               help_text=gettext_lazy("Identifikátor služby (§ 85) nebo spisová značka registrace."))
+    change_date = serializers.DateField(help_text=gettext_lazy("Den, kdy změna nastala (2000–2100)."), validators=[validate_sane_date])
+    received_on = serializers.DateField(required=False, help_text=gettext_lazy("Den doručení (výchozí: dnes; ne v budoucnosti)."),
                                         validators=[validate_not_future])
     items = ChangeNoticeItemSerializer(many=True, allow_empty=False, max_length=50)
-    acknowledge = serializers.BooleanField(required=False, default=False, help_text="Poskytovatel žádá potvrzení o přijetí.")
+    acknowledge = serializers.BooleanField(required=False, default=False, help_text=gettext_lazy("Poskytovatel žádá potvrzení o přijetí."))
 
 
 class ProviderList(APIView):
@@ -130,7 +131,7 @@ class ProviderDetail(APIView):
     def get(self, request, ico: str):
         provider = selectors.provider_by_ico(ico)
         if provider is None:
-            raise NotFound(f"Poskytovatel s IČO {ico} není v registru.")
+            raise NotFound(gettext('Poskytovatel s IČO {ico} není v registru.').format(ico=ico))
         return Response(ProviderSerializer(selectors.provider_payload(provider)).data)
 
 
@@ -142,7 +143,7 @@ class ProviderHistory(APIView):
     def get(self, request, ico: str):
         provider = selectors.provider_by_ico(ico)
         if provider is None:
-            raise NotFound(f"Poskytovatel s IČO {ico} není v registru.")
+            raise NotFound(gettext('Poskytovatel s IČO {ico} není v registru.').format(ico=ico))
         versions = provider.versions.select_related("case", "document").order_by("at", "pk")
         data = [{
             "at": v.at, "action": v.action, "summary": v.summary, "before": v.before, "after": v.after,

@@ -8,6 +8,7 @@ Every legal sentence comes from the act catalogue (``registrations/acts.yaml`` v
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from workflows import deadlines
 from workflows.acts import act_context
@@ -248,7 +249,7 @@ def render_termination(proceeding: Proceeding, *, source_key: str, actor=None) -
         ctx = proceeding_context(proceeding, code="reg_termination_ex_officio") | {
             "deficiency_reference": "", "missing": []}
         return _render(proceeding, kind=models.DOC_TERMINATION, context=ctx, source_key=source_key, actor=actor,
-                       title="Usnesení o zastavení řízení vedeného z moci úřední")
+                       title=gettext("Usnesení o zastavení řízení vedeného z moci úřední"))
     deficiency = (Document.objects.filter(case=proceeding.case, kind=models.DOC_DEFICIENCY)
                   .order_by("-created_at", "-pk").first())
     delivery = Delivery.objects.filter(document=deficiency).first() if deficiency else None

@@ -45,15 +45,33 @@ class ChecklistMixin:
     stage = ChecklistItem.Stage.COMPLETENESS
 
     def add_checklist_fields(self):
+        """One checkbox (+ note) per item the proceeding needs; a re-check starts from the last
+        answers; "všechny doloženy" ticks every item in one click."""
+        from .models import ChecklistAnswer
+
         self.items = checklist_for(self.proceeding, self.stage) if self.proceeding else []
+        last = {a.item_id: a for a in ChecklistAnswer.objects.filter(proceeding=self.proceeding, item__in=self.items)} \
+            if self.items else {}
+        if self.items:
+            self.fields["all_ok"] = forms.BooleanField(
+                label=_("všechny položky seznamu jsou doloženy a v pořádku"), required=False,
+                help_text=_("zaškrtnutí platí pro všechny položky níže; jednotlivé položky pak není třeba označovat"))
         for item in self.items:
             label = item.label + (f" ({item.legal_ground})" if item.legal_ground else "")
-            self.fields[f"ok_{item.code}"] = forms.BooleanField(label=label, required=False)
-            self.fields[f"note_{item.code}"] = forms.CharField(label=_("poznámka"), required=False, max_length=500)
+            previous = last.get(item.pk)
+            self.fields[f"ok_{item.code}"] = forms.BooleanField(
+                label=label, required=False, initial=bool(previous and previous.fulfilled))
+            self.fields[f"note_{item.code}"] = forms.CharField(
+                label=_("poznámka k položce „{}“").format(item.label), required=False, max_length=500,
+                initial=previous.note if previous else "",
+                widget=forms.TextInput(attrs={"placeholder": _("poznámka (nepovinné)")}))
+        # the checklist first, the rest of the form after it
+        self.order_fields(["all_ok"] + [n for i in self.items for n in (f"ok_{i.code}", f"note_{i.code}")])
 
     def answers(self) -> dict:
-        return {i.code: (self.cleaned_data.get(f"ok_{i.code}", False), self.cleaned_data.get(f"note_{i.code}", ""))
-                for i in self.items}
+        everything = bool(self.cleaned_data.get("all_ok"))
+        return {i.code: (everything or self.cleaned_data.get(f"ok_{i.code}", False),
+                         self.cleaned_data.get(f"note_{i.code}", "")) for i in self.items}
 
 
 class CompletenessForm(ChecklistMixin, TaskForm):
@@ -362,6 +380,13 @@ class ChangeApplicationIntakeForm(forms.Form):
         self.activation = activation
         super().__init__(*args, **kwargs)
         self.fields["submission_key"].initial = uuid.uuid4().hex
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(k) for k in ("form", "place", "territory", "target_groups")) and data.get("capacity") is None:
+            raise forms.ValidationError(_("Žádost o změnu registrace musí měnit aspoň jeden údaj: formu, místo "
+                                          "poskytování, územní působnost, kapacitu nebo okruh osob."))
+        return data
 
     def handler_kwargs(self):
         from .selectors import change_services_from_registered, provider_identity

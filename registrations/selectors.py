@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from workflows import deadlines
 from workflows.models import Case, Document
@@ -24,7 +25,6 @@ from .models import (
     DOC_DECISION_REFUSAL,
     DOC_DECISION_REGISTRATION,
     DOC_TERMINATION,
-    ChangeNotice,
     ChecklistAnswer,
     ChecklistItem,
     Proceeding,
@@ -70,6 +70,9 @@ FIELD_LABELS = {
     "age_from": "věk od", "age_to": "věk do", "place": "místo", "territory": "působnost", "capacity": "kapacita",
     "provided_from": "poskytována od", "national_id": "identifikátor", "state": "stav", "items": "změny",
     "change_date": "datum změny", "late": "opožděné", "name": "název", "address": "sídlo", "ico": "IČO",
+    "registered_on": "registrováno dne", "closed_on": "zrušeno dne", "email": "e-mail", "phone": "telefon",
+    "statutory_body": "statutární orgán", "data_box": "datová schránka", "legal_form": "právní forma",
+    "identifier": "identifikátor", "start_on": "poskytování od",
 }
 
 
@@ -93,6 +96,46 @@ def _rows(data) -> list[tuple[str, str]]:
     return rows
 
 
+FORM_VALUES = {"residential": "pobytová", "outpatient": "ambulantní", "field": "terénní"}
+STATE_VALUES = {"active": "aktivní", "closed": "zrušena", "pending": "čeká na právní moc"}
+
+
+def _shown(key: str, value) -> str:
+    """A stored value as a person reads it: Czech dates, yes/no, Czech form and state names."""
+    import datetime
+    import re
+
+    from workflows.formats import czech_date
+
+    if value in (None, "", []):
+        return "–"
+    if isinstance(value, bool):
+        return "ano" if value else "ne"
+    if isinstance(value, list):
+        return "; ".join((v.get("description", "") if isinstance(v, dict) else str(v)) for v in value)
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return czech_date(datetime.date.fromisoformat(text))
+    if key == "form":
+        return FORM_VALUES.get(text, text)
+    if key == "state":
+        return STATE_VALUES.get(text, text)
+    return text
+
+
+def changed_rows(before, after) -> list[tuple[str, str, str]]:
+    """Only what changed, as (Czech label, original, new) — "pole: původní → nová"."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    rows = []
+    for key in list(before) + [k for k in after if k not in before]:
+        old, new = before.get(key), after.get(key)
+        if old == new or (old in (None, "", []) and new in (None, "", [])):
+            continue
+        rows.append((FIELD_LABELS.get(key, key.replace("_", " ")), _shown(key, old), _shown(key, new)))
+    return rows
+
+
 def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
     """Everything about one provider: services, registry history, open cases, late notices."""
     services = list(
@@ -105,6 +148,7 @@ def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
     for version in history:
         version.before_rows = _rows(version.before)
         version.after_rows = _rows(version.after)
+        version.changes = changed_rows(version.before, version.after)
     case_ids = set(provider.proceedings.values_list("case_id", flat=True)) | set(
         provider.change_notices.values_list("case_id", flat=True)
     )
@@ -210,28 +254,6 @@ def registered_service_by_identifier(ico: str, identifier: str):
     ).first()
 
 
-def late_notices(*, since=None):
-    qs = ChangeNotice.objects.filter(is_late=True).select_related("provider", "case")
-    if since:
-        qs = qs.filter(received_on__gte=since)
-    return qs.order_by("-received_on")
-
-
-def open_proceedings():
-    return (Proceeding.objects.exclude(phase=Proceeding.Phase.FINAL)
-            .select_related("case", "provider").order_by("case__deadline"))
-
-
-def service_history(service: RegisteredService):
-    return service.versions.select_related("case", "document", "actor").order_by("at", "pk")
-
-
-def registered_services_of(provider: Provider):
-    return provider.services.filter(state=RegisteredService.State.ACTIVE).prefetch_related(
-        Prefetch("target_groups")
-    )
-
-
 # ------------------------------------------------------------------ hooks for the shared surfaces
 
 
@@ -266,13 +288,13 @@ def task_list_filters() -> list:
     phases = dict(Proceeding.Phase.choices)
     return [
         TaskListFilter(
-            name="reg_phase", label="Fáze řízení",
+            name="reg_phase", label=gettext("Fáze řízení"),
             choices=lambda: [(k, str(v)) for k, v in phases.items()],
             apply=lambda qs, v, path: qs.filter(**{f"{path}__proceeding__phase": v}) if v in phases else qs.none(),
             agendas={"registrations"},
         ),
         TaskListFilter(
-            name="reg_service_type", label="Druh služby (§)",
+            name="reg_service_type", label=gettext("Druh služby (§)"),
             choices=lambda: [(t.paragraph, f"§ {t.paragraph} {t.name}"[:60]) for t in ServiceType.objects.all()[:100]],
             apply=lambda qs, v, path: qs.filter(**{f"{path}__proceeding__services__service_type__paragraph": v}).distinct(),
             agendas={"registrations"},
@@ -389,9 +411,9 @@ def decision_document_kind(proceeding: Proceeding) -> str:
 def decision_guard(proceeding: Proceeding) -> None:
     """A decision may not be issued while the proceeding is suspended."""
     if proceeding.is_suspended:
-        raise field_error("Rozhodnutí nelze vydat, dokud je řízení přerušeno.")
+        raise field_error(gettext("Rozhodnutí nelze vydat, dokud je řízení přerušeno."))
     if proceeding.proposal not in (Proceeding.Outcome.GRANTED, Proceeding.Outcome.REFUSED, Proceeding.Outcome.TERMINATED):
-        raise field_error("Chybí návrh rozhodnutí.")
+        raise field_error(gettext("Chybí návrh rozhodnutí."))
 
 
 def autoremedy_to_issue(proceeding: Proceeding):

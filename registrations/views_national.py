@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext
 
 from workflows.exports import export_response
 
@@ -61,11 +62,11 @@ def reconciliation_run(request):
     from celery import current_app  # by name: nothing imports worker
 
     if not configured_source():
-        messages.error(request, "Zdroj celostátního registru není nastaven (OSV_NATIONAL_REGISTRY_SOURCE).")
+        messages.error(request, gettext("Zdroj celostátního registru není nastaven (OSV_NATIONAL_REGISTRY_SOURCE)."))
     else:
         job = {"user_pk": request.user.pk, "source": configured_source()}
         transaction.on_commit(lambda: current_app.send_task("osv.import_national_registry", kwargs=job))
-        messages.success(request, "Načtení celostátního registru bylo zařazeno; výsledek se objeví na této stránce.")
+        messages.success(request, gettext("Načtení celostátního registru bylo zařazeno; výsledek se objeví na této stránce."))
     return redirect("registrations:national_registry")
 
 

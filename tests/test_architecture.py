@@ -52,3 +52,17 @@ def test_a_broken_arrow_fails_the_lint(tree_copy, module, line, contract):
     assert result.returncode != 0
     broken = result.stdout.split("Broken contracts")[-1]
     assert contract in broken, result.stdout
+
+
+def test_user_facing_czech_strings_are_wrapped_in_gettext(tmp_path):
+    """The house rule for texts: Czech source strings in gettext (scripts/wrap_gettext.py)."""
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "wrap_gettext.py"), "--check"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
+    # and the checker does find an unwrapped message
+    sample = tmp_path / "sample.py"
+    sample.write_text('from django.core.exceptions import ValidationError\n\n\ndef f():\n'
+                      '    raise ValidationError("Chybí údaj.")\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "wrap_gettext.py"), "--check", str(sample)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "Chybí údaj." in result.stdout

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .history import record_event
 from .models import Case, CaseEvent, CaseParty
@@ -46,7 +47,7 @@ def case_open(
         case=case,
         actor=actor,
         action=CaseEvent.Action.OPENED,
-        summary=f"Založen případ {case.file_mark}: {case.get_kind_display()} – {title}",
+        summary=gettext('Založen případ {file_mark}: {get_kind_display} – {title}').format(file_mark=case.file_mark, get_kind_display=case.get_kind_display(), title=title),
         after={"kind": kind, "file_mark": case.file_mark, "received_on": received_on, "deadline": deadline},
     )
     return case

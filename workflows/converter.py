@@ -32,6 +32,7 @@ import tempfile
 import time
 import xmlrpc.client
 from pathlib import Path
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -72,15 +73,15 @@ def _setting(name: str, default):
 def to_pdf(docx: bytes, *, pdfa: bool = True) -> bytes:
     """Convert DOCX bytes to PDF bytes; PDF/A-2b unless ``pdfa=False``."""
     if not docx:
-        raise ConverterError("Dokument k převodu do PDF je prázdný.")
+        raise ConverterError(gettext("Dokument k převodu do PDF je prázdný."))
     if not docx.startswith(b"PK"):
-        raise ConverterError("Dokument k převodu do PDF není soubor DOCX.")
+        raise ConverterError(gettext("Dokument k převodu do PDF není soubor DOCX."))
     filter_data = PDFA_FILTER_DATA if pdfa else PLAIN_FILTER_DATA
     url = _setting("OSV_CONVERTER_URL", "") or ""
     timeout = float(_setting("OSV_CONVERTER_TIMEOUT", 120))
     pdf = _via_unoserver(url, docx, filter_data, timeout) if url else _via_soffice(docx, filter_data, timeout)
     if not pdf.startswith(b"%PDF-"):
-        raise ConverterError("LibreOffice nevrátil soubor PDF.")
+        raise ConverterError(gettext("LibreOffice nevrátil soubor PDF."))
     return pdf
 
 
@@ -123,24 +124,24 @@ def _via_unoserver(url: str, docx: bytes, filter_data: dict, timeout: float) -> 
             info = proxy.info()
             if str(info.get("api")) != str(API_VERSION):
                 raise ConverterUnavailable(
-                    f"Převodník dokumentů ({url}) má jinou verzi rozhraní ({info.get('api')} ≠ {API_VERSION})."
+                    gettext('Převodník dokumentů ({url}) má jinou verzi rozhraní ({get} ≠ {API_VERSION}).').format(url=url, get=info.get('api'), API_VERSION=API_VERSION)
                 )
             # convert(inpath, indata, outpath, convert_to, filtername, filter_options,
             #         update_index, infiltername, password) — unoserver.server.UnoServer
             result = proxy.convert(None, xmlrpc.client.Binary(docx), None, "pdf", "writer_pdf_Export",
                                    options, True, None, None)
     except (OSError, TimeoutError) as exc:  # refused, reset, timed out
-        raise ConverterUnavailable(f"Převodník dokumentů ({url}) není dostupný: {exc}") from exc
+        raise ConverterUnavailable(gettext('Převodník dokumentů ({url}) není dostupný: {exc}').format(url=url, exc=exc)) from exc
     except xmlrpc.client.ProtocolError as exc:
-        raise ConverterUnavailable(f"Převodník dokumentů ({url}) odpověděl chybou HTTP: {exc.errcode}") from exc
+        raise ConverterUnavailable(gettext('Převodník dokumentů ({url}) odpověděl chybou HTTP: {errcode}').format(url=url, errcode=exc.errcode)) from exc
     except xmlrpc.client.Fault as exc:
         if any(sign in exc.faultString for sign in LIBREOFFICE_GONE):  # soffice died or is restarting
-            raise ConverterUnavailable(f"LibreOffice převodníku ({url}) neběží: {exc.faultString[-200:]}") from exc
+            raise ConverterUnavailable(gettext('LibreOffice převodníku ({url}) neběží: {value}').format(url=url, value=exc.faultString[-200:])) from exc
         # LibreOffice could not load or export this document
-        raise ConverterError(f"Dokument nelze převést do PDF: {exc.faultString[-300:]}") from exc
+        raise ConverterError(gettext('Dokument nelze převést do PDF: {value}').format(value=exc.faultString[-300:])) from exc
     data = getattr(result, "data", result)
     if not data:
-        raise ConverterError("Převodník dokumentů nevrátil žádná data.")
+        raise ConverterError(gettext("Převodník dokumentů nevrátil žádná data."))
     return bytes(data)
 
 
@@ -156,7 +157,7 @@ def _uno_value(value) -> str:
 def _via_soffice(docx: bytes, filter_data: dict, timeout: float) -> bytes:
     binary = soffice_binary()
     if binary is None:
-        raise ConverterUnavailable(f"LibreOffice (soffice) není nainstalován: {APT_HINT}")
+        raise ConverterUnavailable(gettext('LibreOffice (soffice) není nainstalován: {APT_HINT}').format(APT_HINT=APT_HINT))
     options = {
         key: {"type": "boolean" if isinstance(value, bool) else "long", "value": _uno_value(value)}
         for key, value in filter_data.items()
@@ -178,15 +179,15 @@ def _via_soffice(docx: bytes, filter_data: dict, timeout: float) -> bytes:
             completed = subprocess.run(command, capture_output=True, timeout=timeout, cwd=tmp,
                                        env={**os.environ, "HOME": tmp})
         except subprocess.TimeoutExpired as exc:
-            raise ConverterUnavailable(f"LibreOffice nedokončil převod do {int(timeout)} s.") from exc
+            raise ConverterUnavailable(gettext('LibreOffice nedokončil převod do {timeout} s.').format(timeout=int(timeout))) from exc
         except OSError as exc:
             raise ConverterUnavailable(f"LibreOffice nelze spustit: {exc}") from exc
         target = out_dir / "act.pdf"
         if completed.returncode < 0:  # killed by a signal: the converter died, not the document
-            raise ConverterUnavailable(f"LibreOffice byl ukončen signálem {-completed.returncode}.")
+            raise ConverterUnavailable(gettext('LibreOffice byl ukončen signálem {value}.').format(value=-completed.returncode))
         if not target.exists():
             detail = (completed.stderr or completed.stdout).decode("utf-8", "replace").strip()[-300:]
-            raise ConverterError(f"Dokument nelze převést do PDF (LibreOffice: {detail or completed.returncode}).")
+            raise ConverterError(gettext('Dokument nelze převést do PDF (LibreOffice: {value}).').format(value=detail or completed.returncode))
         return target.read_bytes()
 
 
@@ -291,7 +292,7 @@ def serve(port: int, *, restart_after: int, profile_dir: Path | None = None, pyt
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workflows.converter",
-                                     description="Převodník DOCX → PDF/A (LibreOffice).")
+                                     description=gettext("Převodník DOCX → PDF/A (LibreOffice)."))
     sub = parser.add_subparsers(dest="command", required=True)
     serve_cmd = sub.add_parser("serve", help="trvalý převodník (unoserver) s restartem po N převodech")
     serve_cmd.add_argument("--port", type=int, default=int(os.environ.get("OSV_CONVERTER_PORT", "2003")))

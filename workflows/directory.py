@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django_auth_ldap.backend import LDAPBackend, ldap_error
+from django.utils.translation import gettext_lazy
 
 from . import auth_throttle
 from .permissions import ROLE_ADMIN, ROLES
@@ -31,14 +32,14 @@ from .permissions import ROLE_ADMIN, ROLES
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE_MESSAGE = (
-    "Adresářový server (Active Directory / LDAP) je nedostupný, přihlášení účtem z adresáře teď "
+    gettext_lazy("Adresářový server (Active Directory / LDAP) je nedostupný, přihlášení účtem z adresáře teď "
     "nelze ověřit. Zkuste to prosím za chvíli; v naléhavém případě se přihlaste místním účtem "
-    "nebo se obraťte na správce."
+    "nebo se obraťte na správce.")
 )
-DISABLED_MESSAGE = "Váš účet je v adresáři zakázán. Obraťte se prosím na správce."
+DISABLED_MESSAGE = gettext_lazy("Váš účet je v adresáři zakázán. Obraťte se prosím na správce.")
 NO_ROLE_MESSAGE = (
-    "Váš účet v adresáři není v žádné skupině, které odpovídá role této agendy. "
-    "Požádejte správce o zařazení do skupiny."
+    gettext_lazy("Váš účet v adresáři není v žádné skupině, které odpovídá role této agendy. "
+    "Požádejte správce o zařazení do skupiny.")
 )
 _OUTAGE_ERRORS = (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR)
 _errors: contextvars.ContextVar[list | None] = contextvars.ContextVar("osv_directory_errors", default=None)

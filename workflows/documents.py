@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 
@@ -204,16 +205,16 @@ def check_template_upload(code: str, content: bytes) -> None:
 
     allowed = template_fields(code)
     if not allowed:
-        raise ValidationError(f"Neznámý kód šablony „{code}“: šablonu lze nahrát jen pro existující druh písemnosti.")
+        raise ValidationError(gettext('Neznámý kód šablony „{code}“: šablonu lze nahrát jen pro existující druh písemnosti.').format(code=code))
     try:
         used = _undeclared(content)
     except Exception as exc:  # not a DOCX, or broken Jinja syntax inside it
-        raise ValidationError(f"Soubor nelze použít jako šablonu DOCX: {exc}") from None
+        raise ValidationError(gettext('Soubor nelze použít jako šablonu DOCX: {exc}').format(exc=exc)) from None
     unknown = sorted(used - allowed - FORM_FIELDS - _LOOP_NAMES)
     if unknown:
         raise ValidationError(
-            "Šablona používá pole, která tato písemnost nezná: " + ", ".join(unknown)
-            + f". Povolená pole pro „{code}“ jsou uvedena v docs/acts.md."
+            gettext("Šablona používá pole, která tato písemnost nezná: ") + ", ".join(unknown)
+            + gettext('. Povolená pole pro „{code}“ jsou uvedena v docs/acts.md.').format(code=code)
         )
 
 
@@ -272,7 +273,7 @@ def store_document(
             actor=actor,
             action=CaseEvent.Action.DOCUMENT,
             summary=f"Dokument: {title} (verze {document.version}"
-            + (f", č. j. {reference_number}" if reference_number else "")
+            + (gettext(', č. j. {reference_number}').format(reference_number=reference_number) if reference_number else "")
             + ")",
             after={"kind": kind, "version": document.version, "sha256": document.sha256, "reference_number": reference_number},
             document=document,
@@ -295,6 +296,14 @@ def generate_document(
     status: str = Document.Status.ISSUED,
 ) -> Document:
     """Render, number and store one document exactly once per ``source_key``."""
+    from . import preview
+
+    if preview.capturing_active():  # preview → confirm: render only, no č. j., nothing stored
+        full_context = {**base_context(case, handler=actor), **context,
+                        "reference_number": "(přidělí se po potvrzení)" if numbered else ""}
+        preview.capture(title=title, content=render_docx(template_code, full_context))
+        return Document(case=case, kind=kind, title=title, status=status, personal_data=personal_data,
+                        created_at=timezone.now(), version=1)
     existing = Document.objects.filter(source_key=source_key).first()
     if existing:
         return existing

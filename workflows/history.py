@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from . import agendas
 from .formats import czech_date
@@ -91,7 +92,7 @@ def set_case_deadline(*, case: Case, deadline, actor=None, reason: str = "", tas
     record_event(
         case=case,
         action=CaseEvent.Action.DEADLINE,
-        summary=f"Lhůta: {label}" + (f" ({reason})" if reason else ""),
+        summary=gettext('Lhůta: {label}').format(label=label) + (f" ({reason})" if reason else ""),
         actor=actor,
         before=before,
         after={"deadline": deadline},

@@ -9,11 +9,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 # C0 controls and DEL; tab, line feed and carriage return are allowed in multi-line text only
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_IN_LINE_RE = re.compile(r"[\x00-\x1f\x7f]")
-CONTROL_MESSAGE = "Text obsahuje neplatné řídicí znaky (např. nulový bajt); odstraňte je prosím."
+CONTROL_MESSAGE = gettext_lazy("Text obsahuje neplatné řídicí znaky (např. nulový bajt); odstraňte je prosím.")
 # bidi overrides and isolates reorder what is shown: never in a name or an identifier
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
@@ -41,21 +42,21 @@ def validate_name(value) -> None:
         return
     validate_no_control_characters(value)
     if BIDI_CONTROLS & set(value):
-        raise ValidationError("Název obsahuje znaky, které mění směr textu; odstraňte je prosím.", code="bidi")
+        raise ValidationError(gettext("Název obsahuje znaky, které mění směr textu; odstraňte je prosím."), code="bidi")
     if not any(unicodedata.category(ch).startswith("L") for ch in visible_text(value)):
-        raise ValidationError("Název musí obsahovat písmena.", code="no_letters")
+        raise ValidationError(gettext("Název musí obsahovat písmena."), code="no_letters")
 
 
 def validate_sane_date(value) -> None:
     if isinstance(value, date) and not (EARLIEST_DATE <= value <= LATEST_DATE):
-        raise ValidationError(f"Datum musí být mezi 1. 1. {EARLIEST_DATE.year} a 31. 12. {LATEST_DATE.year}.",
+        raise ValidationError(gettext('Datum musí být mezi 1. 1. {year} a 31. 12. {year2}.').format(year=EARLIEST_DATE.year, year2=LATEST_DATE.year),
                               code="date_window")
 
 
 def validate_not_future(value) -> None:
     validate_sane_date(value)
     if isinstance(value, date) and value > timezone.localdate():
-        raise ValidationError("Datum doručení nemůže být v budoucnosti.", code="future")
+        raise ValidationError(gettext("Datum doručení nemůže být v budoucnosti."), code="future")
 
 
 def column_length(model, field: str) -> int:

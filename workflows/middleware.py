@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext
 
 
 def _carries_personal_data(request) -> bool:
@@ -106,7 +107,7 @@ class TaskBelongsToProcessMiddleware:
 
         row = Task.objects.filter(pk=task_pk).values_list("process_id", "flow_task").first()
         if row is None or row[0] != int(process_pk):
-            raise Http404("Úkol k tomuto procesu nepatří.")
+            raise Http404(gettext("Úkol k tomuto procesu nepatří."))
         flow_task = row[1]
         node = getattr(flow_task, "name", None) or str(flow_task).rsplit(".", 1)[-1]
         import re
@@ -114,7 +115,7 @@ class TaskBelongsToProcessMiddleware:
         # …/<process_pk>/<node>/<task_pk>/… — the node name right before the task number
         match = re.search(rf"/{int(process_pk)}/([^/]+)/{int(task_pk)}(/|$)", request.path_info)
         if match is None or match.group(1) != node:
-            raise Http404("Úkol k tomuto kroku procesu nepatří.")
+            raise Http404(gettext("Úkol k tomuto kroku procesu nepatří."))
         return None
 
 
@@ -151,8 +152,8 @@ class ViewflowActionGuardMiddleware:
         if task is None:
             return None
         if match.url_name in ("undo", "revive") and task["flow_task_type"] == "JOB":
-            raise PermissionDenied("Úlohu, která vydala akt, nelze vrátit ani obnovit: vydal by se druhý akt.")
+            raise PermissionDenied(gettext("Úlohu, která vydala akt, nelze vrátit ani obnovit: vydal by se druhý akt."))
         if match.url_name == "unassign" and task["owner_id"] not in (None, request.user.pk) \
                 and not can_reassign(request.user):
-            raise PermissionDenied("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce.")
+            raise PermissionDenied(gettext("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce."))
         return None

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from asn1crypto import pem, x509
 from django.conf import settings
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def configured() -> bool:
 def _load_certs(path: str | Path) -> list[x509.Certificate]:
     data = Path(path).read_bytes()
     if pem.detect(data):
-        return [x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
+        return [x509.Certificate.load(der) for _unused, _unused, der in pem.unarmor(data, multiple=True)]
     return [x509.Certificate.load(data)]
 
 
@@ -142,7 +143,7 @@ def check_certificate(cert: x509.Certificate, chain=(), *, moment: datetime | No
     except PathValidationError as exc:
         # revocation data unreachable is a transient failure: the job retries
         if "revocation" in str(exc).lower() or "ocsp" in str(exc).lower() or "crl" in str(exc).lower():
-            raise SigningError(f"Stav certifikátu „{name}“ nelze ověřit (OCSP/CRL nedostupné): {exc}") from exc
+            raise SigningError(gettext('Stav certifikátu „{name}“ nelze ověřit (OCSP/CRL nedostupné): {exc}').format(name=name, exc=exc)) from exc
         raise SigningRefused(f"Certifikát „{name}“ neprošel ověřením: {exc}") from exc
 
 
@@ -171,7 +172,7 @@ def _pkcs11_signer(label: str):
                                       token_criteria=TokenCriteria(label=settings.OSV_PKCS11_TOKEN_LABEL),
                                       user_pin=settings.OSV_PKCS11_PIN)
     except Exception as exc:  # module missing, token absent, wrong PIN
-        raise SigningError(f"Podpisové zařízení (PKCS#11) není dostupné: {exc}") from exc
+        raise SigningError(gettext('Podpisové zařízení (PKCS#11) není dostupné: {exc}').format(exc=exc)) from exc
     try:
         signer = PKCS11Signer(session, cert_label=label, key_label=label)
         signer.signing_cert  # noqa: B018 — loads the certificate now, so a missing label fails here
@@ -221,7 +222,7 @@ def sign_pdf(pdf: bytes, *, label: str, reason: str, location: str = "", contact
         try:
             out = signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(writer)
         except (HankoSigningError, OSError) as exc:
-            raise SigningError(f"Podpis se nepodařilo vytvořit (časové razítko nebo ověření certifikátu): {exc}") from exc
+            raise SigningError(gettext('Podpis se nepodařilo vytvořit (časové razítko nebo ověření certifikátu): {exc}').format(exc=exc)) from exc
         return out.getvalue()
     finally:
         if session is not None:

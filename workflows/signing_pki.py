@@ -17,6 +17,7 @@ import json
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from django.utils.translation import gettext
 
 PASSWORD = "osv-pki-demo"  # the PKCS#12 password of this throw-away PKI
 ARCH = "osv"
@@ -171,7 +172,7 @@ def serve(directory: Path, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workflows.signing_pki", description="Testovací PKI (certomancer).")
+    parser = argparse.ArgumentParser(prog="python -m workflows.signing_pki", description=gettext("Testovací PKI (certomancer)."))
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build")
     b.add_argument("--dir", required=True, type=Path)

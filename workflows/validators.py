@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from stdnum.cz import dic as cz_dic
 
 
@@ -15,9 +16,9 @@ def clean_ico(value: str | None) -> str:
     if not ico:
         return ""
     if not re.fullmatch(r"\d{8}", ico):
-        raise ValidationError(f"IČO „{ico}“ musí mít přesně 8 číslic.")
+        raise ValidationError(gettext('IČO „{ico}“ musí mít přesně 8 číslic.').format(ico=ico))
     if not cz_dic.is_valid(ico):
-        raise ValidationError(f"IČO „{ico}“ nemá platnou kontrolní číslici.")
+        raise ValidationError(gettext('IČO „{ico}“ nemá platnou kontrolní číslici.').format(ico=ico))
     return ico
 
 

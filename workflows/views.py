@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from .history import record_event
 from .models import CaseEvent, Document
@@ -13,10 +14,10 @@ def document_download(request, pk: int):
     """Download a stored document, only for users allowed to see it; personal data views are logged."""
     document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
     if not can_view_document(request.user, document):
-        raise PermissionDenied("K tomuto dokumentu nemáte přístup.")
+        raise PermissionDenied(gettext("K tomuto dokumentu nemáte přístup."))
     if document.personal_data:
         record_event(case=document.case, actor=request.user, action=CaseEvent.Action.DOCUMENT_VIEW,
-                     summary=f"Zobrazen dokument s osobními údaji: {document.title}", document=document)
+                     summary=gettext('Zobrazen dokument s osobními údaji: {title}').format(title=document.title), document=document)
     filename = document.file.name.rsplit("/", 1)[-1]
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
 

@@ -12,6 +12,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
+from django.utils.translation import gettext
 from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -22,6 +23,9 @@ from .dispatch import services as dispatch_services
 from .exports import export_response
 from .models import Case, CaseProcess, Document
 from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_document, has_role
+
+
+EDGE_LABELS = {"yes": "ano", "no": "ne"}
 
 
 def _diagram(process: CaseProcess) -> str:
@@ -37,6 +41,8 @@ def _diagram(process: CaseProcess) -> str:
         for task in tasks:
             if task.flow_task in nodes:
                 grid[task.flow_task].status = task.status
+        for edge in grid.edges:  # Viewflow labels If branches in English
+            edge.label = EDGE_LABELS.get(edge.label, edge.label)
         svg = chart.grid_to_svg(grid)
     except Exception:  # a diagram must never break the case page
         return ""
@@ -97,6 +103,8 @@ def _case_context(request, case: Case, *, printable: bool) -> dict:
         "extensions": list(case.extensions.all()),
         "processes": processes,
         "task_rows": sel.to_rows(open_tasks),
+        "claimable": {t.pk for t in open_tasks if t.status == "NEW" and t.flow_task is not None
+                      and t.flow_task.can_assign(user, t)},
         "diagrams": diagrams,
         "agenda_template": agenda_template,
         "agenda": agenda_context,
@@ -119,7 +127,7 @@ def _days_left(case: Case):
 def _get_case(request, pk: int) -> Case:
     case = get_object_or_404(Case.objects.select_related("created_by"), pk=pk)
     if not can_view_case(request.user, case):
-        raise PermissionDenied("K tomuto případu nemáte přístup.")
+        raise PermissionDenied(gettext("K tomuto případu nemáte přístup."))
     return case
 
 
@@ -199,7 +207,7 @@ def search(request):
     user = request.user
     works = bool(sel.user_agendas(user))
     if not works and not has_role(user, ROLE_READER):
-        raise PermissionDenied("Vyhledávání je pro pracovníky agend a čtenáře.")
+        raise PermissionDenied(gettext("Vyhledávání je pro pracovníky agend a čtenáře."))
     term = request.GET.get("q", "").strip()[:100]
     state = request.GET.get("state", "")
     kind = request.GET.get("kind", "")

@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django.utils.translation import gettext
 
 from . import selectors as sel
 from .permissions import ROLE_API_CLIENT, ROLE_DEPUTY, ROLE_READER, has_role
@@ -33,7 +34,7 @@ def home(request):
 def dashboard(request):
     user = request.user
     if not sel.user_agendas(user):
-        raise PermissionDenied("Přehled je pro pracovníky agend.")
+        raise PermissionDenied(gettext("Přehled je pro pracovníky agend."))
     mine = sel.tasks_for(user, sel.SCOPE_INBOX)
     my_rows = sel.to_rows(sel.filter_tasks(mine, sel.TaskFilters(), user)[:10], back=request.path)
     context = {

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -39,9 +40,9 @@ def _back(request, default: str) -> str:
 def task_list_view(request, scope: str):
     user = request.user
     if scope == sel.SCOPE_TEAM and not sel.can_see_team(user):
-        raise PermissionDenied("Přehled úkolů týmu vidí jen vedoucí odboru.")
+        raise PermissionDenied(gettext("Přehled úkolů týmu vidí jen vedoucí odboru."))
     if not sel.user_agendas(user):
-        raise PermissionDenied("Vaše role nemá úkoly – seznamy úkolů jsou pro pracovníky agend.")
+        raise PermissionDenied(gettext("Vaše role nemá úkoly – seznamy úkolů jsou pro pracovníky agend."))
     filters = sel.TaskFilters.from_query(request.GET, user)
     qs = sel.task_list(user, scope, filters)
     export = request.GET.get("export")
@@ -114,28 +115,32 @@ def claim(request, task_pk: int):
     task = _human_task(task_pk)
     flow = task.flow_task.flow_class
     if not flow.instance.has_view_permission(request.user) and task.owner_id != request.user.pk:
-        raise PermissionDenied("K tomuto úkolu nemáte přístup.")
+        raise PermissionDenied(gettext("K tomuto úkolu nemáte přístup."))
     with task.activation() as activation:  # locks the process and re-reads the task
         current = activation.task
         if current.owner_id == request.user.pk and current.status == STATUS.ASSIGNED:
-            messages.info(request, "Úkol už máte převzatý.")
+            messages.info(request, gettext("Úkol už máte převzatý."))
         elif current.owner_id is not None or current.status != STATUS.NEW:
             who = user_label(current.owner) if current.owner_id else ""
             messages.error(
                 request,
-                f"Úkol už převzal(a) {who}. Vyberte si prosím jiný úkol z fronty." if who
-                else "Úkol už není ve frontě (byl mezitím vyřízen nebo zrušen).",
+                gettext('Úkol už převzal(a) {who}. Vyberte si prosím jiný úkol z fronty.').format(who=who) if who
+                else gettext("Úkol už není ve frontě (byl mezitím vyřízen nebo zrušen)."),
             )
             return HttpResponseRedirect(_back(request, reverse("cases:queue")))
         elif not activation.assign.has_perm(request.user):
-            raise PermissionDenied("Tento úkol si nemůžete převzít – nemáte k němu oprávnění.")
+            raise PermissionDenied(gettext("Tento úkol si nemůžete převzít – nemáte k němu oprávnění."))
         else:
             try:
                 activation.assign(request.user)
             except TransitionNotAllowed:
-                messages.error(request, "Úkol už převzal někdo jiný. Vyberte si prosím jiný úkol z fronty.")
+                messages.error(request, gettext("Úkol už převzal někdo jiný. Vyberte si prosím jiný úkol z fronty."))
                 return HttpResponseRedirect(_back(request, reverse("cases:queue")))
-            messages.success(request, f"Úkol „{task.title}“ jste převzal(a).")
+            messages.success(request, gettext('Úkol „{title}“ jste převzal(a).').format(title=task.title))
+    if request.POST.get("open"):  # "Převzít a otevřít": straight to the task's form
+        from .work_surface import execute_url
+
+        return HttpResponseRedirect(execute_url(task))
     return HttpResponseRedirect(_back(request, reverse("cases:inbox")))
 
 
@@ -147,15 +152,15 @@ def release(request, task_pk: int):
     with task.activation() as activation:
         current = activation.task
         if current.status != STATUS.ASSIGNED:
-            messages.error(request, "Úkol nelze vrátit do fronty: už se na něm pracuje nebo je vyřízený.")
+            messages.error(request, gettext("Úkol nelze vrátit do fronty: už se na něm pracuje nebo je vyřízený."))
             return HttpResponseRedirect(_back(request, reverse("cases:inbox")))
         if current.owner_id == request.user.pk:
             if not activation.unassign.has_perm(request.user):
-                raise PermissionDenied("Tento úkol nemůžete vrátit do fronty.")
+                raise PermissionDenied(gettext("Tento úkol nemůžete vrátit do fronty."))
         elif not (sel.can_reassign(request.user) and _in_agenda_i_lead(request.user, current)):
-            raise PermissionDenied("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce.")
+            raise PermissionDenied(gettext("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce."))
         activation.unassign()
-    messages.success(request, f"Úkol „{task.title}“ je zpět ve frontě.")
+    messages.success(request, gettext('Úkol „{title}“ je zpět ve frontě.').format(title=task.title))
     return HttpResponseRedirect(_back(request, reverse("cases:inbox")))
 
 
@@ -186,10 +191,10 @@ def _in_agenda_i_lead(user, task) -> bool:
 def reassign(request, task_pk: int):
     """Department head hands a task to a colleague (e.g. during an absence)."""
     if not sel.can_reassign(request.user):
-        raise PermissionDenied("Předávat úkoly může jen vedoucí odboru nebo jeho zástupce.")
+        raise PermissionDenied(gettext("Předávat úkoly může jen vedoucí odboru nebo jeho zástupce."))
     task = _human_task(task_pk)
     if not _in_agenda_i_lead(request.user, task):
-        raise PermissionDenied("Tento úkol nepatří do agendy, kterou řídíte.")
+        raise PermissionDenied(gettext("Tento úkol nepatří do agendy, kterou řídíte."))
     candidates = _assignable(task, sel.eligible_assignees(task))
     if request.method == "POST":
         try:
@@ -198,7 +203,7 @@ def reassign(request, task_pk: int):
             wanted = 0
         target = next((u for u in candidates if u.pk == wanted), None)
         if target is None:
-            messages.error(request, "Vyberte kolegu nebo kolegyni, kteří mají k úkolu oprávnění.")
+            messages.error(request, gettext("Vyberte kolegu nebo kolegyni, kteří mají k úkolu oprávnění."))
             return HttpResponseRedirect(request.path)
         with task.activation() as activation:
             current = activation.task
@@ -209,7 +214,7 @@ def reassign(request, task_pk: int):
             elif current.status == STATUS.ASSIGNED:
                 activation.reassign(user=target)
             else:
-                messages.error(request, "Úkol už se zpracovává nebo je vyřízený, nelze jej předat.")
+                messages.error(request, gettext("Úkol už se zpracovává nebo je vyřízený, nelze jej předat."))
                 return HttpResponseRedirect(reverse("cases:team"))
             from .history import record_event
             from .models import CaseProcess
@@ -218,11 +223,11 @@ def reassign(request, task_pk: int):
             if case_process:
                 record_event(
                     case=case_process.case, actor=request.user, action=CaseEvent.Action.REASSIGN, task=task,
-                    summary=f"Úkol „{task.title}“ předán: {previous} → {user_label(target)}",
+                    summary=gettext('Úkol „{title}“ předán: {previous} → {target}').format(title=task.title, previous=previous, target=user_label(target)),
                     before={"owner": previous_username},
                     after={"owner": target.username},
                 )
-        messages.success(request, f"Úkol „{task.title}“ byl předán: {user_label(target)}.")
+        messages.success(request, gettext('Úkol „{title}“ byl předán: {target}.').format(title=task.title, target=user_label(target)))
         return HttpResponseRedirect(_back(request, reverse("cases:team")))
     rows = sel.to_rows([task])
     return render(request, "osv/reassign.html", {

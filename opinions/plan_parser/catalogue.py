@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .model import NOTE, WARNING, Problem
 from .text import find_phrases, normalize, phrase_pattern
+from django.utils.translation import gettext_lazy
 
 #: Shared catalogues of both agendas (identical copies of ``shared/design/data``).
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "workflows" / "data"
@@ -52,7 +53,7 @@ TARGET_GROUP_PROSE_VARIANTS: dict[str, tuple[str, ...]] = {
 }
 
 # Paragraphs of the law that are not service types (structure, duties of regions and towns …).
-LAW_NOTE = "zákona č. 108/2006 Sb."
+LAW_NOTE = gettext_lazy("zákona č. 108/2006 Sb.")
 
 
 @dataclass

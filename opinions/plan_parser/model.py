@@ -6,12 +6,13 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+from django.utils.translation import gettext_lazy
 
 FORMAT_CARDS = "cards"
 FORMAT_WORKPLAN = "workplan"
 
 UNKNOWN_FORMAT_MESSAGE = (
-    "Soubor není v žádném ze známých formátů plánu (karty rozvojových aktivit, plán práce)."
+    gettext_lazy("Soubor není v žádném ze známých formátů plánu (karty rozvojových aktivit, plán práce).")
 )
 
 # Problem severities.

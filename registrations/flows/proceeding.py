@@ -33,6 +33,7 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.base import Node
@@ -104,7 +105,7 @@ class ProceedingSteps:
         failed = boundary.previous.first() if boundary is not None else None
         name = failed.flow_task.name if failed is not None else ""
         record_event(case=activation.process.case, actor=user, action=CaseEvent.Action.JOB_RETRY,
-                     summary=f"Opakované vyhotovení po chybě ({failed.flow_task.task_title if failed else '?'})"
+                     summary=gettext('Opakované vyhotovení po chybě ({value})').format(value=failed.flow_task.task_title if failed else '?')
                              + (f": {note}" if note else ""))
         self.remember_officer(activation, user, retry=name)
 

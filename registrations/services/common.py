@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from workflows.validators import clean_ico, field_error
 from workflows.history import record_event, set_case_deadline
@@ -34,10 +35,10 @@ CASE_KIND_OF_PROCEEDING = {
 }
 
 
-DUPLICATE_APPLICATION = "Tato žádost už byla podána (opakované odeslání formuláře); podruhé se nezapsala."
+DUPLICATE_APPLICATION = gettext_lazy("Tato žádost už byla podána (opakované odeslání formuláře); podruhé se nezapsala.")
 
 
-DUPLICATE_NOTICE = "Toto oznámení už bylo podáno (opakované odeslání formuláře); podruhé se nezapsalo."
+DUPLICATE_NOTICE = gettext_lazy("Toto oznámení už bylo podáno (opakované odeslání formuláře); podruhé se nezapsalo.")
 
 
 NATIONAL_ID_RE = re.compile(r"^\d{7}$")
@@ -55,7 +56,7 @@ def validate_ico(ico: str | None, *, natural_person: bool = False) -> str | None
     if not ico:
         if natural_person:
             return None
-        raise field_error("Zadejte IČO (bez IČO lze podat žádost jen jako fyzická osoba).", "ico")
+        raise field_error(gettext("Zadejte IČO (bez IČO lze podat žádost jen jako fyzická osoba)."), "ico")
     return ico
 
 
@@ -66,7 +67,7 @@ def _service_type(value) -> ServiceType:
     try:
         return ServiceType.objects.get(paragraph=paragraph)
     except ServiceType.DoesNotExist:
-        raise field_error(f"Neznámý druh sociální služby: § {paragraph or '?'} není v katalogu (§ 37–70).", "service_type")
+        raise field_error(gettext('Neznámý druh sociální služby: § {value} není v katalogu (§ 37–70).').format(value=paragraph or '?'), "service_type")
 
 
 def _target_groups(values) -> list[TargetGroup]:
@@ -77,7 +78,7 @@ def _target_groups(values) -> list[TargetGroup]:
             continue
         group = TargetGroup.objects.filter(code=str(value)).first()
         if group is None:
-            raise field_error(f"Neznámá cílová skupina: {value}.", "target_groups")
+            raise field_error(gettext('Neznámá cílová skupina: {value}.').format(value=value), "target_groups")
         groups.append(group)
     return groups
 
@@ -87,19 +88,19 @@ def clean_service(data: dict) -> dict:
     service_type = _service_type(data.get("service_type"))
     form = data.get("form")
     if form not in ServiceForm.values:
-        raise field_error(f"Neznámá forma služby: {form!r} (pobytová, ambulantní, terénní).", "form")
+        raise field_error(gettext('Neznámá forma služby: {form!r} (pobytová, ambulantní, terénní).').format(form=form), "form")
     try:
         capacity = int(data.get("capacity"))
     except (TypeError, ValueError):
-        raise field_error("Kapacita musí být celé číslo.", "capacity")
+        raise field_error(gettext("Kapacita musí být celé číslo."), "capacity")
     if capacity <= 0:
-        raise field_error("Kapacita služby musí být větší než nula.", "capacity")
+        raise field_error(gettext("Kapacita služby musí být větší než nula."), "capacity")
     age_from, age_to = data.get("age_from"), data.get("age_to")
     if age_from is not None and age_to is not None and int(age_from) > int(age_to):
-        raise field_error(f"Věkové rozmezí je obrácené: od {age_from} do {age_to} let.", "age_to")
+        raise field_error(gettext('Věkové rozmezí je obrácené: od {age_from} do {age_to} let.').format(age_from=age_from, age_to=age_to), "age_to")
     place = (data.get("place") or "").strip()
     if not place:
-        raise field_error("Zadejte místo poskytování služby.", "place")
+        raise field_error(gettext("Zadejte místo poskytování služby."), "place")
     return {
         "service_type": service_type,
         "form": form,
@@ -132,7 +133,7 @@ def phase_set(proceeding: Proceeding, phase: str, *, actor=None) -> None:
     proceeding.save(update_fields=["phase"])
     record_event(
         case=proceeding.case, actor=actor, action=RegistrationEvent.PHASE,
-        summary=f"Fáze řízení: {proceeding.get_phase_display()}",
+        summary=gettext('Fáze řízení: {get_phase_display}').format(get_phase_display=proceeding.get_phase_display()),
         before={"phase": before}, after={"phase": proceeding.get_phase_display()},
     )
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from workflows.validators import field_error
 from workflows.cases import case_open
@@ -41,23 +42,23 @@ def provider_upsert(
     ico = validate_ico(ico, natural_person=is_natural_person)
     name, address = (name or "").strip(), (address or "").strip()
     if not name:
-        raise field_error("Zadejte název nebo jméno poskytovatele.", "name")
+        raise field_error(gettext("Zadejte název nebo jméno poskytovatele."), "name")
     if not address:
-        raise field_error("Zadejte sídlo nebo adresu poskytovatele.", "address")
+        raise field_error(gettext("Zadejte sídlo nebo adresu poskytovatele."), "address")
     residence_address, business_address = (residence_address or "").strip(), (business_address or "").strip()
     if is_natural_person:
         if birth_date is None:
-            raise field_error("Fyzickou osobu rozhodnutí označuje i datem narození (§ 68 odst. 2 správního řádu): "
-                              "zadejte datum narození.", "birth_date")
+            raise field_error(gettext("Fyzickou osobu rozhodnutí označuje i datem narození (§ 68 odst. 2 správního řádu): "
+                              "zadejte datum narození."), "birth_date")
         if birth_date >= timezone.localdate() or birth_date.year < 1900:
-            raise field_error("Datum narození není platné.", "birth_date")
+            raise field_error(gettext("Datum narození není platné."), "birth_date")
         residence_address = residence_address or address
         if ico:
             business_address = business_address or address
     else:
         birth_date, residence_address, business_address = None, "", ""
     if data_box and not re.fullmatch(r"[a-z0-9]{7}", data_box.strip().lower()):
-        raise field_error("ID datové schránky má 7 znaků (písmena a číslice).", "data_box")
+        raise field_error(gettext("ID datové schránky má 7 znaků (písmena a číslice)."), "data_box")
     values = {
         "name": name, "address": address, "legal_form": legal_form, "statutory_body": statutory_body,
         "email": email, "phone": phone, "data_box": (data_box or "").strip().lower(), "is_natural_person": is_natural_person,
@@ -70,7 +71,7 @@ def provider_upsert(
                 provider = Provider.objects.create(ico=ico, **values)
         except IntegrityError:  # the same IČO's first intake arrived concurrently: reuse it
             return Provider.objects.get(ico=ico)
-        registry_version_add(provider=provider, action="provider_created", summary=f"Založen poskytovatel {provider.name}",
+        registry_version_add(provider=provider, action="provider_created", summary=gettext('Založen poskytovatel {name}').format(name=provider.name),
                  after=provider_snapshot(provider), actor=actor)
     return provider
 
@@ -87,12 +88,12 @@ def application_receive(
     ``registered_service`` (the RegisteredService being changed).
     """
     if kind not in (Proceeding.Kind.REGISTRATION, Proceeding.Kind.CHANGE):
-        raise field_error("Neznámý druh žádosti.")
+        raise field_error(gettext("Neznámý druh žádosti."))
     if not services:
-        raise field_error("Žádost musí obsahovat alespoň jednu sociální službu.", "services")
+        raise field_error(gettext("Žádost musí obsahovat alespoň jednu sociální službu."), "services")
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
-        raise field_error("Datum doručení žádosti nemůže být v budoucnosti.", "received_on")
+        raise field_error(gettext("Datum doručení žádosti nemůže být v budoucnosti."), "received_on")
     if submission_key and Proceeding.objects.filter(submission_key=submission_key).exists():
         raise field_error(DUPLICATE_APPLICATION)
     cleaned = [clean_service(s) for s in services]
@@ -102,7 +103,7 @@ def application_receive(
         for data in services:
             target = data.get("registered_service")
             if target is None or target.provider_id != prov.pk or target.state != RegisteredService.State.ACTIVE:
-                raise field_error("Žádost o změnu registrace se musí týkat registrované služby tohoto poskytovatele.",
+                raise field_error(gettext("Žádost o změnu registrace se musí týkat registrované služby tohoto poskytovatele."),
                            "registered_service")
             targets.append(target)
     label = "Žádost o registraci" if kind == Proceeding.Kind.REGISTRATION else "Žádost o změnu registrace"
@@ -124,7 +125,7 @@ def application_receive(
         item.target_groups.set(groups)
     record_event(
         case=case, actor=actor, action=RegistrationEvent.SUBMISSION,
-        summary=f"Přijata {label.lower()}: {len(cleaned)} služ.",
+        summary=gettext('Přijata {lower}: {cleaned} služ.').format(lower=label.lower(), cleaned=len(cleaned)),
         after={"services": [service_snapshot(s) for s in proceeding.services.all()]},
     )
     refresh_deadline(proceeding, actor=actor)
@@ -146,29 +147,29 @@ def cancellation_open(
     """
     services = list(services)
     if not services:
-        raise field_error("Vyberte alespoň jednu registrovanou službu, jejíž registrace se ruší.", "services")
+        raise field_error(gettext("Vyberte alespoň jednu registrovanou službu, jejíž registrace se ruší."), "services")
     for service in services:
         if service.provider_id != provider.pk or service.state != RegisteredService.State.ACTIVE:
-            raise field_error(f"Služba {service} není registrovanou službou tohoto poskytovatele.", "services")
+            raise field_error(gettext('Služba {service} není registrovanou službou tohoto poskytovatele.').format(service=service), "services")
     if not (grounds or "").strip():
-        raise field_error("Uveďte důvody zrušení registrace.", "grounds")
+        raise field_error(gettext("Uveďte důvody zrušení registrace."), "grounds")
     if ex_officio and ground not in ("a", "b", "c"):
-        raise field_error("Zvolte důvod zrušení registrace z moci úřední podle § 82 odst. 3 (písm. a), b) nebo c)).",
+        raise field_error(gettext("Zvolte důvod zrušení registrace z moci úřední podle § 82 odst. 3 (písm. a), b) nebo c))."),
                           "cancellation_ground")
     if not ex_officio:
         ground = "request"
         if service_ends_on is None:
-            raise field_error("Uveďte den, kdy poskytovatel ukončí poskytování služby (žádost se podává nejméně "
-                              "3 měsíce předem).", "service_ends_on")
+            raise field_error(gettext("Uveďte den, kdy poskytovatel ukončí poskytování služby (žádost se podává nejméně "
+                              "3 měsíce předem)."), "service_ends_on")
     open_cases = Proceeding.objects.filter(
         kind=Proceeding.Kind.CANCELLATION, provider=provider, outcome=Outcome.PENDING, cancel_services__in=services
     )
     if open_cases.exists():
-        raise field_error("O zrušení registrace této služby už se vede řízení.")
+        raise field_error(gettext("O zrušení registrace této služby už se vede řízení."))
     received_on = received_on or timezone.localdate()
     case = case_open(
         kind=RegistrationCaseKind.CANCELLATION,
-        title=("Zrušení registrace z moci úřední – " if ex_officio else "Žádost o zrušení registrace – ") + provider.name,
+        title=(gettext("Zrušení registrace z moci úřední – ") if ex_officio else gettext("Žádost o zrušení registrace – ")) + provider.name,
         actor=actor, applicant_name=provider.name, ico=provider.ico or "", received_on=received_on,
         parties=[provider.party()],
     )
@@ -179,19 +180,17 @@ def cancellation_open(
     )
     proceeding.cancel_services.set(services)
     record_event(case=case, actor=actor, action=RegistrationEvent.SUBMISSION,
-                 summary="Zahájeno řízení o zrušení registrace" + (" z moci úřední" if ex_officio else " na žádost"),
+                 summary=gettext("Zahájeno řízení o zrušení registrace") + (gettext(" z moci úřední") if ex_officio else gettext(" na žádost")),
                  after={"services": [s.identifier for s in services], "grounds": grounds, "ground": ground,
                         "service_ends_on": service_ends_on})
     if cancellation_request_late(proceeding):
         record_event(case=case, actor=actor, action=RegistrationEvent.LATE_CANCELLATION_REQUEST,
-                     summary=f"Žádost o zrušení registrace podána méně než 3 měsíce před ukončením poskytování služby "
-                             f"({czech_date(service_ends_on)}); může jít o přestupek podle § 107 odst. 2 písm. i) "
-                             "zákona o sociálních službách")
+                     summary=gettext('Žádost o zrušení registrace podána méně než 3 měsíce před ukončením poskytování služby ({service_ends_on}); může jít o přestupek podle § 107 odst. 2 písm. i) zákona o sociálních službách').format(service_ends_on=czech_date(service_ends_on)))
         set_case_state(case=case, state=Case.State.OPEN, actor=actor,
-                       detail="žádost o zrušení podána později než 3 měsíce před ukončením")
+                       detail=gettext("žádost o zrušení podána později než 3 měsíce před ukončením"))
     if is_partial_cancellation(proceeding):
         record_event(case=case, actor=actor, action=RegistrationEvent.PARTIAL_CANCELLATION,
-                     summary="Ukončuje se jen část registrovaných služeb: jde o změnu registrace (§ 82 odst. 2); "
-                             "vydá se rozhodnutí o změně registrace")
+                     summary=gettext("Ukončuje se jen část registrovaných služeb: jde o změnu registrace (§ 82 odst. 2); "
+                             "vydá se rozhodnutí o změně registrace"))
     refresh_deadline(proceeding, actor=actor)
     return proceeding

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ..models import Provider
 from .common import registry_version_add
@@ -18,9 +19,9 @@ def provider_update_identity(*, provider: Provider, actor=None, **values) -> boo
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     clean = {f: (values.get(f) or "").strip() for f in FIELDS}
     if not clean["name"]:
-        raise ValidationError({"name": "Zadejte název nebo jméno poskytovatele."})
+        raise ValidationError({"name": gettext("Zadejte název nebo jméno poskytovatele.")})
     if not clean["address"]:
-        raise ValidationError({"address": "Zadejte sídlo nebo adresu poskytovatele."})
+        raise ValidationError({"address": gettext("Zadejte sídlo nebo adresu poskytovatele.")})
     changed = {f: v for f, v in clean.items() if getattr(provider, f) != v}
     if not changed:
         return False
@@ -29,6 +30,6 @@ def provider_update_identity(*, provider: Provider, actor=None, **values) -> boo
         setattr(provider, field, value)
     provider.full_clean()
     provider.save(update_fields=list(changed))
-    registry_version_add(provider=provider, action="provider_changed", summary="Opraveny identifikační údaje poskytovatele",
+    registry_version_add(provider=provider, action="provider_changed", summary=gettext("Opraveny identifikační údaje poskytovatele"),
                          before={k: before[k] for k in changed}, after=changed, actor=actor)
     return True

@@ -10,7 +10,7 @@ from opinions.models import Opinion
 from tests.conftest import wait_for
 from workflows.models import Case, Document
 
-from . import flowkit as fk
+from tests import flowkit as fk
 from .conftest import request_data
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

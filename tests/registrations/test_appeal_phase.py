@@ -12,7 +12,8 @@ from registrations.models import Appeal, Proceeding, RegisteredService
 from workflows.formats import czech_date
 from workflows.models import Case, CaseEvent, Document
 
-from .conftest import PROVIDER, checklist, do, open_task, service
+from tests.flowkit import checklist, do, open_task
+from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ DELIVERED = date(2026, 9, 21)  # Mon; + 15 days = Tue 6. 10. 2026
 
 
 def granted_and_delivered(officer, delivered=DELIVERED):
-    process = F.receive.run(user=officer, provider=PROVIDER, received_on=date(2026, 9, 1), services=[service()])
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), received_on=date(2026, 9, 1), services=[ServiceDataFactory()])
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, answers=checklist(proceeding))
     do(process, F.assess, officer, answers=checklist(proceeding, "conditions"), proposal="granted", omit_reasoning=True)
@@ -140,7 +141,7 @@ def test_waiver_is_one_date_in_the_history_and_proposes_finality(officer):
 
 
 def test_autoremedy_names_and_revokes_the_appealed_decision_and_the_registry_follows_the_new_one(officer, docx_text):
-    process = F.receive.run(user=officer, provider=PROVIDER, received_on=date(2026, 9, 1), services=[service()])
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), received_on=date(2026, 9, 1), services=[ServiceDataFactory()])
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, answers=checklist(proceeding))
     do(process, F.assess, officer, answers=checklist(proceeding, "conditions", missing=("cond_premises",)),

@@ -15,7 +15,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from opinions.models import Opinion
 from tests.conftest import server_only, wait_for
-from tests.opinions import flowkit as fk
+from tests import flowkit as fk
 from tests.opinions.conftest import catalogues, kk_plan, request_data  # noqa: F401 (fixtures)
 from tests.reliability.test_worker_crash import private_queue, workers  # noqa: F401 (fixtures)
 from opinions.flows import OpinionFlow

@@ -153,19 +153,10 @@ def pages_with_forms(opinion_ids):
 
 @pytest.fixture
 def opinion_in_drafting(demo_users):
-    from datetime import date
+    from tests import flowkit as fk
+    from tests.opinions.factories import OpinionRequestFactory
 
-    from opinions.catalogues import load_programmes
-    from opinions.models import AreaOfSupport, Call
-    from tests.opinions import flowkit as fk
-    from tests.opinions.conftest import request_data
-
-    programme = load_programmes()
-    area31 = AreaOfSupport.objects.get(programme=programme, code="3.1")
-    call = Call.objects.create(programme=programme, number="56", area=area31, name="Podpora",
-                               opens_on=date(2011, 3, 1), submission_deadline=date(2030, 6, 30))
-    process = fk.opinion_request_start(actor=demo_users["planovac"],
-                                       **request_data({"call56": call}))
+    process = fk.opinion_request_start(actor=demo_users["planovac"], **OpinionRequestFactory())
     task = fk.claim(fk.open_task(process), demo_users["planovac"])
     return process.pk, task.pk, process.case_id
 

@@ -1,8 +1,8 @@
 """A worker is SIGKILLed in the middle of rendering a document (PostgreSQL + Redis only).
 
-The test-only knob OSV_TEST_JOB_DELAY (read by workflows.jobs only when OSV_ENV=test) keeps
-the job's transaction open after the DOCX was rendered, numbered and stored but before it
-commits — the worst moment to die. How the job comes back, per test:
+The worker under test is started by ``tests/reliability/slow_worker.py``, which keeps the job's
+transaction open (OSV_TEST_JOB_DELAY seconds) after the DOCX was rendered, numbered and stored
+but before it commits — the worst moment to die. How the job comes back, per test:
 
 - pool child killed: Celery's acks_late + task_reject_on_worker_lost requeue the message at once;
 - whole worker killed, recovered by the sweep: the worker is restarted and the sweep, run
@@ -49,8 +49,11 @@ class QueueWorker(WorkerProcess):
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(self.log_path, "w")
         env = {**_worker_env(), "CELERY_TASK_DEFAULT_QUEUE": QUEUE, **self.env_extra}
+        # with a delay, the worker that holds each job's transaction open (slow_worker.py)
+        command = (["-m", "tests.reliability.slow_worker"] if "OSV_TEST_JOB_DELAY" in env
+                   else ["-m", "celery", "-A", "config", "worker"])
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "-Q", QUEUE,
+            [sys.executable, *command, "--loglevel=INFO", "-Q", QUEUE,
              "--concurrency=1", "--pool=prefork", "--without-heartbeat", "--without-gossip", "--without-mingle",
              f"--hostname=rel-{os.getpid()}-{time.monotonic_ns()}@%h"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -105,7 +108,7 @@ def start_letter_and_catch_it_rendering(demo_users):
     task = render_task(process)
     wait_for(lambda: Task.objects.get(pk=task.pk).status == STATUS.STARTED, timeout=30,
              message="worker nezačal vyhotovovat")
-    time.sleep(1.5)  # rendered, numbered and stored — but not committed (the knob holds the transaction)
+    time.sleep(1.5)  # rendered, numbered and stored — but not committed (slow_worker holds the transaction)
     return case, process, task, numbers_before
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.workflows.surface_helpers import days, make_case, make_task
+from tests.workflows.factories import CaseFactory, days
 from workflows.input_rules import fit, validate_name
 from workflows.models import Case
 
@@ -70,7 +70,7 @@ def test_names_must_contain_letters():
 
 def test_derived_case_title_is_cut_to_its_column():
     assert len(fit(Case, "title", "x" * 400)) == 300 and fit(Case, "title", "x" * 400).endswith("…")
-    case = make_case(title="Vyjádření – " + "P" * 400)
+    case = CaseFactory(title="Vyjádření – " + "P" * 400)
     case.refresh_from_db()
     assert len(case.title) == Case._meta.get_field("title").max_length
 
@@ -142,7 +142,7 @@ def test_change_notice_bad_values_are_czech_400s(demo_users, override, field):
 def test_remedy_extension_posted_on_an_opinion_case_is_a_404(demo_users):
     from opinions.models import OpinionCaseKind
 
-    case = make_case(title="Vyjádření", kind=OpinionCaseKind.OPINION)
+    case = CaseFactory(title="Vyjádření", kind=OpinionCaseKind.OPINION)
     client = Client()
     client.force_login(demo_users["referent"])
     response = client.post(f"/registry/pripad/{case.pk}/prodlouzit-lhutu/", {"new_deadline": days(30).isoformat()})

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from tests.workflows.surface_helpers import days, make_case, make_task
+from tests.workflows.factories import CaseFactory, TaskFactory, days
 from workflows.exports import csv_safe, is_formula_like
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ LISTS = [  # (who, url) — the inbox, queue, team and search lists with their e
 @pytest.fixture
 def poisoned(demo_users):
     for i, name in enumerate(PAYLOADS):
-        case = make_case(title=f"Export {i}", applicant=name, deadline=days(3 + i))
-        make_task(case, owner=demo_users["referent"] if i % 2 == 0 else None)
+        case = CaseFactory(title=f"Export {i}", applicant_name=name, deadline=days(3 + i))
+        TaskFactory(case=case, owner=demo_users["referent"] if i % 2 == 0 else None)
     # the team list and the queue see the same cases whoever owns them
     return PAYLOADS
 

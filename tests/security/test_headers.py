@@ -10,8 +10,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from tests.reliability.test_security import opinion_in_drafting, pages_with_forms  # noqa: F401
-from tests.workflows.surface_helpers import days, make_case, make_task
-from tests.workflows.test_surfaces_case import _doc
+from tests.workflows.factories import CaseFactory, DocumentFactory, TaskFactory, days
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +32,8 @@ def inline_scripts(html: str) -> list[str]:
 
 @pytest.fixture
 def letter_case(demo_users):
-    case = make_case(title="Hlavičky", deadline=days(5), actor=demo_users["referent"])
-    task = make_task(case, owner=demo_users["referent"])
+    case = CaseFactory(title="Hlavičky", deadline=days(5), actor=demo_users["referent"])
+    task = TaskFactory(case=case, owner=demo_users["referent"])
     return case, task
 
 
@@ -92,7 +91,7 @@ def _no_store(response) -> bool:
 
 def test_downloads_and_pages_with_personal_data_are_not_stored(client, demo_users, letter_case):
     case, _ = letter_case
-    document = _doc(case, personal=True)
+    document = DocumentFactory(case=case, personal=True)
     client.force_login(demo_users["referent"])
     for url in [f"/documents/{document.pk}/download/", f"/pripady/{case.pk}/", f"/pripady/{case.pk}/tisk/",
                 "/ukoly/", "/hledat/?q=Domov", "/registry/", f"/api/cases/{case.pk}/",

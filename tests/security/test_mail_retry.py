@@ -12,7 +12,7 @@ from django.utils import timezone
 from opinions import notifications
 from opinions.models import Opinion
 from tests.conftest import wait_for
-from tests.opinions import flowkit as fk
+from tests import flowkit as fk
 from tests.opinions.conftest import catalogues, kk_plan, request_data  # noqa: F401 (fixtures)
 from tests.security.smtp_server import RefusingThenAccepting, SmtpServer
 from workflows.models import CaseEvent

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.workflows.surface_helpers import days, make_case, make_task
+from tests.workflows.factories import CaseFactory, TaskFactory, days
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +14,8 @@ SUFFIXES = ["", "detail/", "assign/", "unassign/", "execute/"]
 
 
 def test_task_of_another_process_is_a_404(demo_users):
-    mine = make_task(make_case(title="Můj", deadline=days(3)), owner=demo_users["referent"])
-    other = make_task(make_case(title="Cizí", deadline=days(3)))
+    mine = TaskFactory(case=CaseFactory(title="Můj", deadline=days(3)), owner=demo_users["referent"])
+    other = TaskFactory(case=CaseFactory(title="Cizí", deadline=days(3)))
     client = Client()
     client.force_login(demo_users["vedouci"])
     tried = 0

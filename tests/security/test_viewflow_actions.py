@@ -12,7 +12,7 @@ from django.test import Client
 from viewflow.workflow.status import STATUS
 
 from tests.reliability.conftest import new_letter_case, render_task
-from tests.workflows.surface_helpers import days, make_case, make_task
+from tests.workflows.factories import CaseFactory, TaskFactory, days
 from workflows import jobs
 from workflows.flows.letter import letter_send
 from workflows.models import Document
@@ -44,7 +44,7 @@ def test_an_issuing_job_is_never_undone_or_revived(demo_users, monkeypatch):
 
 def test_only_head_and_deputy_return_a_colleagues_task(demo_users):
     for username, allowed in [("referent2", False), ("vedouci", True), ("zastupce", True)]:
-        task = make_task(make_case(title=f"Úkol {username}", deadline=days(3)), owner=demo_users["referent"])
+        task = TaskFactory(case=CaseFactory(title=f"Úkol {username}", deadline=days(3)), owner=demo_users["referent"])
         ours = as_user(demo_users[username]).post(f"/ukoly/{task.pk}/uvolnit/")
         task.refresh_from_db()
         if allowed:
@@ -55,11 +55,11 @@ def test_only_head_and_deputy_return_a_colleagues_task(demo_users):
                 f"/app/workflow/flows/letter/{task.process_id}/repair/{task.pk}/unassign/")
             task.refresh_from_db()
             assert stock.status_code == 403 and task.owner == demo_users["referent"], username
-    own = make_task(make_case(title="Vlastní", deadline=days(3)), owner=demo_users["referent"])
+    own = TaskFactory(case=CaseFactory(title="Vlastní", deadline=days(3)), owner=demo_users["referent"])
     assert as_user(demo_users["referent"]).post(f"/ukoly/{own.pk}/uvolnit/").status_code == 302
 
 
 def test_the_deputy_reassigns_too(demo_users):
-    task = make_task(make_case(title="Předání", deadline=days(3)), owner=demo_users["referent"])
+    task = TaskFactory(case=CaseFactory(title="Předání", deadline=days(3)), owner=demo_users["referent"])
     assert as_user(demo_users["zastupce"]).get(f"/ukoly/{task.pk}/predat/").status_code == 200
     assert as_user(demo_users["referent2"]).get(f"/ukoly/{task.pk}/predat/").status_code == 403

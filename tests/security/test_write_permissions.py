@@ -18,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.workflows.surface_helpers import days, make_case, make_task
+from tests.workflows.factories import CaseFactory, TaskFactory, days
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_only_the_officer_changes_the_national_id_and_extends_a_remedy_deadline(
 
 def test_every_url_that_takes_a_post_is_in_the_permission_map(world):
     users, service, _ = world
-    task = make_task(make_case(title="Zápis", deadline=days(3)), owner=users["referent"])
+    task = TaskFactory(case=CaseFactory(title="Zápis", deadline=days(3)), owner=users["referent"])
     unmapped = []
     swept = 0
     for name, route in own_url_names():

@@ -8,10 +8,11 @@ from __future__ import annotations
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from django.utils.translation import gettext_lazy
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="Popis chyby česky.")
+    detail = serializers.CharField(help_text=gettext_lazy("Popis chyby česky."))
 
 
 class FieldErrorsSerializer(serializers.Serializer):
@@ -22,11 +23,11 @@ class FieldErrorsSerializer(serializers.Serializer):
 
 
 ERRORS = {
-    "400": OpenApiResponse(FieldErrorsSerializer, description="Neplatný vstup (chyby po polích, česky)."),
-    "401": OpenApiResponse(ErrorSerializer, description="Chybí nebo neplatí přihlašovací údaje (token)."),
-    "403": OpenApiResponse(ErrorSerializer, description="Vaše role k této operaci nemá oprávnění."),
-    "404": OpenApiResponse(ErrorSerializer, description="Záznam neexistuje nebo k němu nemáte přístup."),
-    "414": OpenApiResponse(description="Příliš dlouhá adresa požadavku."),
+    "400": OpenApiResponse(FieldErrorsSerializer, description=gettext_lazy("Neplatný vstup (chyby po polích, česky).")),
+    "401": OpenApiResponse(ErrorSerializer, description=gettext_lazy("Chybí nebo neplatí přihlašovací údaje (token).")),
+    "403": OpenApiResponse(ErrorSerializer, description=gettext_lazy("Vaše role k této operaci nemá oprávnění.")),
+    "404": OpenApiResponse(ErrorSerializer, description=gettext_lazy("Záznam neexistuje nebo k němu nemáte přístup.")),
+    "414": OpenApiResponse(description=gettext_lazy("Příliš dlouhá adresa požadavku.")),
 }
 
 

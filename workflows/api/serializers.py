@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,7 +11,7 @@ from workflows.models import Case, Document
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField(help_text="Stažení souboru (jen vydané dokumenty pro portál).")
+    download_url = serializers.SerializerMethodField(help_text=gettext_lazy("Stažení souboru (jen vydané dokumenty pro portál)."))
 
     class Meta:
         model = Document
@@ -25,7 +26,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
-    working_days_left = serializers.SerializerMethodField(help_text="Zbývající pracovní dny do lhůty (záporné = po lhůtě).")
+    working_days_left = serializers.SerializerMethodField(help_text=gettext_lazy("Zbývající pracovní dny do lhůty (záporné = po lhůtě)."))
     overdue = serializers.SerializerMethodField()
 
     class Meta:

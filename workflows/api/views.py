@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -89,7 +90,7 @@ class CaseDetail(APIView):
     def get(self, request, pk: int):
         case = visible_cases(request.user).filter(pk=pk).first()
         if case is None:
-            raise NotFound("Případ neexistuje nebo k němu nemáte přístup.")
+            raise NotFound(gettext("Případ neexistuje nebo k němu nemáte přístup."))
         return Response(ser.CaseDetailSerializer(case, context={"documents": visible_documents(request.user, case)}).data)
 
 
@@ -111,10 +112,10 @@ class DocumentDownload(APIView):
         else:
             allowed = False
         if not allowed:
-            raise PermissionDenied("K tomuto dokumentu nemáte přístup.")
+            raise PermissionDenied(gettext("K tomuto dokumentu nemáte přístup."))
         if document.personal_data:
             record_event(case=document.case, actor=user, action=CaseEvent.Action.DOCUMENT_VIEW,
-                         summary=f"Zobrazen dokument s osobními údaji (API): {document.title}", document=document)
+                         summary=gettext('Zobrazen dokument s osobními údaji (API): {title}').format(title=document.title), document=document)
         filename = document.file.name.rsplit("/", 1)[-1]
         return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
 

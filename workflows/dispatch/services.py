@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..history import record_event
 from . import isds
@@ -104,10 +105,9 @@ def prepare(document, *, signer=None, actor=None) -> list[Dispatch]:
         if created:
             DispatchEvent.objects.create(dispatch=dispatch, at=timezone.now(), source="system", state_after=dispatch.state,
                                          actor=actor if getattr(actor, "is_authenticated", False) else None,
-                                         detail=f"kanál: {dispatch.get_channel_display()}")
+                                         detail=gettext('kanál: {get_channel_display}').format(get_channel_display=dispatch.get_channel_display()))
             record_event(case=document.case, actor=actor, action="dispatch", document=document,
-                         summary=f"Připraveno k odeslání: {document.title} → {party.name} "
-                                 f"({dispatch.get_channel_display()}"
+                         summary=gettext('Připraveno k odeslání: {title} → {name} ({get_channel_display}').format(title=document.title, name=party.name, get_channel_display=dispatch.get_channel_display())
                                  + (f" {party.data_box}" if party.data_box else "") + ")")
             transaction.on_commit(lambda pk=dispatch.pk: enqueue(pk))
         made.append(dispatch)
@@ -186,21 +186,21 @@ def _sign(dispatch: Dispatch) -> None:
         with dispatch.document.file.open("rb") as fh:
             docx = fh.read()
         if Document.hash_bytes(docx) != dispatch.document.sha256:
-            raise ValidationError("Soubor písemnosti neodpovídá uloženému otisku SHA-256; nelze ji odeslat.")
+            raise ValidationError(gettext("Soubor písemnosti neodpovídá uloženému otisku SHA-256; nelze ji odeslat."))
         pdf = to_pdf(docx, pdfa=True)
         problems = check_pdfa(pdf)
         if problems:
-            raise ValidationError("Převod do PDF/A se nezdařil: " + "; ".join(problems))
+            raise ValidationError(gettext("Převod do PDF/A se nezdařil: ") + "; ".join(problems))
         region = get_region()
         signed = sign_pdf(pdf, label=signer_label(dispatch.signer), reason=dispatch.document.title,
                           location=getattr(region.office, "place", "") or "")
         if check_pdfa(signed):
-            raise ValidationError("Podepsané PDF už nesplňuje PDF/A.")
+            raise ValidationError(gettext("Podepsané PDF už nesplňuje PDF/A."))
         source = dispatch.document
         try:
             with transaction.atomic():
                 stored = store_document(
-                    case=dispatch.case, kind=f"{source.kind}{PDF_KIND_SUFFIX}", title=f"{source.title} (PDF/A, podepsáno)",
+                    case=dispatch.case, kind=f"{source.kind}{PDF_KIND_SUFFIX}", title=gettext('{title} (PDF/A, podepsáno)').format(title=source.title),
                     content=signed, filename=f"{source.kind}-{str(dispatch.token)[:8]}.pdf",
                     reference_number=source.reference_number, source_key=source_key, status=Document.Status.ISSUED,
                     personal_data=source.personal_data, template_code=source.template_code,
@@ -219,7 +219,7 @@ def _to_paper(dispatch: Dispatch, reason: str) -> None:
     dispatch.stage = Dispatch.Stage.MANUAL
     dispatch.save(update_fields=["channel", "stage", "updated_at"])
     record_event(case=dispatch.case, action="dispatch", document=dispatch.document,
-                 summary=f"{dispatch.document.title} → {dispatch.addressee_name}: {reason}; doručí se listinně")
+                 summary=gettext('{title} → {addressee_name}: {reason}; doručí se listinně').format(title=dispatch.document.title, addressee_name=dispatch.addressee_name, reason=reason))
 
 
 def _claim_send(dispatch: Dispatch) -> bool:
@@ -283,7 +283,7 @@ def _send(dispatch: Dispatch) -> None:
         dispatch.error = ""
         dispatch.save(update_fields=["delivered_to_box_at", "stage", "error", "updated_at"])
         _set_state(dispatch, Dispatch.State.SENT, source="isds", isds_status=isds.STATUS_DELIVERED_TO_BOX,
-                   at=info.delivered_at, detail=f"datová zpráva {dispatch.message_id}")
+                   at=info.delivered_at, detail=gettext('datová zpráva {message_id}').format(message_id=dispatch.message_id))
     _apply_delivery(dispatch, info)
 
 
@@ -307,7 +307,7 @@ def _local_date(moment: datetime):
 def _apply_delivery(dispatch: Dispatch, info: isds.DeliveryInfo) -> None:
     """Record what ISDS reports for one message (idempotent)."""
     if info.status in (isds.STATUS_FICTION, isds.STATUS_LOGIN, isds.STATUS_READ) and not dispatch.delivered:
-        fiction = info.status == isds.STATUS_FICTION or any(descr.startswith("EV4") for _, descr in info.events)
+        fiction = info.status == isds.STATUS_FICTION or any(descr.startswith("EV4") for _unused, descr in info.events)
         state = Dispatch.State.DELIVERED_FICTION if fiction else Dispatch.State.DELIVERED
         with transaction.atomic():
             dispatch.accepted_at = info.accepted_at
@@ -316,7 +316,7 @@ def _apply_delivery(dispatch: Dispatch, info: isds.DeliveryInfo) -> None:
             dispatch.stage = Dispatch.Stage.DONE
             dispatch.save(update_fields=["accepted_at", "delivered_to_box_at", "delivered_on", "stage", "updated_at"])
             changed = _set_state(dispatch, state, source="isds", isds_status=info.status, at=info.accepted_at,
-                                 detail=("doručeno fikcí" if fiction else "doručeno přihlášením")
+                                 detail=(gettext("doručeno fikcí") if fiction else gettext("doručeno přihlášením"))
                                  + (f" {timezone.localtime(info.accepted_at):%d. %m. %Y %H:%M}" if info.accepted_at else ""))
             if changed:  # in the same transaction: the agenda's delivery commits with ours, or neither
                 dispatch_delivered.send(sender=Dispatch, dispatch=dispatch)
@@ -325,7 +325,7 @@ def _apply_delivery(dispatch: Dispatch, info: isds.DeliveryInfo) -> None:
             dispatch.stage = Dispatch.Stage.FAILED
             dispatch.save(update_fields=["stage", "updated_at"])
             if _set_state(dispatch, Dispatch.State.UNDELIVERABLE, source="isds", isds_status=info.status,
-                          detail="schránka adresáta byla znepřístupněna"):
+                          detail=gettext("schránka adresáta byla znepřístupněna")):
                 dispatch_failed.send(sender=Dispatch, dispatch=dispatch)
 
 
@@ -372,7 +372,7 @@ def record_manual(document, *, delivered_on, by_fiction: bool, actor) -> None:
         dispatch.stage = Dispatch.Stage.DONE
         dispatch.save(update_fields=["delivered_on", "recorded_by", "stage", "updated_at"])
         _set_state(dispatch, state, source="officer", actor=actor,
-                   detail=f"zapsáno ručně: doručeno {delivered_on.day}. {delivered_on.month}. {delivered_on.year}")
+                   detail=gettext('zapsáno ručně: doručeno {day}. {month}. {year}').format(day=delivered_on.day, month=delivered_on.month, year=delivered_on.year))
 
 
 def for_case(case):

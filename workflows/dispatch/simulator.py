@@ -33,6 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from lxml import etree
+from django.utils.translation import gettext
 
 NS = "http://isds.czechpoint.cz/v20"
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -421,7 +422,7 @@ def make_handler(sim: Simulator):
             if self.path == "/sim/messages":
                 return self._json(200, sim.messages())
             if self.path.startswith("/sim/messages/") and self.path.count("/") == 4:
-                _, _, _, message_id, index = self.path.split("/")
+                _unused, _unused, _unused, message_id, index = self.path.split("/")
                 return self._send(200, sim.message_file(message_id, int(index)), "application/octet-stream")
             if self.path == "/sim/state":
                 return self._json(200, sim.state())
@@ -449,7 +450,7 @@ def make_handler(sim: Simulator):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workflows.dispatch.simulator", description="Simulátor ISDS.")
+    parser = argparse.ArgumentParser(prog="python -m workflows.dispatch.simulator", description=gettext("Simulátor ISDS."))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 = volný port (zapíše se do --port-file)")
     parser.add_argument("--port-file", type=Path)

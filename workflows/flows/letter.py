@@ -6,6 +6,7 @@ renders the numbered DOCX → end. A failed rendering goes to the officer, who r
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.flow.views import UpdateProcessView
@@ -38,12 +39,12 @@ class LetterFlow(flow.Flow):
         .Next(this.render)
     )
 
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Konec"))
 
     def start_letter(self, activation, *, case, subject, body, actor=None):
         activation.process.case = case
         activation.process.data = {"subject": subject, "body": body, "actor_id": getattr(actor, "pk", None)}
-        record_event(case=case, actor=actor, action=CaseEvent.Action.LETTER, summary=f"Zadán dopis: {subject}")
+        record_event(case=case, actor=actor, action=CaseEvent.Action.LETTER, summary=gettext('Zadán dopis: {subject}').format(subject=subject))
         return activation.process
 
     def render_letter(self, activation):
