@@ -57,6 +57,13 @@ REASONS = [
     ("raw", "{%p endif %}"),
 ]
 
+# § 87: a decision issued after the office granted the appeal names and revokes the appealed one
+AUTOREMEDY = [
+    ("raw", "{%p if autoremedy %}"),
+    ("p", "{{ act.texts.autoremedy }}"),
+    ("raw", "{%p endif %}"),
+]
+
 TEMPLATES = {
     "reg_deficiency": [
         ("h", "{{ act.title }}"),
@@ -120,6 +127,7 @@ TEMPLATES = {
         ("h", "{{ act.title }}"),
         ("b", "Výrok"),
         ("p", "{{ act.verdict }}"),
+        *AUTOREMEDY,
         *SERVICES,
         ("p", "{{ act.texts.provided_from }}"),
         *REASONS,
@@ -129,6 +137,7 @@ TEMPLATES = {
         ("h", "{{ act.title }}"),
         ("b", "Výrok"),
         ("p", "{{ act.verdict }}"),
+        *AUTOREMEDY,
         ("p", "Žádost se týkala těchto služeb:"),
         *SERVICES,
         *REASONS,
@@ -138,6 +147,7 @@ TEMPLATES = {
         ("h", "{{ act.title }}"),
         ("b", "Výrok"),
         ("p", "{{ act.verdict }}"),
+        *AUTOREMEDY,
         ("raw", "{%p for c in changes %}"),
         ("b", "{{ loop.index }}. {{ c.name }} (§ {{ c.paragraph }} zákona č. 108/2006 Sb.), identifikátor služby "
               "{{ c.identifier }}"),
@@ -156,6 +166,7 @@ TEMPLATES = {
         ("h", "{{ act.title }}"),
         ("b", "Výrok"),
         ("p", "{{ act.verdict }}"),
+        *AUTOREMEDY,
         *SERVICES,
         ("raw", "{%p if late_request %}"),
         ("p", "{{ act.texts.late_request }}"),
@@ -183,10 +194,18 @@ TEMPLATES = {
     "reg_appeal_forward": [
         ("h", "{{ act.title }}"),
         ("p", "{{ office_name }} podle § 88 odst. 1 správního řádu předkládá odvolání účastníka {{ party }}, "
-              "doručené dne {{ appeal_received_on }}, proti rozhodnutí č. j. {{ decision_reference }} "
-              "({{ decision_title }}), spolu se spisovým materiálem a svým stanoviskem. Správní orgán neshledal "
-              "podmínky pro postup podle § 87 správního řádu."),
+              "doručené dne {{ appeal_received_on }}, proti rozhodnutí č. j. {{ decision_reference }} ze dne "
+              "{{ decision_date }} ({{ decision_title }}), spolu se spisovým materiálem a svým stanoviskem."),
+        ("raw", "{%p if late %}"),
+        ("p", "{{ act.texts.late }}"),
+        ("raw", "{%p endif %}"),
+        ("p", "Odvolatel v odvolání namítá:"),
+        ("p", "{{ appeal_points }}"),
+        ("p", "Stanovisko správního orgánu:"),
         ("p", "{{ note }}"),
+        ("raw", "{%p if not late %}"),
+        ("p", "{{ act.texts.no_autoremedy }}"),
+        ("raw", "{%p endif %}"),
         ("p", "Rozhodnutí se týká služeb:"),
         *SERVICES,
     ],
@@ -197,8 +216,11 @@ TEMPLATES = {
 PROCEEDING_FIELDS = [
     "act", "provider", "party", "proceeding", "proceeding_label", "services", "received_on", "grounds", "office_name",
     "ex_officio", "opened", "podklady", "conditions", "reasoning", "omit_reasoning", "evidence_notice",
-    "comments_answer",
+    "comments_answer", "autoremedy",
 ]
+APPEAL_FORWARD_FIELDS = ["appeal_received_on", "decision_reference", "decision_date", "decision_title",
+                         "appeal_points", "note", "late"]
 FIELDS = {code: PROCEEDING_FIELDS for code in TEMPLATES if code != "reg_notice_ack"}
+FIELDS["reg_appeal_forward"] = PROCEEDING_FIELDS + APPEAL_FORWARD_FIELDS
 FIELDS["reg_notice_ack"] = ["act", "provider", "party", "change_date", "received_on", "due_on", "is_late", "items",
                             "service"]

@@ -152,6 +152,8 @@ def act(code: str, proceeding: Proceeding, **values) -> dict:
         "inspection": _inspection(),
         "ends_on": czech_date(proceeding.service_ends_on),
         "ground": CANCELLATION_GROUNDS.get(proceeding.cancellation_ground, "§ 82 odst. 3"),
+        "appealed_decision": "",
+        "appeal_received_on": "",
     }
     return act_context(code, **(base | values))
 
@@ -292,7 +294,12 @@ def render_decision(proceeding: Proceeding, *, source_key: str, actor=None) -> D
         return render_termination(proceeding, source_key=source_key, actor=actor)
     code = decision_act_code(proceeding, kind)
     values = {"ground": failed_grounds(proceeding)} if kind == models.DOC_DECISION_REFUSAL else {}
+    granted = selectors.autoremedy_to_issue(proceeding)
+    if granted is not None:
+        values |= {"appealed_decision": appealed_decision_label(granted),
+                   "appeal_received_on": czech_date(granted.received_on)}
     ctx = proceeding_context(proceeding, code=code, decision=True, **values)
+    ctx["autoremedy"] = granted is not None
     if kind == models.DOC_DECISION_CHANGE:
         ctx |= _change_context(proceeding)
     ctx["late_request"] = selectors.cancellation_request_late(proceeding)
@@ -315,16 +322,34 @@ def _change_context(proceeding: Proceeding) -> dict:
     return {"changes": changes, "ended": False}
 
 
+def appealed_decision_label(appeal: Appeal) -> str:
+    """„č. j. … ze dne …“ of the decision the appeal attacks."""
+    decision = appeal.decision or selectors.last_decision(appeal.proceeding)
+    if decision is None:
+        return ""
+    return f"č. j. {decision.reference_number} ze dne {czech_date(timezone.localtime(decision.created_at).date())}"
+
+
 def render_appeal_forward(appeal: Appeal, *, source_key: str, actor=None) -> Document:
+    """§ 88 odst. 1: the předkládací zpráva goes to the ministry (address from the region's
+    configuration), names the appealed decision, sums up the appeal and gives the office's view."""
     proceeding = appeal.proceeding
     decision = selectors.last_decision(proceeding)
     region = get_region()
-    ctx = proceeding_context(proceeding, code=models.DOC_APPEAL_FORWARD) | {
+    decision_date = czech_date(proceeding.decided_on or (decision.created_at.date() if decision else None))
+    decision_ref = f"č. j. {decision.reference_number} ze dne {decision_date}" if decision else ""
+    ctx = proceeding_context(
+        proceeding, code=models.DOC_APPEAL_FORWARD, appealed_decision=decision_ref,
+        appeal_deadline=czech_date(proceeding.appeal_deadline), final_on=czech_date(proceeding.final_on),
+    ) | {
         "appeal_received_on": czech_date(appeal.received_on),
         "decision_reference": decision.reference_number if decision else "",
+        "decision_date": decision_date,
         "decision_title": decision.title if decision else "",
+        "appeal_points": appeal.points,
         "note": appeal.note,
-        "addressee_lines": [region.appeal_authority],
+        "late": appeal.late,
+        "addressee_lines": [region.appeal_authority, *region.appeal_authority_address.split(", ")],
         "attachments": [f"spis sp. zn. {proceeding.case.file_mark}", f"odvolání ze dne {czech_date(appeal.received_on)}"],
     }
     return _render(proceeding, kind=models.DOC_APPEAL_FORWARD, context=ctx, source_key=source_key, actor=actor)

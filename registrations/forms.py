@@ -167,10 +167,12 @@ class AppealPeriodForm(TaskForm):
     final_on = date_field(_("právní moc dne"), required=False)
     waived_on = date_field(_("účastník se vzdal odvolání dne"), required=False)
     appeal_received_on = date_field(_("odvolání doručeno dne"), required=False, received=True)
+    instruction_defective = forms.BooleanField(
+        label=_("poučení o odvolání chybělo nebo bylo nesprávné (lhůta až 90 dnů, § 83 odst. 2)"), required=False)
 
     def clean(self):
         data = super().clean()
-        if data.get("result") == "final" and not data.get("final_on"):
+        if data.get("result") == "final" and not data.get("final_on") and not data.get("waived_on"):
             self.add_error("final_on", _("Zadejte den nabytí právní moci."))
         if data.get("result") == "appeal" and not data.get("appeal_received_on"):
             self.add_error("appeal_received_on", _("Zadejte den doručení odvolání."))
@@ -179,7 +181,9 @@ class AppealPeriodForm(TaskForm):
     def handler_kwargs(self):
         data = self.cleaned_data
         if data["result"] == "appeal":
-            return {"appeal_received_on": data["appeal_received_on"]}
+            # a late appeal comes with the finality the officer confirms (no suspensive effect)
+            return {"appeal_received_on": data["appeal_received_on"], "final_on": data.get("final_on"),
+                    "instruction_defective": data.get("instruction_defective", False)}
         return {"final_on": data["final_on"], "waived_on": data.get("waived_on")}
 
 
@@ -188,13 +192,16 @@ class AppealRouteForm(TaskForm):
         (Appeal.Outcome.AUTOREMEDY, _("vyhovět odvolání v plném rozsahu (§ 87)")),
         (Appeal.Outcome.FORWARDED, _("postoupit spis ministerstvu (§ 88)"))])
     forwarded_on = date_field(_("postoupeno / vyřízeno dne"), required=False)
-    note = forms.CharField(label=_("stanovisko / poznámka"), required=False, widget=forms.Textarea)
+    points = forms.CharField(label=_("námitky odvolatele (shrnutí do předkládací zprávy)"), required=False,
+                             widget=forms.Textarea)
+    note = forms.CharField(label=_("stanovisko správního orgánu / odůvodnění"), required=False, widget=forms.Textarea)
 
 
 class MinistryOutcomeForm(TaskForm):
     outcome = forms.ChoiceField(label=_("rozhodnutí odvolacího orgánu"), choices=[
         (Appeal.Outcome.UPHELD, _("odvolání zamítnuto, rozhodnutí potvrzeno")),
-        (Appeal.Outcome.ANNULLED, _("rozhodnutí zrušeno a věc vrácena k novému projednání"))])
+        (Appeal.Outcome.ANNULLED, _("rozhodnutí zrušeno a věc vrácena k novému projednání")),
+        (Appeal.Outcome.DISMISSED_LATE, _("odvolání zamítnuto jako opožděné (§ 92 odst. 1)"))])
     outcome_on = date_field(_("rozhodnuto dne"))
     final_on = date_field(_("právní moc dne"), required=False)
     note = forms.CharField(label=_("poznámka"), required=False, max_length=500)

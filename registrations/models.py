@@ -49,6 +49,7 @@ class RegistrationEvent(models.TextChoices):
     APPEAL_AUTOREMEDY = "appeal_autoremedy", _("Autoremedura (§ 87)")
     APPEAL_FORWARDED = "appeal_forwarded", _("Postoupení odvolání (§ 88)")
     APPEAL_OUTCOME = "appeal_outcome", _("Rozhodnutí odvolacího orgánu")
+    APPEAL_WAIVED = "appeal_waived", _("Vzdání se odvolání")
     ASSESSMENT = "assessment", _("Posouzení podmínek")
     COMMENTS = "comments", _("Vyjádření k podkladům")
     COMPLETENESS = "completeness", _("Kontrola úplnosti")
@@ -373,14 +374,23 @@ class Appeal(models.Model):
         FORWARDED = "forwarded", _("postoupeno ministerstvu (§ 88)")
         UPHELD = "upheld", _("odvolání zamítnuto, rozhodnutí potvrzeno")
         ANNULLED = "annulled", _("rozhodnutí zrušeno a věc vrácena")
+        DISMISSED_LATE = "dismissed_late", _("odvolání zamítnuto jako opožděné (§ 92 odst. 1)")
 
     proceeding = models.ForeignKey(Proceeding, on_delete=models.PROTECT, related_name="appeals")
     received_on = models.DateField(_("odvolání doručeno dne"))
     forward_by = models.DateField(_("postoupit do"), null=True, blank=True)
     forwarded_on = models.DateField(_("postoupeno dne"), null=True, blank=True)
-    outcome = models.CharField(_("výsledek"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome = models.CharField(_("výsledek"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_on = models.DateField(_("vyřízeno dne"), null=True, blank=True)
     note = models.TextField(_("poznámka"), blank=True)
+    points = models.TextField(_("námitky odvolatele (shrnutí)"), blank=True)
+    decision = models.ForeignKey("workflows.Document", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("napadené rozhodnutí"))
+    superseded_by = models.ForeignKey("workflows.Document", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("nahrazeno rozhodnutím (§ 87)"))
+    instruction_defective = models.BooleanField(
+        _("poučení o odvolání chybělo nebo bylo nesprávné (§ 83 odst. 2)"), default=False)
+    late = models.BooleanField(_("odvolání podáno opožděně"), default=False)
 
     class Meta:
         ordering = ["received_on", "pk"]
@@ -394,6 +404,16 @@ class Appeal(models.Model):
     @property
     def is_upheld(self) -> bool:
         return self.outcome == self.Outcome.UPHELD
+
+    @property
+    def is_late_pending(self) -> bool:
+        """A late appeal not yet sent on: the decision is already final (no suspensive effect)."""
+        return self.late and self.outcome == self.Outcome.PENDING
+
+    @property
+    def ends_proceeding(self) -> bool:
+        """The ministry's outcome leaves the decision standing: finality, no new decision."""
+        return self.outcome in (self.Outcome.UPHELD, self.Outcome.DISMISSED_LATE)
 
 
 class RegisteredService(models.Model):

@@ -470,6 +470,12 @@ def decision_guard(proceeding: Proceeding) -> None:
         raise field_error(gettext("Chybí návrh rozhodnutí."))
 
 
+def autoremedy_to_issue(proceeding: Proceeding):
+    """The appeal the office granted itself (§ 87) whose new decision is not issued yet, or None."""
+    return (proceeding.appeals.filter(outcome="autoremedy", superseded_by__isnull=True)
+            .select_related("decision").order_by("-pk").first())
+
+
 def last_decision(proceeding: Proceeding) -> Document | None:
     return (Document.objects.filter(case=proceeding.case, kind__in=DECISION_KINDS)
             .order_by("-created_at", "-pk").first())

@@ -173,7 +173,8 @@ def test_old_processes_migrate_and_complete_on_the_new_layout(old_layout_rows, m
     decide_and_finish("reg_job_scheduled", R, delivered=date(2026, 10, 5), final_on=date(2026, 10, 21))
     # appeal pending (the old layout kept its id in process.data; the flow now asks the proceeding)
     p = coerced("reg_appeal_pending")
-    do(p, R.decide_appeal, officer, route="forwarded", note="Důvody pro § 87 nejsou.", forwarded_on=date(2026, 10, 20))
+    do(p, R.decide_appeal, officer, route="forwarded", note="Důvody pro § 87 nejsou.", forwarded_on=date(2026, 10, 20),
+       points="Odvolatel namítá, že rozpočet doložil.")
     do(p, R.ministry_outcome, officer, outcome="upheld", outcome_on=date(2026, 11, 10), final_on=date(2026, 11, 16))
     # application to change at the check
     p = coerced("change_app_check")

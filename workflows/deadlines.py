@@ -358,6 +358,19 @@ def appeal_deadline(delivered: datetime.date, *, days: int = 15) -> datetime.dat
     return add_days(delivered, days)
 
 
+def appeal_deadline_without_instruction(delivered: datetime.date) -> datetime.date:
+    """Outer limit to appeal when the poučení was missing or wrong (§ 83 odst. 2): 90 days from
+    notification of the decision (the 15 days from a corrected poučení end earlier or not at all)."""
+    return add_days(delivered, 90)
+
+
+def appeal_is_timely(delivered: datetime.date, received: datetime.date, *,
+                     instruction_defective: bool = False) -> bool:
+    """Was the appeal lodged in time (§ 83 odst. 1, 2)? Received on the last day is in time."""
+    last = appeal_deadline_without_instruction(delivered) if instruction_defective else appeal_deadline(delivered)
+    return _as_date(received) <= last
+
+
 def finality_date(
     delivered: datetime.date, *, waived_on: datetime.date | None = None
 ) -> datetime.date:

@@ -32,6 +32,8 @@ class Region:
     districts: tuple[str, ...]
     office: Office
     appeal_authority: str = "Ministerstvo práce a sociálních věcí"
+    #: where § 88 forwarding letters go (the region YAML may override it)
+    appeal_authority_address: str = "Na Poříčním právu 376/1, 128 01 Praha 2"
     extra: dict = field(default_factory=dict)
 
 
@@ -46,6 +48,7 @@ def _load(path: str) -> Region:
         districts=tuple(raw.pop("districts")),
         office=office,
         appeal_authority=raw.pop("appeal_authority", Region.appeal_authority),
+        appeal_authority_address=raw.pop("appeal_authority_address", Region.appeal_authority_address),
         extra=raw,
     )
 

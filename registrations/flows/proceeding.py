@@ -337,8 +337,21 @@ class DecisionSteps(ProceedingSteps):
     is_appealed = (
         flow.If(this.has_pending_appeal)
         .Annotation(title=_("Odvolání podáno?"))
-        .Then(this.decide_appeal)
+        .Then(this.is_late_appeal)
         .Else(this.finalize)
+    )
+    # a late appeal has no suspensive effect: the decision is final and written to the registry
+    # first, then the appeal goes to the ministry marked late (§ 88, § 92 odst. 1)
+    is_late_appeal = (
+        flow.If(this.appeal_late)
+        .Annotation(title=_("Odvolání opožděné?"))
+        .Then(this.finalize_before_forwarding)
+        .Else(this.decide_appeal)
+    )
+    finalize_before_forwarding = (
+        flow.Function(this.apply_finality_late)
+        .Annotation(title=_("Zápis do rejstříku (opožděné odvolání nemá odkladný účinek)"))
+        .Next(this.decide_appeal)
     )
     decide_appeal = (
         task(AppealRouteForm, "handle_appeal_route", "decide")
@@ -385,9 +398,11 @@ class DecisionSteps(ProceedingSteps):
     def decision_noted_in_file(self, activation):
         return selectors.decision_noted_in_file(self.proceeding(activation))
 
-    def handle_appeal_period(self, activation, *, user, appeal_received_on=None, final_on=None, waived_on=None):
+    def handle_appeal_period(self, activation, *, user, appeal_received_on=None, final_on=None, waived_on=None,
+                             instruction_defective=False):
         svc.appeal_period_record(proceeding=self.proceeding(activation), appeal_received_on=appeal_received_on,
-                                 final_on=final_on, waived_on=waived_on, actor=user)
+                                 final_on=final_on, waived_on=waived_on, instruction_defective=instruction_defective,
+                                 actor=user)
         self.remember_officer(activation, user)
 
     def has_pending_appeal(self, activation):
@@ -396,8 +411,9 @@ class DecisionSteps(ProceedingSteps):
     def _appeal(self, activation) -> Appeal:
         return self.proceeding(activation).current_appeal
 
-    def handle_appeal_route(self, activation, *, user, route, note="", forwarded_on=None):
-        svc.appeal_route(appeal=self._appeal(activation), route=route, note=note, forwarded_on=forwarded_on, actor=user)
+    def handle_appeal_route(self, activation, *, user, route, note="", points="", forwarded_on=None):
+        svc.appeal_route(appeal=self._appeal(activation), route=route, note=note, points=points,
+                         forwarded_on=forwarded_on, actor=user)
         self.remember_officer(activation, user)
 
     def appeal_forwarded(self, activation):
@@ -413,7 +429,15 @@ class DecisionSteps(ProceedingSteps):
         self.remember_officer(activation, user)
 
     def appeal_upheld(self, activation):
-        return self._appeal(activation).is_upheld
+        return self._appeal(activation).ends_proceeding
+
+    def appeal_late(self, activation):
+        return self._appeal(activation).is_late_pending
+
+    def apply_finality_late(self, activation):
+        actor = self.officer_user(activation)
+        svc.proceeding_finalize(proceeding=self.proceeding(activation), actor=actor)
+        svc.late_appeal_after_finality(appeal=self._appeal(activation), actor=actor)
 
     def apply_finality(self, activation):
         svc.proceeding_finalize(proceeding=self.proceeding(activation), actor=self.officer_user(activation))

@@ -41,6 +41,8 @@ from .decision import (
 )
 from .finality import (
     appeal_period_record,
+    appeal_waiver_record,
+    late_appeal_after_finality,
     finality_confirm,
     appeal_route,
     appeal_outcome_record,
@@ -83,6 +85,8 @@ __all__ = [
     "comments_record",
     "decision_issued",
     "appeal_period_record",
+    "appeal_waiver_record",
+    "late_appeal_after_finality",
     "finality_confirm",
     "appeal_route",
     "appeal_outcome_record",

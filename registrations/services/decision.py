@@ -20,7 +20,7 @@ from ..models import (
 )
 from .common import Outcome, Phase, phase_set, refresh_deadline
 from .completeness import _ensure_not_suspended
-from ..selectors import checklist_for, decision_noted_in_file
+from ..selectors import autoremedy_to_issue, checklist_for, decision_noted_in_file
 from workflows.formats import czech_date
 
 
@@ -125,9 +125,25 @@ def decision_issued(*, proceeding: Proceeding, document: Document, actor=None) -
         proceeding.decided_on = document.created_at.date()
         proceeding.save(update_fields=["decided_on"])
     phase_set(proceeding, Phase.DECISION, actor=actor)
+    _supersede_appealed(proceeding, document, actor=actor)
     if decision_noted_in_file(proceeding) and proceeding.final_on is None:
         proceeding.final_on = proceeding.decided_on
         proceeding.save(update_fields=["final_on"])
         record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.NOTED_IN_FILE, document=document,
                      summary=gettext('Usnesení o zastavení řízení poznamenáno do spisu dne {final_on} (§ 66 odst. 3 správního řádu); účastník se vyrozumí').format(final_on=czech_date(proceeding.final_on)))
     refresh_deadline(proceeding, actor=actor)
+
+
+def _supersede_appealed(proceeding: Proceeding, document: Document, *, actor=None) -> None:
+    """§ 87: the new decision revokes the appealed one; the case says which act replaced which."""
+    appeal = autoremedy_to_issue(proceeding)
+    if appeal is None or appeal.decision_id == document.pk:
+        return
+    appeal.superseded_by = document
+    appeal.save(update_fields=["superseded_by"])
+    old = appeal.decision
+    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_AUTOREMEDY, document=document,
+                 summary=gettext('Rozhodnutí č. j. {value} zrušeno a nahrazeno rozhodnutím č. j. {reference_number} (§ 87 správního řádu)').format(value=old.reference_number if old else '?', reference_number=document.reference_number),
+                 before={"decision": old.reference_number if old else None},
+                 after={"decision": document.reference_number})
+

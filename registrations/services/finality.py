@@ -27,32 +27,78 @@ from ..selectors import last_decision, service_snapshot
 @transaction.atomic
 def appeal_period_record(
     *, proceeding: Proceeding, appeal_received_on: date | None = None, final_on: date | None = None,
-    waived_on: date | None = None, actor=None,
+    waived_on: date | None = None, instruction_defective: bool = False, actor=None,
 ) -> Appeal | None:
-    """After the appeal period: record an appeal, or confirm finality (never automatic)."""
+    """After the appeal period: record an appeal, or confirm finality (never automatic).
+
+    A late appeal (§ 83 odst. 1; 90 days when the poučení was missing or wrong, § 83 odst. 2) has
+    no suspensive effect (§ 85 odst. 1): the officer confirms finality as if no appeal came (the
+    day after the 15-day period), and the appeal still goes to the ministry marked late (§ 88, § 92).
+    """
     delivered = proceeding.decision_delivered_on
     if delivered is None or proceeding.phase != Phase.APPEAL_PERIOD:
         raise field_error(gettext("Rozhodnutí ještě nebylo doručeno."))
     if appeal_received_on is not None:
-        if final_on is not None:
-            raise field_error(gettext("Zadejte buď odvolání, nebo právní moc, ne obojí."))
         if appeal_received_on < delivered:
             raise field_error(gettext('Odvolání nemohlo přijít ({appeal_received_on}) před doručením rozhodnutí ({delivered}).').format(appeal_received_on=czech_date(appeal_received_on), delivered=czech_date(delivered)), "appeal_received_on")
         if appeal_received_on > timezone.localdate():
             raise field_error(gettext("Datum doručení odvolání nemůže být v budoucnosti."), "appeal_received_on")
+        late = not deadlines.appeal_is_timely(delivered, appeal_received_on,
+                                              instruction_defective=instruction_defective)
+        if late and final_on is None:
+            proposed = deadlines.finality_date(delivered)
+            raise field_error(
+                gettext('Odvolání je opožděné (lhůta skončila {appeal_deadline}) a nemá odkladný účinek: potvrďte právní moc ke dni {proposed}.').format(appeal_deadline=czech_date(proceeding.appeal_deadline), proposed=czech_date(proposed)), "final_on")
+        if not late and final_on is not None:
+            raise field_error(gettext("Odvolání je včasné: rozhodnutí nenabývá právní moci, zadejte buď odvolání, "
+                              "nebo právní moc."), "final_on")
         appeal = Appeal.objects.create(
             proceeding=proceeding, received_on=appeal_received_on, forward_by=deadlines.add_days(appeal_received_on, 30),
+            late=late, instruction_defective=instruction_defective, decision=last_decision(proceeding),
         )
-        late = appeal_received_on > proceeding.appeal_deadline
-        record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL,
-                     summary=gettext('Podáno odvolání dne {appeal_received_on}').format(appeal_received_on=czech_date(appeal_received_on)) + (gettext(" (po lhůtě)") if late else ""),
-                     after={"received_on": appeal_received_on, "late": late})
+        summary = gettext("Podáno odvolání dne {received_on}").format(received_on=czech_date(appeal_received_on))
+        if late:
+            summary += gettext(" (opožděně, bez odkladného účinku)")
+        elif instruction_defective:
+            summary += gettext(" (včas: chybné poučení, § 83 odst. 2)")
+        record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL, summary=summary,
+                     after={"received_on": appeal_received_on, "late": late,
+                            "instruction_defective": instruction_defective})
+        if late:
+            finality_confirm(proceeding=proceeding, final_on=final_on, actor=actor)
+            return appeal
         set_case_state(case=proceeding.case, state=Case.State.OPEN, detail=gettext("odvolání"), actor=actor)
         phase_set(proceeding, Phase.APPEAL, actor=actor)
         refresh_deadline(proceeding, actor=actor)
         return appeal
+    if waived_on is not None:
+        appeal_waiver_record(proceeding=proceeding, waived_on=waived_on, actor=actor)
+        final_on = final_on or deadlines.finality_date(delivered, waived_on=waived_on)
     finality_confirm(proceeding=proceeding, final_on=final_on, waived_on=waived_on, actor=actor)
     return None
+
+
+def appeal_waiver_record(*, proceeding: Proceeding, waived_on: date, actor=None) -> date:
+    """A party waived its appeal (§ 81 odst. 2): one date in the history; it proposes finality."""
+    delivered = proceeding.decision_delivered_on
+    if waived_on < delivered:
+        raise field_error(gettext("Odvolání se lze vzdát až po doručení rozhodnutí."), "waived_on")
+    if waived_on > timezone.localdate():
+        raise field_error(gettext("Den vzdání se odvolání nemůže být v budoucnosti."), "waived_on")
+    proposed = deadlines.finality_date(delivered, waived_on=waived_on)
+    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_WAIVED,
+                 summary=gettext('Účastník se vzdal odvolání dne {waived_on}; právní moc navržena ke dni {proposed}').format(waived_on=czech_date(waived_on), proposed=czech_date(proposed)),
+                 after={"waived_on": waived_on, "proposed_final_on": proposed})
+    return proposed
+
+
+@transaction.atomic
+def late_appeal_after_finality(*, appeal: Appeal, actor=None) -> None:
+    """The decision is final and in the registry; the late appeal is still to go to the ministry."""
+    case = appeal.proceeding.case
+    set_case_state(case=case, state=Case.State.OPEN, detail=gettext("opožděné odvolání – postoupit ministerstvu"), actor=actor)
+    set_case_deadline(case=case, deadline=appeal.forward_by, actor=actor,
+                      reason=gettext("lhůta k postoupení opožděného odvolání (§ 88)"))
 
 
 @transaction.atomic
@@ -84,7 +130,8 @@ def finality_confirm(*, proceeding: Proceeding, final_on: date | None, waived_on
 
 
 @transaction.atomic
-def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: date | None = None, actor=None) -> None:
+def appeal_route(*, appeal: Appeal, route: str, note: str = "", points: str = "", forwarded_on: date | None = None,
+                actor=None) -> None:
     """§ 87: the office grants the appeal itself; § 88: forwards the file to the ministry."""
     if appeal.outcome != Appeal.Outcome.PENDING:
         raise field_error(gettext("O postupu v tomto odvolání už bylo rozhodnuto."))
@@ -92,6 +139,9 @@ def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: da
     if forwarded_on < appeal.received_on or forwarded_on > timezone.localdate():
         raise field_error(gettext("Datum postoupení musí být mezi doručením odvolání a dneškem."), "forwarded_on")
     proceeding = appeal.proceeding
+    if route == Appeal.Outcome.AUTOREMEDY and appeal.late:
+        raise field_error(gettext("Opožděnému odvolání nelze vyhovět (§ 87): rozhodnutí je v právní moci. "
+                          "Postupte je ministerstvu (§ 88, § 92)."), "route")
     if route == Appeal.Outcome.AUTOREMEDY:
         appeal.outcome = Appeal.Outcome.AUTOREMEDY
         appeal.outcome_on = forwarded_on
@@ -101,13 +151,24 @@ def appeal_route(*, appeal: Appeal, route: str, note: str = "", forwarded_on: da
                      summary=gettext("Odvolání vyhověno v plném rozsahu (§ 87 správního řádu); vydá se nové rozhodnutí"))
         _reopen(proceeding, actor=actor)
     elif route == Appeal.Outcome.FORWARDED:
+        # § 88 odst. 1: the file goes with the office's stanovisko; the letter sums up the appeal
+        if not points.strip():
+            raise field_error(gettext("Shrňte námitky odvolatele (uvedou se v předkládací zprávě)."), "points")
+        if not note.strip():
+            raise field_error(gettext("Uveďte stanovisko správního orgánu k odvolání (§ 88 odst. 1)."), "note")
         appeal.outcome = Appeal.Outcome.FORWARDED
         appeal.forwarded_on = forwarded_on
-        appeal.note = note
+        appeal.note = note.strip()
+        appeal.points = points.strip()
         appeal.save()
         record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_FORWARDED,
-                     summary=gettext('Spis postoupen odvolacímu orgánu (§ 88) dne {forwarded_on}').format(forwarded_on=czech_date(appeal.forwarded_on)))
-        refresh_deadline(proceeding, actor=actor)
+                     summary=gettext('Spis postoupen odvolacímu orgánu (§ 88) dne {forwarded_on}').format(forwarded_on=czech_date(appeal.forwarded_on))
+                             + (gettext(" – odvolání opožděné") if appeal.late else ""))
+        if appeal.late:
+            set_case_deadline(case=proceeding.case, deadline=None, actor=actor,
+                              reason=gettext("opožděné odvolání u odvolacího orgánu"))
+        else:
+            refresh_deadline(proceeding, actor=actor)
     else:
         raise field_error(gettext("Zvolte postup: vyhovět v autoremeduře (§ 87), nebo postoupit ministerstvu (§ 88)."), "route")
 
@@ -118,12 +179,16 @@ def appeal_outcome_record(*, appeal: Appeal, outcome: str, outcome_on: date, fin
     """The ministry's decision on a forwarded appeal: upheld → finality; annulled → continue."""
     if appeal.outcome != Appeal.Outcome.FORWARDED:
         raise field_error(gettext("Odvolání nebylo postoupeno ministerstvu."))
-    if outcome not in (Appeal.Outcome.UPHELD, Appeal.Outcome.ANNULLED):
+    if outcome not in (Appeal.Outcome.UPHELD, Appeal.Outcome.ANNULLED, Appeal.Outcome.DISMISSED_LATE):
         raise field_error(gettext("Zvolte výsledek odvolacího řízení."), "outcome")
     if outcome_on is None or outcome_on < appeal.forwarded_on:
         raise field_error(gettext("Rozhodnutí o odvolání nemůže předcházet postoupení spisu."), "outcome_on")
     proceeding = appeal.proceeding
-    if outcome == Appeal.Outcome.UPHELD and final_on is None:
+    already_final = appeal.late and proceeding.phase == Phase.FINAL
+    if outcome == Appeal.Outcome.ANNULLED and already_final:
+        raise field_error(gettext("Rozhodnutí je v právní moci (opožděné odvolání): odvolací orgán je může zrušit jen "
+                          "v přezkumném řízení (§ 92 odst. 1)."), "outcome")
+    if outcome in (Appeal.Outcome.UPHELD, Appeal.Outcome.DISMISSED_LATE) and final_on is None and not already_final:
         raise field_error(gettext("Zadejte den nabytí právní moci (doručení rozhodnutí o odvolání)."), "final_on")
     if final_on is not None and final_on < outcome_on:
         raise field_error(gettext("Právní moc nemůže předcházet rozhodnutí o odvolání."), "final_on")
@@ -133,7 +198,11 @@ def appeal_outcome_record(*, appeal: Appeal, outcome: str, outcome_on: date, fin
     appeal.save()
     record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_OUTCOME,
                  summary=gettext('Odvolací orgán: {get_outcome_display} ({outcome_on})').format(get_outcome_display=appeal.get_outcome_display(), outcome_on=czech_date(outcome_on)))
-    if outcome == Appeal.Outcome.UPHELD:
+    if already_final:
+        # the late appeal changed nothing: finality and the registry stand from the original date
+        set_case_state(case=proceeding.case, state=Case.State.CLOSED, detail=gettext("pravomocně skončeno"), actor=actor,
+                       summary=gettext('Opožděné odvolání vyřízeno; právní moc trvá od {final_on}').format(final_on=czech_date(proceeding.final_on)))
+    elif outcome in (Appeal.Outcome.UPHELD, Appeal.Outcome.DISMISSED_LATE):
         finality_confirm(proceeding=proceeding, final_on=final_on, after_appeal=True, actor=actor)
     else:
         _reopen(proceeding, actor=actor)

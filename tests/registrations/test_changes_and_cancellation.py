@@ -138,7 +138,8 @@ def test_ex_officio_cancellation_closes_the_registry_entry(officer, registered, 
     assert decision.reference_number in text
     do(process, C.deliver_decision, officer, channel="post", ready_on=date(2026, 10, 5), collected_on=date(2026, 10, 7))
     do(process, C.appeal_period, officer, appeal_received_on=date(2026, 10, 15))
-    do(process, C.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 20))
+    do(process, C.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 20),
+       points="Odvolatel nesouhlasí se zrušením registrace.", note="Důvody pro § 87 nejsou.")
     do(process, C.ministry_outcome, officer, outcome="upheld", outcome_on=date(2026, 11, 9), final_on=date(2026, 11, 12))
     registered.refresh_from_db()
     assert registered.state == RegisteredService.State.CLOSED and registered.closed_on == date(2026, 11, 12)
@@ -160,7 +161,8 @@ def test_cancellation_on_request_annulled_then_decided_again(officer, registered
     do(process, C.assess, officer, proposal="granted", reasoning="Na žádost poskytovatele.")
     do(process, C.deliver_decision, officer, channel="data_box", ready_on=date(2026, 10, 5), collected_on=date(2026, 10, 5))
     do(process, C.appeal_period, officer, appeal_received_on=date(2026, 10, 9))
-    do(process, C.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 12))
+    do(process, C.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 12),
+       points="Odvolatel nesouhlasí se zrušením registrace.", note="Důvody pro § 87 nejsou.")
     do(process, C.ministry_outcome, officer, outcome="annulled", outcome_on=date(2026, 10, 26))
     # annulled: the proceeding continues with a new assessment
     do(process, C.assess, officer, proposal="granted", reasoning="Znovu posouzeno.")

@@ -187,7 +187,7 @@ def test_refusal_with_evidence_notice_and_appeal_upheld(officer, docx_text):
     case = Case.objects.get(pk=process.case_id)
     assert case.deadline == date(2026, 11, 2)  # forward to the ministry within 30 days (1. 11. Sun → Mon)
     do(process, F.decide_appeal, officer, route="forwarded", note="Odvolání nesplňuje podmínky § 87.",
-       forwarded_on=date(2026, 10, 20))
+       points="Odvolatel namítá, že finanční zajištění doložil.", forwarded_on=date(2026, 10, 20))
     cover = Document.objects.get(case=case, kind="reg_appeal_forward")
     assert refusal.reference_number in docx_text(cover)
     do(process, F.ministry_outcome, officer, outcome="upheld", outcome_on=date(2026, 11, 10), final_on=date(2026, 11, 16))

@@ -27,6 +27,8 @@ from workflows.deadlines import (
     add_working_days,
     add_years,
     appeal_deadline,
+    appeal_deadline_without_instruction,
+    appeal_is_timely,
     change_notice_deadline,
     decision_deadline,
     delivery_fiction_date,
@@ -411,6 +413,15 @@ def test_extension_grounds():
         (lambda: finality_date(D(2026, 12, 10), waived_on=D(2026, 12, 14)), D(2026, 12, 14)),
         # a waiver after finality does not postpone it: still Tue 2026-12-29
         (lambda: finality_date(D(2026, 12, 10), waived_on=D(2027, 1, 5)), D(2026, 12, 29)),
+        # issue 11: delivered Mon 2026-09-21 + 15 = Tue 2026-10-06; final Wed 2026-10-07
+        (lambda: appeal_deadline(D(2026, 9, 21)), D(2026, 10, 6)),
+        (lambda: finality_date(D(2026, 9, 21)), D(2026, 10, 7)),
+        # § 83 odst. 2: Mon 2026-09-21 + 90 = Sun 2026-12-20 → Mon 2026-12-21
+        (lambda: appeal_deadline_without_instruction(D(2026, 9, 21)), D(2026, 12, 21)),
+        (lambda: appeal_is_timely(D(2026, 9, 21), D(2026, 10, 6)), True),
+        (lambda: appeal_is_timely(D(2026, 9, 21), D(2026, 10, 20)), False),
+        (lambda: appeal_is_timely(D(2026, 9, 21), D(2026, 10, 20), instruction_defective=True), True),
+        (lambda: appeal_is_timely(D(2026, 9, 21), D(2026, 12, 22), instruction_defective=True), False),
     ],
 )
 def test_remedy_delivery_appeal(compute, expected):
