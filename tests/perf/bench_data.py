@@ -15,11 +15,12 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from workflows import counters
 from workflows.models import Case
 from registrations.models import RegistrationCaseKind
 from opinions.models import OpinionCaseKind
@@ -118,6 +119,7 @@ def grow_to(total: int, *, users, due: int, progress=print, seed: int = 2026) ->
     busy_assigned = Task.objects.filter(owner=busy, status=STATUS.ASSIGNED).count()
     due_made = Case.objects.filter(file_mark__startswith=f"SZ {PREFIX}/", deadline__gte=today - timedelta(days=3),
                                    deadline__lte=today + timedelta(days=3)).count()
+    opinion_setup = _opinion_setup()
     t0 = time.perf_counter()
     added = 0
     for chunk_start in range(start, total, BATCH):
@@ -161,6 +163,7 @@ def grow_to(total: int, *, users, due: int, progress=print, seed: int = 2026) ->
                 ids = dict(Case.objects.filter(file_mark__in=marks).values_list("file_mark", "pk"))
                 for c in cases:
                     c.pk = ids[c.file_mark]
+            _opinions(cases, plans, opinion_setup, users, rng)
             processes = [Process(flow_class=flow.cls, status=PROCESS.DONE if fate == "done" else PROCESS.NEW,
                                  created=created, finished=created + timedelta(days=20) if fate == "done" else None,
                                  data={})
@@ -214,16 +217,90 @@ def grow_to(total: int, *, users, due: int, progress=print, seed: int = 2026) ->
                                       owner_permission=perm))
             Task.objects.bulk_create(tasks, batch_size=BATCH)
         added += len(cases)
-        elapsed = time.perf_counter() - t0
-        progress(f"  data: {chunk_end:>7} / {total} processes ({chunk_end - start} new, "
-                 f"{(chunk_end - start) / max(elapsed, 1e-9):,.0f}/s)")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    elif connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        del cases, plans, processes, tasks
+        reset_queries()  # DEBUG keeps every statement (5 000 rows each) otherwise
+        progress(_bar(chunk_end - start, total - start, chunk_end, total, time.perf_counter() - t0))
+    _providers()
+    progress("  data: counters (workflows.counters.rebuild) …")
+    counters.rebuild()
+    progress("  data: VACUUM ANALYZE (visibility map for index-only scans, statistics) …")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return {"added": added, "seconds": round(time.perf_counter() - t0, 1), "roles": sorted(set(role_of.values()))}
+
+
+def _rss_mb() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def _bar(done: int, todo: int, at: int, total: int, elapsed: float, width: int = 30) -> str:
+    """One progress line: a bar, processes, rate, time left and the peak memory of this process."""
+    share = done / max(todo, 1)
+    rate = done / max(elapsed, 1e-9)
+    left = (todo - done) / max(rate, 1e-9)
+    bar = "#" * int(share * width) + "." * (width - int(share * width))
+    return (f"  data: [{bar}] {share:4.0%} {at:>9,} / {total:,} processes · {rate:,.0f}/s · "
+            f"ETA {int(left) // 60}:{int(left) % 60:02d} · peak RSS {_rss_mb()} MB")
+
+
+def _opinion_setup():
+    """The call and area the opinion cases belong to (catalogues loaded once)."""
+    from datetime import date
+
+    from opinions.catalogues import load_programmes
+    from opinions.models import AreaOfSupport, Call
+    from workflows.catalogues import load_catalogues
+
+    load_catalogues()
+    programme = load_programmes()
+    area = AreaOfSupport.objects.get(programme=programme, code="3.1")
+    calls = []
+    for i in range(12):
+        call, _ = Call.objects.get_or_create(programme=programme, number=f"BENCH-{i + 1}", defaults=dict(
+            area=area, name=f"Benchmark {i + 1}", opens_on=date(2011, 1, 1),
+            submission_deadline=date(2026, 1, 1) + timedelta(days=60 * i)))
+        calls.append(call)
+    return SimpleNamespace(area=area, calls=calls)
+
+
+def _opinions(cases, plans, setup, users, rng) -> None:
+    """An ``Opinion`` for every opinion case (the opinions list and the head's per-call tiles
+    read them): issued when the process is done, drafting or waiting for approval otherwise."""
+    from datetime import date
+
+    from opinions.models import Opinion
+
+    drafters = [u for u, r in users if r == "planner"] or [users[0][0]]
+    rows = []
+    for case, (flow, fate, created) in zip(cases, plans):
+        if flow.kind != OpinionCaseKind.OPINION:
+            continue
+        status = Opinion.Status.ISSUED if fate == "done" else (
+            Opinion.Status.DRAFTING if fate == "assigned" else Opinion.Status.WAITING)
+        deadline = case.deadline or created.date() + timedelta(days=30)
+        rows.append(Opinion(case=case, status=status, applicant_ico=case.ico, applicant_name=case.applicant_name,
+                            project_title=f"Projekt {case.title}", call=rng.choice(setup.calls), area=setup.area,
+                            period_start=date(2027, 1, 1), period_end=date(2027, 12, 31), budget=1_000_000,
+                            case_deadline=deadline, draft_deadline=deadline - timedelta(days=5),
+                            drafter=rng.choice(drafters)))
+    if rows:
+        Opinion.objects.bulk_create(rows, batch_size=BATCH)
+
+
+PROVIDERS = 400  # a region's registry: the same at every size
+
+
+def _providers() -> None:
+    from registrations.models import Provider
+
+    have = Provider.objects.filter(name__startswith="Poskytovatel ").count()
+    if have >= PROVIDERS:
+        return
+    Provider.objects.bulk_create([
+        Provider(ico=f"{20000000 + i}", name=f"Poskytovatel {i}", legal_form="spolek", address=f"Ulice {i}, Karlovy Vary")
+        for i in range(have, PROVIDERS)], batch_size=BATCH)
 
 
 def data_summary() -> dict:
