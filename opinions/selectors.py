@@ -328,7 +328,7 @@ def applicant_record(ico: str, *, exclude_opinion: Opinion | None = None) -> dic
 
 def opinions_visible_to(user) -> QuerySet[Opinion]:
     """Planners, the coordinator and the head see all opinions; a reader sees issued ones only."""
-    qs = Opinion.objects.select_related("case", "call__programme", "area", "drafter", "approver")
+    qs = Opinion.objects.select_related("case", "call__programme", "call__area", "area", "drafter", "approver")
     if can_work_on_agenda(user, "opinions"):
         return qs
     if has_role(user, ROLE_READER):
@@ -346,7 +346,11 @@ def opinions_due_for_call(call: Call) -> QuerySet[Opinion]:
 
 
 def calls_with_open_opinions() -> QuerySet[Call]:
-    return Call.objects.filter(opinions__status__in=OPEN_STATUSES).distinct().select_related("programme", "area")
+    """Calls with at least one open opinion (an EXISTS per call: stops at the first one)."""
+    from django.db.models import Exists, OuterRef
+
+    open_ones = Opinion.objects.filter(call=OuterRef("pk"), status__in=OPEN_STATUSES)
+    return Call.objects.filter(Exists(open_ones)).select_related("programme", "area")
 
 
 OPEN_STATUSES = (Opinion.Status.DRAFTING, Opinion.Status.WAITING, Opinion.Status.RETURNED, Opinion.Status.APPROVED)
@@ -358,8 +362,8 @@ def opinions_overdue(today: date | None = None) -> QuerySet[Opinion]:
     return (
         Opinion.objects.filter(status__in=OPEN_STATUSES, case__deadline__lt=today)
         .exclude(case__state__in=[Case.State.CLOSED, Case.State.CANCELED])
-        .select_related("case", "drafter", "call")
-        .order_by("case__deadline")
+        .select_related("case", "drafter", "call__programme", "call__area")
+        .order_by("case__deadline", "pk")
     )
 
 

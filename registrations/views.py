@@ -126,13 +126,22 @@ def _can_see_registry(user) -> bool:
     return bool(user_agendas(user)) or has_role(user, ROLE_READER)
 
 
+REGISTRY_PAGE = 50
+
+
 @login_required
 def registry(request):
     if not _can_see_registry(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
-    providers = selectors.provider_list(query=query)
-    return render(request, "registrations/registry.html", {"providers": providers, "query": query, "active_nav": "registry",
+    from django.core.paginator import Paginator
+
+    page = Paginator(selectors.provider_list(query=query), REGISTRY_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "registrations/registry.html", {"providers": page.object_list, "page": page,
+                                                           "params": params.urlencode(),
+                                                           "query": query, "active_nav": "registry",
                                                            "staff": can_work_on_agenda(request.user, "registrations")})
 
 
