@@ -63,6 +63,8 @@ class Command(BaseCommand):
         parser.add_argument("--scan-sizes", "--sizes", dest="scan_sizes", default="20000,200000,1000000",
                             help="sizes at which the pages and the deadline scan are measured (the data grows "
                                  "in between; sizes above --processes are left out)")
+        parser.add_argument("--clone", action="store_true",
+                            help="PostgreSQL: grow past 20 000 by copying the generated rows server-side (fast)")
         parser.add_argument("--before", default="",
                             help="a git revision: its pages are measured too, from a worktree, on the same data")
         parser.add_argument("--opinions", type=int, default=30, help="complete opinion flows to time")
@@ -98,7 +100,12 @@ class Command(BaseCommand):
         result["pages"], result["pages_before"] = {}, {}
         for size in steps:
             t0 = time.perf_counter()
-            info = bench_data.grow_to(size, users=users, due=opt["due"], progress=self.log)
+            if opt["clone"] and bench_data.existing_count() >= 20_000 and connection.vendor == "postgresql":
+                info = bench_data.clone_to(size, users=users, progress=self.log)
+                if info["added"]:
+                    bench_data.finish_generation(self.log)
+            else:
+                info = bench_data.grow_to(size, users=users, due=opt["due"], progress=self.log)
             result["generate"].append({"size": size, **info, "wall_seconds": round(time.perf_counter() - t0, 1)})
             if size in scan_sizes and "scan" not in skip:
                 self.log(f"  scan: deadline/reminder scan at {size:,} processes")
