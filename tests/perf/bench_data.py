@@ -281,7 +281,7 @@ def clone_to(total: int, *, users, progress=print) -> dict:
                 deadline = (f"CASE WHEN s.deadline BETWEEN DATE '{today}' - 3 AND DATE '{today}' + 3 "
                             "THEN s.deadline + 60 ELSE s.deadline END")
                 cursor.execute(_copy_sql(cursor, "workflows_case", {
-                    "id": f"s.id + {case_off}", "file_mark": f"'SZ BENCH/C{copy}-' || s.id || '/SV'",
+                    "id": f"s.id + {case_off}", "file_mark": f"'SZ BENCH/C{case_off}-' || s.id || '/SV'",
                     "deadline": deadline}, src_cases.replace("s.id", "s.id") + " AND s.file_mark NOT LIKE 'SZ BENCH/C%%'"))
                 cursor.execute(_copy_sql(cursor, "viewflow_process", {"id": f"s.id - {pmin} + {proc_off}"},
                                          "s.id IN (SELECT pid FROM bench_src)"))
