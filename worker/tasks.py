@@ -4,6 +4,8 @@ from celery import shared_task
 
 from workflows import jobs
 
+from .beat_lock import single_run
+
 
 @shared_task(name=jobs.RUN_JOB_TASK, acks_late=True)
 def run_job(task_pk: int) -> str:
@@ -13,7 +15,8 @@ def run_job(task_pk: int) -> str:
 
 @shared_task(name="osv.sweep_stuck_jobs")
 def sweep_stuck_jobs() -> int:
-    return jobs.sweep_stuck_jobs()
+    with single_run("sweep_stuck_jobs") as alone:
+        return jobs.sweep_stuck_jobs() if alone else 0
 
 
 @shared_task(name="osv.fire_timers")
@@ -21,7 +24,8 @@ def fire_timers() -> int:
     """Fire Viewflow's database timers that are due (only one beat runs this)."""
     from viewflow.workflow.timers import fire_due_timers
 
-    return fire_due_timers()
+    with single_run("fire_timers") as alone:
+        return fire_due_timers() if alone else 0
 
 
 @shared_task(name="osv.scan_deadlines")
@@ -29,4 +33,5 @@ def scan_deadlines() -> dict:
     """Deadline reminders and escalation to the head (idempotent)."""
     from workflows.reminders import scan_deadlines as scan
 
-    return scan()
+    with single_run("scan_deadlines") as alone:
+        return scan() if alone else {"skipped": "another scan is running"}
