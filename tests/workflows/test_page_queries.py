@@ -1,0 +1,71 @@
+"""Every page a person opens costs a pinned number of SQL queries, the same with 3 tasks as with
+40 (no query per row, no count that grows with the data). Times are for the benchmark
+(``manage.py bench``, docs/performance.md); this test only shows a regression in the count.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.workflows.surface_helpers import days, make_case, make_task
+
+pytestmark = pytest.mark.django_db
+
+#: (user, URL) → queries of one request. A change here is a decision: say why in the commit.
+PAGES = {
+    ("referent", "/ukoly/"): 7,
+    ("referent", "/fronta/"): 9,
+    ("referent", "/fronta/?window=overdue"): 9,
+    ("referent", "/fronta/?provider=Poskytovatel"): 9,
+    ("referent", "/prehled/"): 8,
+    ("planovac", "/prehled/"): 8,
+    ("zastupce", "/prehled/"): 9,
+    ("vedouci", "/prehled/"): 15,
+    ("vedouci", "/tym/"): 9,
+    ("referent", "case"): 12,
+    ("referent", "/hledat/"): 5,
+    ("referent", "/hledat/?q=Poskytovatel"): 6,
+    ("referent", "/registry/"): 4,
+    ("planovac", "/opinions/"): 7,
+    ("referent", "/ukoly/?export=csv"): 4,
+    ("referent", "/ukoly/?export=xlsx"): 4,
+    ("vedouci", "/tym/?export=csv"): 4,
+}
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _grow(users, n: int) -> None:
+    for i in range(n):
+        make_task(make_case(title=f"A{i}", applicant=f"Poskytovatel {i}", deadline=days(i - 5)),
+                  owner=users["referent"])
+        make_task(make_case(title=f"Q{i}", applicant=f"Poskytovatel {i}", deadline=days(i - 5)))
+        make_task(make_case(title=f"R{i}", deadline=days(i)), owner=users["referent2"])
+
+
+def _measure(client, users, case_pk) -> dict:
+    out = {}
+    for (username, url) in PAGES:
+        client.force_login(users[username])
+        target = f"/pripady/{case_pk}/" if url == "case" else url
+        _queries(client, target)  # session, caches
+        out[(username, url)] = _queries(client, target)
+    return out
+
+
+def test_every_page_costs_a_pinned_number_of_queries(client, demo_users):
+    case = make_case(title="Případ stránky", deadline=days(3))
+    make_task(case, owner=demo_users["referent"])
+    _grow(demo_users, 3)
+    small = _measure(client, demo_users, case.pk)
+    _grow(demo_users, 15)
+    large = _measure(client, demo_users, case.pk)
+    assert small == large, {k: (small[k], large[k]) for k in small if small[k] != large[k]}
+    assert large == PAGES, {k: (large[k], PAGES[k]) for k in PAGES if large[k] != PAGES[k]}
