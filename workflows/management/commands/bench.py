@@ -63,12 +63,14 @@ class Command(BaseCommand):
         parser.add_argument("--scan-sizes", "--sizes", dest="scan_sizes", default="20000,200000,1000000",
                             help="sizes at which the pages and the deadline scan are measured (the data grows "
                                  "in between; sizes above --processes are left out)")
+        parser.add_argument("--scale-workers", default="1,2,4", help="worker processes for the scaling run")
+        parser.add_argument("--scale-http", default="1,2", help="gunicorn instances for the scaling run")
         parser.add_argument("--clone", action="store_true",
                             help="PostgreSQL: grow past 20 000 by copying the generated rows server-side (fast)")
         parser.add_argument("--before", default="",
                             help="a git revision: its pages are measured too, from a worktree, on the same data")
         parser.add_argument("--opinions", type=int, default=30, help="complete opinion flows to time")
-        parser.add_argument("--skip", default="", help="comma list of: pages,documents,worker,scan,opinions")
+        parser.add_argument("--skip", default="", help="comma list of: pages,documents,worker,scan,opinions,scale")
         parser.add_argument("--force", action="store_true", help="run on a database with non-benchmark cases")
         parser.add_argument("--json", default="", help="output file (default var/bench/bench-<db>-<n>-<time>.json)")
 
@@ -138,6 +140,14 @@ class Command(BaseCommand):
                 if key in result["documents"]:
                     result["documents"][key]["ratio_to_raw"] = round(result["documents"][key]["per_second"] / raw, 3)
 
+        if "scale" not in skip:
+            workers = [int(x) for x in opt["scale_workers"].split(",") if x.strip()]
+            result["scale"] = {"workers": bench_run.worker_scaling(opt["documents"], workers, progress=self.log)}
+            instances = [int(x) for x in opt["scale_http"].split(",") if x.strip()]
+            from django.urls import reverse
+
+            result["scale"]["http"] = bench_run.http_scaling(busy, reverse("cases:inbox"), instances,
+                                                             progress=self.log)
         if "opinions" not in skip and opt["opinions"]:
             self.log(f"  opinions: {opt['opinions']} complete flows with the real worker")
             result["opinion_flows"] = bench_run.opinion_flows(opt["opinions"], users, opt["worker_concurrency"],
@@ -225,6 +235,12 @@ class Command(BaseCommand):
             extra = f" · ×{v['ratio_to_raw']} of raw" if "ratio_to_raw" in v else ""
             rows.append((f"documents: {name}", f"{v['per_second']} docs/s ({v['documents']} in {v['seconds']} s)"
                                                f"{extra}"))
+        for n, v in r.get("scale", {}).get("workers", {}).items():
+            rows.append((f"scale: {n} worker process(es)", f"{v['per_second']} docs/s ({v['documents']} in {v['seconds']} s)"
+                                                         f" · ×{v['ratio_to_first']} of 1"))
+        for n, v in r.get("scale", {}).get("http", {}).items():
+            rows.append((f"scale: {n} gunicorn instance(s)", f"{v['per_second']} req/s of the inbox, p50 {v['p50_ms']} ms,"
+                                                           f" p95 {v['p95_ms']} ms ({v['clients']} clients)"))
         if "opinion_flows" in r:
             v = r["opinion_flows"]
             rows.append(("opinion flows (start→DOCX→end)", f"{v['per_second']} flows/s ({v['flows']} in {v['seconds']} s,"
