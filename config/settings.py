@@ -123,6 +123,9 @@ else:
     # reports may raise it per session (OSV_PG_PARALLEL_WORKERS sets the default).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c max_parallel_workers_per_gather={int(env('OSV_PG_PARALLEL_WORKERS', '0'))}")
+    if env_bool("OSV_PGBOUNCER", False):  # transaction pooling (docs/deployment.md)
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("TEST", {})
     if env("OSV_TEST_DB_NAME"):  # parallel test runs on one server each get their own test database
         DATABASES["default"]["TEST"]["NAME"] = env("OSV_TEST_DB_NAME")
@@ -231,6 +234,9 @@ OSV_NUMBERING_BACKEND = env("OSV_NUMBERING_BACKEND", "local")  # local | manual
 OSV_REFERENCE_PATTERN = env("OSV_REFERENCE_PATTERN", "{region}/{seq}/SV/{year}")
 OSV_FILE_MARK_PATTERN = env("OSV_FILE_MARK_PATTERN", "SZ {region}/{seq}/SV/{year}")
 OSV_JOB_STUCK_MINUTES = int(env("OSV_JOB_STUCK_MINUTES", "10"))
+#: the beat's lock needs a session of its own: behind PgBouncer in transaction mode, give it a
+#: direct PostgreSQL URL (worker/beat_lock.py)
+OSV_BEAT_LOCK_DATABASE_URL = env("OSV_BEAT_LOCK_DATABASE_URL", "")
 OSV_BASE_URL = env("OSV_BASE_URL", "http://127.0.0.1:8000")
 
 # deadline rules (workflows.deadlines reads these; see shared design deadlines.md)

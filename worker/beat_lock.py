@@ -47,11 +47,13 @@ class BeatLock:
             if self._conn is None:
                 import psycopg
 
-                params = db.get_connection_params()
-                params.pop("cursor_factory", None)
-                params.pop("context", None)
-                params.pop("prepare_threshold", None)
-                self._conn = psycopg.connect(autocommit=True, **params)
+                if settings.OSV_BEAT_LOCK_DATABASE_URL:  # past PgBouncer, straight to PostgreSQL
+                    self._conn = psycopg.connect(settings.OSV_BEAT_LOCK_DATABASE_URL, autocommit=True)
+                else:
+                    params = db.get_connection_params()
+                    for key in ("cursor_factory", "context", "prepare_threshold"):
+                        params.pop(key, None)
+                    self._conn = psycopg.connect(autocommit=True, **params)
             return bool(self._conn.execute("SELECT pg_try_advisory_lock(%s)", [BEAT_KEY]).fetchone()[0])
         import fcntl
 
@@ -101,10 +103,11 @@ def single_run(name: str):
     """Yield True if no other run of ``name`` is under way (and hold that until the body ends),
     else yield False. PostgreSQL: a session advisory lock on the task's connection, released
     in ``finally``; SQLite serialises writers itself, so always True there."""
+    from django.conf import settings
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        yield True
+    if connection.vendor != "postgresql" or settings.DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS"):
+        yield True  # SQLite; or PgBouncer in transaction mode (no sessions): the tasks are idempotent
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [_key(name)])
