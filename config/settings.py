@@ -248,6 +248,13 @@ OSV_OPINION_CALL_BUFFER_WORKING_DAYS = int(env("OSV_OPINION_CALL_BUFFER_WORKING_
 OSV_OPINION_DRAFT_WORKING_DAYS = int(env("OSV_OPINION_DRAFT_WORKING_DAYS", "3"))
 OSV_REMINDER_WORKING_DAYS = tuple(int(x) for x in env_list("OSV_REMINDER_WORKING_DAYS", "5,1"))
 
+# --- converter (workflows.converter): DOCX -> PDF/A-2b with LibreOffice ------------------------
+# a persistent unoserver (python -m workflows.converter serve, started by run.sh) when set,
+# else one soffice --headless per document with a private profile
+OSV_CONVERTER_URL = env("OSV_CONVERTER_URL", "")
+OSV_CONVERTER_TIMEOUT = float(env("OSV_CONVERTER_TIMEOUT", "120"))
+OSV_SOFFICE = env("OSV_SOFFICE", "")
+
 # --- security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -136,7 +136,8 @@ class CallAdmin(admin.ModelAdmin):
 class IpWarningInline(admin.TabularInline):
     model = IpWarning
     extra = 0
-    readonly_fields = ("ip_service", "strength", "message", "answer", "answered_by", "answered_at")
+    readonly_fields = ("ip_service", "strength", "message", "reason", "reason_from", "reason_to", "reason_groups",
+                       "reason_districts", "answer", "answered_by", "answered_at")
     can_delete = False
 
 

@@ -80,7 +80,8 @@ def _draft(process, user, *, submit=True, answer=IP_ANSWER):
     task = _take(_task(process), user)
     opinion = Opinion.objects.get(case_id=process.case_id)
     ids = [s.item.pk for s in selectors.suggestions_for(opinion)[:2]]
-    answers = {w.pk: answer for w in opinion.ip_warnings.all()} if answer else {}
+    # the region's IPs fund the running costs of services; the demo projects add capacity beyond them
+    answers = {w.pk: {"reason": "complementary", "text": answer} for w in opinion.ip_warnings.all()} if answer else {}
     with task.activation() as activation:
         activation.start(None)
         services.opinion_draft_save(opinion=opinion, actor=user, activity_ids=ids, ip_answers=answers,
@@ -128,24 +129,26 @@ def seed() -> str:
             applicant_address="Nádražní 12, 350 02 Cheb", service_types=["40", "39"], target_groups=["S", "OZP"],
             contact_email="projekty@chebsko.example.invalid"), "new"),
         ("Terénní práce v sociálně vyloučených lokalitách Sokolovska", dict(
-            applicant_ico="24681008", applicant_name="Spolek Porozumění Sokolov, z. s.", call=calls["30"], area="3.2",
+            applicant_ico="24681008", applicant_name="Spolek Porozumění Sokolov, z. s.", applicant_address="Rokycanova 1929, 356 01 Sokolov",
+            call=calls["30"], area="3.2",
             service_types=["69", "65"], target_groups=["OSV", "ROM"], contact_email="porozumeni@example.invalid"),
          "new"),
         ("Rozvoj denního stacionáře pro seniory v Karlových Varech", dict(
-            applicant_ico="35791101", applicant_name="Domov Pod Vyhlídkou, o.p.s.", districts=["Karlovy Vary"],
+            applicant_ico="35791101", applicant_name="Domov Pod Vyhlídkou, o.p.s.", applicant_address="Vyhlídková 8, 360 01 Karlovy Vary",
+            districts=["Karlovy Vary"],
             service_types=["46"], target_groups=["S"], contact_email="vyhlidka@example.invalid"), "waiting"),
         ("Chráněné bydlení pro lidi s mentálním postižením", dict(
-            applicant_ico="44556608", applicant_name="Naděje pro Sokolov, z. s.", service_types=["51", "43"],
+            applicant_ico="44556608", applicant_name="Naděje pro Sokolov, z. s.", applicant_address="Jednoty 1773, 356 01 Sokolov", service_types=["51", "43"],
             target_groups=["OZP"], contact_email="nadeje@example.invalid"), "returned"),
         ("Nízkoprahový klub pro děti a mládež Ostrov", dict(
-            applicant_ico="55667708", applicant_name="Klub Klíček Ostrov, z. s.", districts=["Karlovy Vary"],
+            applicant_ico="55667708", applicant_name="Klub Klíček Ostrov, z. s.", applicant_address="Masarykova 717, 363 01 Ostrov", districts=["Karlovy Vary"],
             service_types=["62"], target_groups=["DM"], contact_email="klicek@example.invalid"), "issued"),
         ("Sociální rehabilitace pro lidi s duševním onemocněním", dict(
-            applicant_ico="66778808", applicant_name="Most k duši Sokolov, z. ú.", service_types=["70"],
+            applicant_ico="66778808", applicant_name="Most k duši Sokolov, z. ú.", applicant_address="Husitská 1800, 356 01 Sokolov", service_types=["70"],
             target_groups=["DUS"], period_start=date(2013, 1, 1), period_end=date(2013, 12, 31),
             contact_email="most@example.invalid"), "ip_warning"),
         ("Azylový dům pro matky s dětmi Cheb", dict(
-            applicant_ico="77889908", applicant_name="Azyl Cheb, z. s.", districts=["Cheb"], service_types=["57"],
+            applicant_ico="77889908", applicant_name="Azyl Cheb, z. s.", applicant_address="Evropská 26, 350 02 Cheb", districts=["Cheb"], service_types=["57"],
             target_groups=["RD", "OSV"], received_on=today - timedelta(days=40)), "overdue"),
     ]
     created = 0

@@ -39,7 +39,9 @@ def document_context(opinion: Opinion) -> dict:
         "budget": f"{opinion.budget:,.2f} Kč".replace(",", " ").replace(".", ","),
         "plans": ", ".join(snap.get("plans", [])) or "—",
         "activities": snap.get("activities", []),
-        "ip_answers": [w for w in snap.get("ip_warnings", []) if w.get("answer")],
+        # statement 4 cites each answer as its reasoned sentence (snapshots before reasons: the text)
+        "ip_answers": [{**w, "answer": w.get("statement") or w.get("answer")}
+                       for w in snap.get("ip_warnings", []) if w.get("statement") or w.get("answer")],
         "s3_facts": snap.get("s3_facts", []),
         "v1": verdicts["s1"], "t1": st.get("s1_text", ""),
         "v2": verdicts["s2"], "t2": st.get("s2_text", ""),

@@ -19,7 +19,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.flow.views import UpdateProcessView
 
-from opinions import services, views
+from opinions import selectors, services, views
 from opinions.models import Opinion, OpinionProcess
 from workflows.jobs import Job
 
@@ -33,7 +33,7 @@ class FourEyesView(flow.View):
             return False
         process = task.process.coerced if hasattr(task.process, "coerced") else task.process
         opinion = Opinion.objects.filter(case_id=process.case_id).first()
-        return bool(opinion and user.pk in services.drafter_ids(opinion))
+        return bool(opinion and user.pk in selectors.drafter_ids(opinion))
 
     def can_assign(self, user, task):
         return super().can_assign(user, task) and not self._is_drafter(user, task)

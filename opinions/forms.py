@@ -8,13 +8,16 @@ from django.core.exceptions import ValidationError
 from workflows.models import ServiceType, TargetGroup
 from workflows.region import get_region
 
-from .models import AreaOfSupport, Call, Opinion
+from .models import AreaOfSupport, Call, IpWarning, Opinion
+from .selectors import IpAnswer
 
 
 class OpinionRequestForm(forms.Form):
     applicant_ico = forms.CharField(label="IČO žadatele", max_length=12)
     applicant_name = forms.CharField(label="Žadatel", max_length=255)
-    applicant_address = forms.CharField(label="Sídlo", max_length=300, required=False)
+    applicant_address = forms.CharField(label="Sídlo", max_length=300,
+                                        error_messages={"required": "Vyplňte sídlo žadatele (uvádí se ve vyjádření)."},
+                                        help_text="Adresa sídla žadatele, jak ji uvede vyjádření.")
     project_title = forms.CharField(label="Název projektu", max_length=400)
     registration_number = forms.CharField(label="Registrační číslo projektu", max_length=60, required=False,
                                           help_text="např. CZ.1.04/3.1.00/45.00123, je-li známo")
@@ -87,35 +90,77 @@ class DraftForm(forms.Form):
         (4, "Financování z individuálního projektu kraje", "s4_verdict", "s4_text"),
     )
 
-    def __init__(self, *args, activity_choices=(), fact_choices=(), warnings=(), **kwargs):
+    def __init__(self, *args, activity_choices=(), fact_choices=(), warnings=(), group_choices=(),
+                 district_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activities"].choices = list(activity_choices)
         self.fields["s3_facts"].choices = [(f, f) for f in fact_choices]
         self.warning_fields = []
         for w in warnings:
             name = f"ip_{w.pk}"
+            # required before submission (the service checks it against the IP's and the project's
+            # data), not for saving a draft
+            self.fields[f"{name}_reason"] = forms.ChoiceField(
+                label="Důvod, proč nejde o dvojí financování", required=False, initial=w.reason,
+                choices=[("", "— vyberte důvod —")] + list(IpWarning.Reason.choices),
+                widget=forms.Select(attrs={"aria-required": "true"}),
+                help_text="Povinné před předložením ke schválení. Důvod se ověří proti době, cílovým skupinám "
+                          "a území individuálního projektu i projektu žadatele.",
+            )
+            self.fields[f"{name}_from"] = forms.DateField(
+                label="Služba v projektu od", required=False, initial=w.reason_from,
+                help_text="Jen u důvodu „jiné období“: kdy projekt službu hradí, např. 1. 3. 2015.")
+            self.fields[f"{name}_to"] = forms.DateField(
+                label="Služba v projektu do", required=False, initial=w.reason_to,
+                help_text="Jen u důvodu „jiné období“, např. 31. 12. 2015.")
+            self.fields[f"{name}_groups"] = forms.MultipleChoiceField(
+                label="Cílové skupiny služby v projektu", required=False, choices=list(group_choices),
+                widget=forms.CheckboxSelectMultiple, initial=list(w.reason_groups or []),
+                help_text="Jen u důvodu „jiná cílová skupina“; nic nezaškrtnuto = všechny cílové skupiny projektu.")
+            self.fields[f"{name}_districts"] = forms.MultipleChoiceField(
+                label="Okresy služby v projektu", required=False, choices=list(district_choices),
+                widget=forms.CheckboxSelectMultiple, initial=list(w.reason_districts or []),
+                help_text="Jen u důvodu „jiné území“; nic nezaškrtnuto = celé území projektu.")
             self.fields[name] = forms.CharField(
-                label=f"Odpověď na upozornění ({w.get_strength_display()}): {w.message}",
-                # required before submission (the service checks it), not for saving a draft
-                widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}), required=False, initial=w.answer,
-                help_text="Povinné před předložením ke schválení: vysvětlete, proč nejde o dvojí financování. "
+                label="Vysvětlení zpracovatele", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                initial=w.answer,
+                help_text="U jiné činnosti a doplňkového financování povinné: co projekt hradí a čím se liší od IP. "
                           "Odpověď uvidí schvalující a převezme se do výroku 4.",
             )
             self.warning_fields.append((w, name))
+
+    def apply_errors(self, exc: ValidationError) -> None:
+        """Show a service's Czech ValidationError at the field it concerns (an IP answer: at its reason)."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for key, errors in exc.message_dict.items():
+            if f"{key}_reason" in self.fields:
+                key = f"{key}_reason"
+            self.add_error(key if key in self.fields else None, errors)
 
     def statement_rows(self) -> list[dict]:
         """The four statements for the template: number, title, verdict and text bound fields."""
         return [{"number": n, "title": title, "verdict": self[v], "text": self[t]} for n, title, v, t in self.STATEMENTS]
 
     def warning_rows(self) -> list[dict]:
-        return [{"warning": w, "field": self[name]} for w, name in self.warning_fields]
+        return [{"warning": w, "reason": self[f"{name}_reason"], "period_from": self[f"{name}_from"],
+                 "period_to": self[f"{name}_to"], "groups": self[f"{name}_groups"],
+                 "districts": self[f"{name}_districts"], "text": self[name]} for w, name in self.warning_fields]
 
     def statements(self) -> dict:
         return {k: self.cleaned_data.get(k, "") for k in
                 ("s1_verdict", "s1_text", "s2_verdict", "s2_text", "s3_verdict", "s3_text", "s4_verdict", "s4_text")}
 
     def ip_answers(self) -> dict:
-        return {w.pk: self.cleaned_data.get(name, "") for w, name in self.warning_fields}
+        data = self.cleaned_data
+        return {
+            w.pk: IpAnswer(reason=data.get(f"{name}_reason") or "", text=data.get(name) or "",
+                           period_from=data.get(f"{name}_from"), period_to=data.get(f"{name}_to"),
+                           groups=list(data.get(f"{name}_groups") or []),
+                           districts=list(data.get(f"{name}_districts") or []))
+            for w, name in self.warning_fields
+        }
 
 
 class ApprovalForm(forms.Form):

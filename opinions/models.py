@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.models import Case, CaseProcess, Document, ServiceType, TargetGroup
 
+from .plan_parser.text import sentence_case
+
 
 # --------------------------------------------------------------------------- plans
 
@@ -61,7 +63,15 @@ class Plan(models.Model):
         constraints = [models.UniqueConstraint(fields=["region_name", "title"], name="plan_region_title")]
 
     def __str__(self):
-        return f"{self.title} ({self.region_name}, {self.valid_from.year}–{self.valid_to.year})"
+        return f"{self.display_title} ({self.region_name}, {self.valid_from.year}–{self.valid_to.year})"
+
+    @property
+    def display_title(self) -> str:
+        """The title as the opinion cites it: sentence case ("PLÁN PRÁCE NA OBDOBÍ …" → "Plán práce na období …").
+
+        The stored ``title`` stays as imported: it identifies the plan on re-import.
+        """
+        return sentence_case(self.title)
 
 
 class PlanItem(models.Model):
@@ -381,16 +391,35 @@ class OpinionActivity(models.Model):
 
 
 class IpWarning(models.Model):
-    """Possible double funding: the request overlaps a service of a regional IP."""
+    """Possible double funding: the request overlaps a service of a regional IP.
+
+    The drafter answers with a structured reason (``reason`` and the data it needs), checked
+    against the IP's and the project's dates and data (``selectors.ip_answer_problems``);
+    ``answer`` is the drafter's own words added to it.
+    """
 
     class Strength(models.TextChoices):
         STRONG = "strong", _("silné")
         WEAK = "weak", _("slabé")
 
+    class Reason(models.TextChoices):
+        PERIOD = "period", _("jiné období")
+        TARGET_GROUP = "target_group", _("jiná cílová skupina")
+        TERRITORY = "territory", _("jiné území")
+        ACTIVITY = "activity", _("jiná činnost")
+        COMPLEMENTARY = "complementary", _("doplňkové financování")
+        FUNDED = "funded", _("souběh potvrzen – aktivity jsou (zčásti) hrazeny z IP")
+
     opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="ip_warnings")
     ip_service = models.ForeignKey(IndividualProjectService, on_delete=models.PROTECT, related_name="+")
     strength = models.CharField(_("síla"), max_length=8, choices=Strength.choices)
     message = models.CharField(_("upozornění"), max_length=500)
+    reason = models.CharField(_("důvod, proč nejde o dvojí financování"), max_length=16, choices=Reason.choices,
+                              blank=True)
+    reason_from = models.DateField(_("služba v projektu od"), null=True, blank=True)
+    reason_to = models.DateField(_("služba v projektu do"), null=True, blank=True)
+    reason_groups = models.JSONField(_("cílové skupiny služby v projektu"), default=list, blank=True)
+    reason_districts = models.JSONField(_("okresy služby v projektu"), default=list, blank=True)
     answer = models.TextField(_("odpověď zpracovatele"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")

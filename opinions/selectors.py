@@ -11,15 +11,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from workflows.formats import czech_date, user_label
-from workflows.models import Case
-from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
+from workflows.models import Case, CaseEvent, TargetGroup
+from workflows.permissions import ROLE_DEPUTY, ROLE_HEAD, ROLE_READER, can_work_on_agenda, has_role
 from workflows.region import get_region
 
 from .models import (
     AreaOfSupport,
+    OpinionEvent,
     Call,
     IndividualProject,
     IndividualProjectService,
+    IpWarning,
     Opinion,
     Plan,
     PlanItem,
@@ -60,6 +62,25 @@ def plans_for_period(start: date, end: date, *, region_name: str | None = None) 
     return Plan.objects.filter(region_name=region_name, valid_from__lte=end, valid_to__gte=start)
 
 
+def individual_project_item_ids(plans, *, region_name: str | None = None) -> set[int]:
+    """Plan activities that *are* the region's own individual projects (IP), not activities a project can fit.
+
+    A plan of work lists the region's IPs as its activities ("Aktivita 6.1.1 Individuální projekt
+    Karlovarského kraje …"): statement 1 must never cite them (statement 4 says the project is not
+    funded by the IP). An activity is an IP when its name starts with "Individuální projekt" or
+    contains the name of one of the region's IPs in the catalogue.
+    """
+    region_name = region_name or get_region().name
+    ip_names = [normalize(name) for name in
+                IndividualProject.objects.filter(region_name=region_name).values_list("name", flat=True)]
+    ids = set()
+    for pk, name in PlanItem.objects.filter(plan__in=plans, kind=PlanItem.Kind.ACTIVITY).values_list("pk", "name"):
+        norm = normalize(name)
+        if norm.startswith("individualni projekt") or any(ip and ip in norm for ip in ip_names):
+            ids.add(pk)
+    return ids
+
+
 @dataclass
 class Suggestion:
     item: PlanItem
@@ -82,10 +103,14 @@ def suggest_activities(
     region_name: str | None = None,
     limit: int = 15,
 ) -> list[Suggestion]:
-    """Plan activities ranked by overlap of § (strongest), target groups, then title words."""
+    """Plan activities ranked by overlap of § (strongest), target groups, then title words.
+
+    The region's own individual projects listed as plan activities are never suggested.
+    """
     plans = list(plans_for_period(period_start, period_end, region_name=region_name))
     if not plans:
         return []
+    ip_items = individual_project_item_ids(plans, region_name=region_name)
     wanted_pars = set(paragraphs)
     wanted_groups = set(target_groups)
     title_words = _words(title)
@@ -99,6 +124,8 @@ def suggest_activities(
     )
     out: list[Suggestion] = []
     for item in items:
+        if item.pk in ip_items:
+            continue
         score = 0
         direct_pars, inherited_pars, direct_groups, inherited_groups = [], [], [], []
         for link in item.service_links.all():
@@ -205,6 +232,161 @@ def ip_overlaps_for(opinion: Opinion) -> list[IpOverlap]:
         period_start=opinion.period_start,
         period_end=opinion.period_end,
     )
+
+
+# --------------------------------------------------------------------------- answers to IP warnings
+
+
+@dataclass
+class IpAnswer:
+    """The drafter's structured answer to one IP warning (what the form and the API send)."""
+
+    reason: str = ""
+    text: str = ""
+    period_from: date | None = None
+    period_to: date | None = None
+    groups: list[str] = field(default_factory=list)
+    districts: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, warning: IpWarning) -> IpAnswer:
+        return cls(reason=warning.reason, text=warning.answer, period_from=warning.reason_from,
+                   period_to=warning.reason_to, groups=list(warning.reason_groups or []),
+                   districts=list(warning.reason_districts or []))
+
+
+def _join(values) -> str:
+    values = list(values)
+    return ", ".join(values[:-1]) + " a " + values[-1] if len(values) > 1 else "".join(values)
+
+
+def project_districts(opinion: Opinion) -> list[str]:
+    """The districts the project covers (all of the region's when it covers the whole region)."""
+    return list(get_region().districts) if opinion.whole_region else list(opinion.districts or [])
+
+
+def ip_answer_problems(warning: IpWarning, answer: IpAnswer | None = None) -> list[str]:
+    """Why an answer to an IP warning does not hold, checked against the IP's and the project's data (Czech).
+
+    An empty list: the answer is valid. ``answer`` defaults to the one stored on the warning.
+    """
+    answer = answer or IpAnswer.of(warning)
+    opinion, svc = warning.opinion, warning.ip_service
+    ip, par = svc.project, f"§ {svc.service_type.paragraph}"
+    Reason = IpWarning.Reason
+    if not answer.reason:
+        return ["Vyberte důvod, proč nejde o dvojí financování."]
+    if answer.reason not in Reason.values:
+        return [f"Neznámý důvod „{answer.reason}“."]
+    problems = []
+    if answer.reason == Reason.PERIOD:
+        start, end = answer.period_from, answer.period_to
+        if not (start and end):
+            return ["Uveďte, od kdy do kdy projekt službu hradí (jiné období než IP)."]
+        if end < start:
+            return ["Konec období služby v projektu nemůže předcházet jeho začátku."]
+        if start < opinion.period_start or end > opinion.period_end:
+            problems.append(f"Období {czech_date(start)} – {czech_date(end)} není v době projektu "
+                            f"({czech_date(opinion.period_start)} – {czech_date(opinion.period_end)}).")
+        if start <= ip.end and ip.start <= end:
+            problems.append(f"Období {czech_date(start)} – {czech_date(end)} se překrývá s dobou IP „{ip.name}“ "
+                            f"({czech_date(ip.start)} – {czech_date(ip.end)}) – nejde o jiné období.")
+    elif answer.reason == Reason.TARGET_GROUP:
+        own = {g.code for g in opinion.target_groups.all()}
+        groups = list(answer.groups) or sorted(own)
+        if not groups:
+            return ["Uveďte cílové skupiny, kterým projekt službu poskytuje."]
+        foreign = [g for g in groups if g not in own]
+        if foreign:
+            problems.append(f"Cílová skupina {', '.join(foreign)} není cílovou skupinou projektu.")
+        ip_groups = {g.code for g in svc.target_groups.all()}
+        if not ip_groups:
+            problems.append(f"IP „{ip.name}“ podporuje {par} pro všechny cílové skupiny – jiná cílová skupina to není.")
+        common = sorted(ip_groups & set(groups))
+        if common:
+            problems.append(f"IP „{ip.name}“ podporuje {par} i pro cílovou skupinu {', '.join(common)} – "
+                            "nejde o jinou cílovou skupinu.")
+    elif answer.reason == Reason.TERRITORY:
+        own = project_districts(opinion)
+        districts = list(answer.districts) or ([] if opinion.whole_region else own)
+        if not districts:
+            return ["Uveďte okresy, kde projekt službu poskytuje (jiné území než IP)."]
+        foreign = [d for d in districts if d not in own]
+        if foreign:
+            problems.append(f"Okres {', '.join(foreign)} není v území projektu ({', '.join(own)}).")
+        if svc.whole_region:
+            problems.append(f"IP „{ip.name}“ podporuje {par} na celém území kraje – jiné území to není.")
+        else:
+            common = sorted(set(svc.districts or []) & set(districts))
+            if common:
+                problems.append(f"IP „{ip.name}“ podporuje {par} i v okrese {', '.join(common)} – nejde o jiné území.")
+    elif answer.reason == Reason.FUNDED and opinion.s4_verdict != Opinion.Funding.FUNDED:
+        problems.append(f"Potvrzený souběh s IP odpovídá jen závěru výroku 4 „{Opinion.Funding.FUNDED.label}“.")
+    if answer.reason in (Reason.ACTIVITY, Reason.COMPLEMENTARY, Reason.FUNDED) and len(answer.text.strip()) < 20:
+        what = {Reason.ACTIVITY: "kterou činnost projekt hradí a čím se liší od činnosti IP",
+                Reason.COMPLEMENTARY: "co projekt hradí nad rámec IP (např. další úvazky, kapacitu, hodiny)",
+                Reason.FUNDED: "které aktivity projektu IP hradí"}[answer.reason]
+        problems.append(f"Popište, {what} (alespoň 20 znaků).")
+    return problems
+
+
+def ip_answer_statement(warning: IpWarning) -> str:
+    """The answer as one sentence for the approver and statement 4 (which names the IP and § before it)."""
+    answer = IpAnswer.of(warning)
+    if not answer.reason:
+        return answer.text
+    svc, ip = warning.ip_service, warning.ip_service.project
+    Reason = IpWarning.Reason
+    if answer.reason == Reason.PERIOD:
+        head = (f" projekt službu hradí v období {czech_date(answer.period_from)} – {czech_date(answer.period_to)}, "
+                f"IP ji podporuje v období {czech_date(ip.start)} – {czech_date(ip.end)}.")
+    elif answer.reason == Reason.TARGET_GROUP:
+        ip_codes = [g.code for g in svc.target_groups.all()]
+        groups = answer.groups or sorted(g.code for g in warning.opinion.target_groups.all())
+        names = dict(TargetGroup.objects.filter(code__in={*groups, *ip_codes}).values_list("code", "name"))
+        head = (f" projekt službu poskytuje pro: {_join(names.get(g, g) for g in groups)}; "
+                f"IP ji podporuje pro: {_join(names.get(g, g) for g in ip_codes)}.")
+    elif answer.reason == Reason.TERRITORY:
+        districts = answer.districts or project_districts(warning.opinion)
+        head = f" projekt službu poskytuje v okrese {_join(districts)}; IP ji podporuje v okrese {_join(svc.districts or [])}."
+    else:
+        head = ""
+    label = warning.get_reason_display()
+    text = answer.text.strip()
+    return f"{label[0].upper()}{label[1:]}:{head}" + (f" {text}" if text else "")
+
+
+def strong_warnings_without_valid_answer(opinion: Opinion) -> list[IpWarning]:
+    """Strong IP warnings whose answer is missing or no longer holds (verdict 4 "not funded" is refused then)."""
+    return [w for w in ip_warnings_of(opinion) if w.strength == IpWarning.Strength.STRONG and ip_answer_problems(w)]
+
+
+def ip_warnings_of(opinion: Opinion) -> list[IpWarning]:
+    return list(
+        opinion.ip_warnings.select_related("opinion", "ip_service__project", "ip_service__service_type", "answered_by")
+        .prefetch_related("ip_service__target_groups", "opinion__target_groups")
+    )
+
+
+# --------------------------------------------------------------------------- the project period
+
+
+def period_flags(opinion: Opinion, *, issued_on: date | None = None) -> list[str]:
+    """Warnings (Czech) when the project period lies before the opinion's date of issue.
+
+    The date of issue is the approval date once approved, otherwise today (it cannot be earlier).
+    """
+    approved = opinion.approved_at and timezone.localtime(opinion.approved_at).date()
+    if issued_on is None:
+        issued_on = approved or timezone.localdate()
+    day = czech_date(issued_on) if approved else f"nejdříve {czech_date(issued_on)}"
+    if opinion.period_end < issued_on:
+        return [f"Celé období projektu ({czech_date(opinion.period_start)} – {czech_date(opinion.period_end)}) leží před dnem "
+                f"vydání vyjádření ({day}) – ověřte data projektu u žadatele."]
+    if opinion.period_start < issued_on:
+        return [f"Projekt má být zahájen {czech_date(opinion.period_start)}, tedy před dnem vydání vyjádření "
+                f"({day}) – ověřte datum zahájení u žadatele."]
+    return []
 
 
 # --------------------------------------------------------------------------- applicant's record
@@ -379,21 +561,28 @@ def individual_projects(region_name: str | None = None) -> QuerySet[IndividualPr
 
 
 __all__ = [
+    "IpAnswer",
     "IpOverlap",
     "Suggestion",
     "applicant_record",
     "calls_with_open_opinions",
+    "individual_project_item_ids",
     "individual_projects",
+    "ip_answer_problems",
+    "ip_answer_statement",
     "ip_overlaps",
     "ip_overlaps_for",
     "is_overdue",
     "opinions_due_for_call",
     "opinions_overdue",
     "opinions_visible_to",
+    "period_flags",
+    "project_districts",
     "plans_for_period",
     "registry_facts",
     "registry_provider",
     "registry_record",
+    "strong_warnings_without_valid_answer",
     "suggest_activities",
     "suggestions_for",
 ]
@@ -451,19 +640,44 @@ def build_snapshot(opinion: Opinion) -> dict:
     links = opinion.activity_links.select_related("item__plan").order_by("item__plan_id", "item__sort_order")
     return {
         "frozen_at": timezone.now().isoformat(),
-        "plans": sorted({link.item.plan.title for link in links}),
+        "plans": sorted({link.item.plan.display_title for link in links}),
         "activities": [
-            {"plan": link.item.plan.title, "plan_id": link.item.plan_id, "number": link.item.number,
+            {"plan": link.item.plan.display_title, "plan_id": link.item.plan_id, "number": link.item.number,
              "name": link.item.name, "label": link.item.label, "reason": link.reason}
             for link in links
         ],
         "ip_warnings": [
             {"ip": w.ip_service.project.name, "paragraph": w.ip_service.service_type.paragraph,
              "service": w.ip_service.service_type.name, "strength": w.strength, "message": w.message,
-             "answer": w.answer, "answered_by": user_label(w.answered_by)}
-            for w in opinion.ip_warnings.select_related("ip_service__project", "ip_service__service_type", "answered_by")
+             "reason": w.reason, "answer": w.answer, "statement": ip_answer_statement(w),
+             "answered_by": user_label(w.answered_by)}
+            for w in ip_warnings_of(opinion)
         ],
         "statements": {name: getattr(opinion, name) for name in Opinion.STATEMENT_FIELDS},
         "s3_facts": list(opinion.s3_facts or []),
         "drafter": user_label(opinion.drafter),
     }
+
+
+# ----------------------------------------------------------------------------- four-eyes
+
+
+def drafter_ids(opinion: Opinion) -> set[int]:
+    """Everyone who has drafted this opinion (four-eyes: none of them may approve it)."""
+    ids = set(
+        CaseEvent.objects.filter(case_id=opinion.case_id, action__in=[OpinionEvent.OPINION_DRAFTER, OpinionEvent.OPINION_DRAFT,
+                                                          OpinionEvent.IP_ANSWER])
+        .exclude(actor=None).values_list("actor_id", flat=True)
+    )
+    if opinion.drafter_id:
+        ids.add(opinion.drafter_id)
+    return ids
+
+
+def can_approve(user, opinion: Opinion) -> bool:
+    """Four-eyes: head or deputy, and never the drafter of this opinion."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk in drafter_ids(opinion):
+        return False
+    return has_role(user, ROLE_HEAD, ROLE_DEPUTY)

@@ -157,6 +157,11 @@ def opinion_request_register(
         errors.setdefault("applicant_name", []).append("Vyplňte název žadatele.")
     if not (project_title or "").strip():
         errors.setdefault("project_title", []).append("Vyplňte název projektu.")
+    provider = selectors.registry_provider(ico) if ico else None
+    # the seat is cited in the opinion: typed, or the provider's address from the registry
+    applicant_address = (applicant_address or "").strip() or ((provider or {}).get("address") or "").strip()
+    if not applicant_address:
+        errors.setdefault("applicant_address", []).append("Vyplňte sídlo žadatele (uvádí se ve vyjádření).")
     call_obj = check(_resolve_call, call)
     area_obj = check(_resolve_area, area, call_obj) if call_obj else None
     services = check(_resolve_services, service_types) or []
@@ -198,8 +203,6 @@ def opinion_request_register(
     received_on = received_on or timezone.localdate()
     dl = opinion_deadlines(received_on, call_obj.submission_deadline)
     name = applicant_name.strip()
-    provider = selectors.registry_provider(ico)
-    applicant_address = applicant_address or (provider or {}).get("address", "") or ""
     case = case_open(
         kind=OpinionCaseKind.OPINION,
         title=f"Vyjádření k projektu „{project_title.strip()}“",
@@ -234,10 +237,12 @@ def opinion_request_register(
     )
     opinion.service_types.set(services)
     opinion.target_groups.set(groups)
+    flags = selectors.period_flags(opinion, issued_on=received_on)
     record_event(
         case=case, actor=actor, action=OpinionEvent.OPINION_REQUEST,
         summary=f"Žádost o vyjádření: {name} (IČO {ico}), {call_obj}, oblast {area_obj.code}"
-        + (" – podáno pozdě vůči uzávěrce výzvy" if dl.too_late else ""),
+        + (" – podáno pozdě vůči uzávěrce výzvy" if dl.too_late else "")
+        + "".join(f" Pozor: {flag}" for flag in flags),
         after={"call": str(call_obj), "area": area_obj.code, "services": [s.paragraph for s in services],
                "groups": [g.code for g in groups], "period": [start, end], "budget": amount,
                "case_deadline": dl.case_deadline, "draft_deadline": dl.draft_deadline, "too_late": dl.too_late,
@@ -265,7 +270,7 @@ def opinion_ip_warnings_refresh(*, opinion: Opinion) -> list[IpWarning]:
         if created:
             record_event(case=opinion.case, action=OpinionEvent.IP_WARNING, summary=o.message)
         keep.append(warning.pk)
-    opinion.ip_warnings.exclude(pk__in=keep).filter(answer="").delete()
+    opinion.ip_warnings.exclude(pk__in=keep).filter(reason="", answer="").delete()
     return list(opinion.ip_warnings.all())
 
 
@@ -288,19 +293,6 @@ def _take_over(opinion: Opinion, actor) -> None:
                  summary=f"Vyjádření zpracovává {user_label(actor)}"
                  + (f" (převzato od {user_label(before)})" if before else ""),
                  before={"drafter": user_label(before)}, after={"drafter": user_label(actor)})
-
-
-def drafter_ids(opinion: Opinion) -> set[int]:
-    """Everyone who has drafted this opinion (four-eyes: none of them may approve it)."""
-    from workflows.models import CaseEvent
-
-    ids = set(
-        CaseEvent.objects.filter(case_id=opinion.case_id, action__in=[OpinionEvent.OPINION_DRAFTER, OpinionEvent.OPINION_DRAFT, OpinionEvent.IP_ANSWER])
-        .exclude(actor=None).values_list("actor_id", flat=True)
-    )
-    if opinion.drafter_id:
-        ids.add(opinion.drafter_id)
-    return ids
 
 
 @transaction.atomic
@@ -328,45 +320,108 @@ def opinion_draft_save(
     opinion.save()
     if activity_ids is not None:
         suggestions = {s.item.pk: s.reason for s in selectors.suggestions_for(opinion, limit=500)}
-        allowed = selectors.plans_for_period(opinion.period_start, opinion.period_end)
+        allowed = list(selectors.plans_for_period(opinion.period_start, opinion.period_end))
         items = list(PlanItem.objects.filter(pk__in=list(activity_ids), plan__in=allowed))
         if len(items) != len(set(activity_ids)):
             raise ValidationError("Vybraná aktivita nepatří do plánu kraje platného v době projektu.")
+        ip_items = selectors.individual_project_item_ids(allowed)
+        cited_ips = [item for item in items if item.pk in ip_items]
+        if cited_ips:
+            raise ValidationError({"activities": [
+                f"Aktivita {item.number} je individuální projekt kraje, ne aktivita plánu, na kterou může projekt "
+                "navazovat – výrok 1 ji citovat nemůže (souběh s IP posuzuje výrok 4)." for item in cited_ips
+            ]})
         opinion.activity_links.exclude(item__in=items).delete()
         for item in items:
             OpinionActivity.objects.update_or_create(
                 opinion=opinion, item=item, defaults={"reason": suggestions.get(item.pk, "vybráno zpracovatelem")}
             )
+    errors: dict[str, list[str]] = {}
     for warning_id, answer in (ip_answers or {}).items():
         warning = opinion.ip_warnings.filter(pk=warning_id).first()
         if warning is None:
             raise ValidationError("Upozornění na IP k tomuto vyjádření nepatří.")
+        answer = _as_ip_answer(answer)
+        if not answer.reason and not answer.text.strip():
+            _answer(warning, actor, answer)  # cleared: a draft may be saved unanswered
+            continue
+        problems = selectors.ip_answer_problems(warning, answer)
+        if problems:
+            errors[f"ip_{warning.pk}"] = problems
+            continue
         _answer(warning, actor, answer)
+    if errors:
+        raise ValidationError(errors)
     record_event(case=opinion.case, actor=actor, action=OpinionEvent.OPINION_DRAFT, summary="Koncept vyjádření uložen")
     return opinion
 
 
-def _answer(warning: IpWarning, actor, answer: str) -> None:
-    answer = (answer or "").strip()
-    if answer == warning.answer:
+def _as_ip_answer(value) -> selectors.IpAnswer:
+    """An answer as the form or the API sends it: an ``IpAnswer`` or a dict of its fields."""
+    if isinstance(value, selectors.IpAnswer):
+        return value
+    if isinstance(value, dict):
+        unknown = set(value) - {"reason", "text", "period_from", "period_to", "groups", "districts"}
+        if unknown:
+            raise ValidationError(f"Neznámé údaje odpovědi na upozornění na IP: {', '.join(sorted(unknown))}.")
+        data = dict(value)
+        for key, label in (("period_from", "Služba v projektu od"), ("period_to", "Služba v projektu do")):
+            if data.get(key) not in (None, ""):
+                data[key] = _as_date(data[key], key, label)
+            else:
+                data[key] = None
+        data["groups"] = [str(g) for g in data.get("groups") or []]
+        data["districts"] = [str(d) for d in data.get("districts") or []]
+        data["reason"] = str(data.get("reason") or "")
+        data["text"] = str(data.get("text") or "")
+        return selectors.IpAnswer(**data)
+    # plain text carries no reason: refused by the check as "Vyberte důvod…"
+    return selectors.IpAnswer(text=str(value or ""))
+
+
+def _answer(warning: IpWarning, actor, answer: selectors.IpAnswer) -> None:
+    """Store a checked answer; the structured reason and the drafter's words go to the history."""
+    values = {"reason": answer.reason, "answer": answer.text.strip(), "reason_from": answer.period_from,
+              "reason_to": answer.period_to, "reason_groups": list(answer.groups),
+              "reason_districts": list(answer.districts)}
+    before = {name: getattr(warning, name) for name in values}
+    if before == values:
         return
-    warning.answer = answer
-    warning.answered_by = actor if answer else None
-    warning.answered_at = timezone.now() if answer else None
-    warning.save(update_fields=["answer", "answered_by", "answered_at"])
-    if answer:
+    for name, value in values.items():
+        setattr(warning, name, value)
+    answered = bool(answer.reason)
+    warning.answered_by = actor if answered else None
+    warning.answered_at = timezone.now() if answered else None
+    warning.save(update_fields=[*values, "answered_by", "answered_at"])
+    if answered:
         record_event(case=warning.opinion.case, actor=actor, action=OpinionEvent.IP_ANSWER,
-                     summary=f"Odpověď na upozornění (IP {warning.ip_service.project.name}): {answer}")
+                     summary=f"Odpověď na upozornění (IP {warning.ip_service.project.name}): "
+                             f"{selectors.ip_answer_statement(warning)}",
+                     before={"reason": before["reason"], "answer": before["answer"]},
+                     after={"reason": values["reason"], "answer": values["answer"]})
 
 
 @transaction.atomic
-def opinion_ip_answer(*, warning: IpWarning, actor, answer: str) -> IpWarning:
-    """The drafter's written answer to one IP warning (shown to the head, goes into statement 4)."""
+def opinion_ip_answer(*, warning: IpWarning, actor, answer) -> IpWarning:
+    """The drafter's answer to one IP warning: a structured reason checked against the IP's and the project's data."""
     _check_drafting(warning.opinion, actor)
-    if not (answer or "").strip():
-        raise ValidationError({"answer": "Odpověď na upozornění nesmí být prázdná."})
+    answer = _as_ip_answer(answer)
+    problems = selectors.ip_answer_problems(warning, answer)
+    if problems:
+        raise ValidationError({"answer": problems})
     _answer(warning, actor, answer)
     return warning
+
+
+def _ip_funding_problems(opinion: Opinion) -> list[str]:
+    """Verdict 4 "not funded by the IP" is refused while a strong warning has no valid answer."""
+    if opinion.s4_verdict != Opinion.Funding.NOT_FUNDED:
+        return []
+    return [
+        f"Výrok 4 „{Opinion.Funding.NOT_FUNDED.label}“ nelze uvést, dokud silné upozornění na IP "
+        f"„{w.ip_service.project.name}“ (§ {w.ip_service.service_type.paragraph}) nemá platnou odpověď."
+        for w in selectors.strong_warnings_without_valid_answer(opinion)
+    ]
 
 
 @transaction.atomic
@@ -382,11 +437,12 @@ def opinion_submit(*, opinion: Opinion, actor, task=None) -> Opinion:
             problems.append(f"Chybí závěr výroku {label}.")
     if opinion.s1_verdict in (Opinion.Compliance.YES, Opinion.Compliance.PARTLY) and not opinion.activity_links.exists():
         problems.append("Při souladu s plánem vyberte aktivity plánu, na které projekt navazuje.")
-    unanswered = [w for w in opinion.ip_warnings.all() if not w.answer.strip()]
+    unanswered = [w for w in selectors.ip_warnings_of(opinion) if selectors.ip_answer_problems(w)]
     if unanswered:
         problems.append(
-            f"Odpovězte na všechna upozornění na individuální projekty kraje (zbývá {len(unanswered)})."
+            f"Odpovězte na všechna upozornění na individuální projekty kraje platným důvodem (zbývá {len(unanswered)})."
         )
+    problems += _ip_funding_problems(opinion)
     if problems:
         raise ValidationError(problems)
     _take_over(opinion, actor)
@@ -403,19 +459,10 @@ def opinion_submit(*, opinion: Opinion, actor, task=None) -> Opinion:
 # --------------------------------------------------------------------------- approval
 
 
-def can_approve(user, opinion: Opinion) -> bool:
-    """Four-eyes: head or deputy, and never the drafter of this opinion."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.pk in drafter_ids(opinion):
-        return False
-    return has_role(user, ROLE_HEAD, ROLE_DEPUTY)
-
-
 def _check_approver(opinion: Opinion, actor) -> None:
     if opinion.status != Opinion.Status.WAITING:
         raise ValidationError(f"Vyjádření nečeká na schválení (stav: {opinion.get_status_display().lower()}).")
-    if actor is not None and actor.pk in drafter_ids(opinion):
+    if actor is not None and actor.pk in selectors.drafter_ids(opinion):
         raise ValidationError("Zpracovatel(ka) vyjádření je nemůže sám(a) schválit ani vrátit (pravidlo čtyř očí).")
     if not has_role(actor, ROLE_HEAD, ROLE_DEPUTY):
         raise ValidationError("Vyjádření schvaluje vedoucí odboru nebo jeho zástupce.")
@@ -426,6 +473,9 @@ def opinion_approve(*, opinion: Opinion, actor, task=None) -> Opinion:
     """Approve (four-eyes) and freeze the opinion; the worker renders the final document."""
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     _check_approver(opinion, actor)
+    funding = _ip_funding_problems(opinion)  # the IP catalogue may have changed since submission
+    if funding:
+        raise ValidationError(funding + ["Vraťte vyjádření zpracovateli k doplnění odpovědi."])
     opinion.status = Opinion.Status.APPROVED
     opinion.approver = actor
     opinion.approver_function = "vedoucí odboru sociálních věcí" if has_role(actor, ROLE_HEAD) else \
@@ -562,8 +612,6 @@ def opinion_notify_applicant(*, opinion: Opinion) -> None:
 
 
 __all__ = [
-    "can_approve",
-    "drafter_ids",
     "opinion_approve",
     "opinion_draft_save",
     "opinion_ip_answer",

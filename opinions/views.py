@@ -43,7 +43,18 @@ def deadline_info(opinion: Opinion) -> dict:
         "working_days_left": working_days_between(today, current) if current else None,
         "overdue": selectors.is_overdue(opinion, today),
         "too_late": opinion.too_late,
+        "period_flags": selectors.period_flags(opinion),
     }
+
+
+def warnings_with_answers(opinion: Opinion) -> list:
+    """The IP warnings for the read-only screens, each with its answer as a sentence and what does not hold."""
+    out = []
+    for w in selectors.ip_warnings_of(opinion):
+        w.statement = selectors.ip_answer_statement(w)
+        w.problems = selectors.ip_answer_problems(w) if w.reason else []
+        out.append(w)
+    return out
 
 
 class RequestStartView(generic.FormView):
@@ -66,6 +77,8 @@ class RequestStartView(generic.FormView):
         if opinion.too_late:
             msg += " Pozor: žádost přišla pozdě vůči uzávěrce výzvy."
         messages.success(self.request, msg, fail_silently=True)
+        for flag in selectors.period_flags(opinion):
+            messages.warning(self.request, flag, fail_silently=True)
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -89,6 +102,8 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
         self.opinion = self.get_opinion()
         self.suggestions = selectors.suggestions_for(self.opinion)
         self.record = selectors.applicant_record(self.opinion.applicant_ico, exclude_opinion=self.opinion)
+        self.plans = list(selectors.plans_for_period(self.opinion.period_start, self.opinion.period_end))
+        self.ip_item_ids = selectors.individual_project_item_ids(self.plans)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -96,16 +111,20 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
         suggested = {s.item.pk for s in self.suggestions}
         choices = [(str(s.item.pk), f"{s.item.label} – {s.reason}") for s in self.suggestions]
         # every other activity of the region's plans valid in the period, for the drafter's own judgement
+        # (never the region's own individual projects listed as plan activities: statement 1 cannot cite them)
         others = PlanItem.objects.filter(
-            plan__in=selectors.plans_for_period(self.opinion.period_start, self.opinion.period_end),
-            kind=PlanItem.Kind.ACTIVITY, active=True,
-        ).exclude(pk__in=suggested).select_related("plan")
+            plan__in=self.plans, kind=PlanItem.Kind.ACTIVITY, active=True,
+        ).exclude(pk__in=suggested | self.ip_item_ids).select_related("plan")
         choices += [(str(item.pk), f"{item.label} (bez automatické shody)") for item in others]
         for link in self.opinion.activity_links.select_related("item__plan").exclude(item_id__in=[int(c) for c, _l in choices]):
             choices.append((str(link.item_id), f"{link.item.label} – {link.reason}"))
         facts = list(self.record["facts"])
         facts += [f for f in self.opinion.s3_facts if f not in facts]
-        kwargs.update(activity_choices=choices, fact_choices=facts, warnings=list(self.opinion.ip_warnings.all()))
+        kwargs.update(
+            activity_choices=choices, fact_choices=facts, warnings=list(self.opinion.ip_warnings.all()),
+            group_choices=[(g.code, g.name) for g in self.opinion.target_groups.all()],
+            district_choices=[(d, d) for d in selectors.project_districts(self.opinion)],
+        )
         return kwargs
 
     def get_initial(self):
@@ -123,7 +142,8 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
             warnings=self.opinion.ip_warnings.select_related("ip_service__project"),
             deadlines=deadline_info(self.opinion),
             return_comments=self.opinion.return_comments.select_related("author"),
-            plans=selectors.plans_for_period(self.opinion.period_start, self.opinion.period_end),
+            plans=self.plans,
+            ip_items=PlanItem.objects.filter(pk__in=self.ip_item_ids).order_by("plan_id", "sort_order"),
         )
         ctx.update(self._activity_rows(ctx["form"]))
         return ctx
@@ -152,7 +172,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
                 ip_answers=form.ip_answers(), s3_facts=form.cleaned_data["s3_facts"], **form.statements(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            form.apply_errors(exc)
             return self.form_invalid(form)
         if "_submit" not in self.request.POST:
             messages.success(self.request, "Koncept uložen.", fail_silently=True)
@@ -182,7 +202,7 @@ class ApproveView(_OpinionTaskMixin, generic.FormView):
         ctx.update(
             opinion=self.opinion,
             activities=self.opinion.activity_links.select_related("item__plan"),
-            warnings=self.opinion.ip_warnings.select_related("ip_service__project", "answered_by"),
+            warnings=warnings_with_answers(self.opinion),
             deadlines=deadline_info(self.opinion),
             return_comments=self.opinion.return_comments.select_related("author"),
         )
@@ -268,7 +288,7 @@ def opinion_detail(request, pk: int):
         "opinion": opinion, "title": f"{opinion.case.file_mark} – vyjádření",
         "deadlines": deadline_info(opinion),
         "activities": opinion.activity_links.select_related("item__plan"),
-        "warnings": opinion.ip_warnings.select_related("ip_service__project"),
+        "warnings": warnings_with_answers(opinion),
         "return_comments": opinion.return_comments.select_related("author")
         if can_work_on_agenda(request.user, "opinions") else [],
         "events": opinion.case.events.select_related("actor") if can_work_on_agenda(request.user, "opinions") else [],

@@ -37,6 +37,7 @@ class RegistrationsConfig(AppConfig):
             case_search_q=selectors.case_search_q,
             registry_search=selectors.registry_search,
             document_specs=document_specs.TEMPLATES,
+            document_fields=document_specs.FIELDS,
             demo_seed=demo.seed,
             api_routes=register_routes,
         ))

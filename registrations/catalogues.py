@@ -11,20 +11,25 @@ from django.db import transaction
 from .models import ChecklistItem
 
 COMPLETENESS = [
-    ("application", "Žádost obsahuje náležitosti podle § 79 odst. 2 (identifikace, druh, forma, okruh osob, místo, kapacita)", "§ 79 odst. 2", ""),
-    ("founding_document", "Zakladatelský dokument / doklad o právní osobnosti", "§ 79 odst. 5 písm. a)", ""),
-    ("clean_record", "Doklady o bezúhonnosti fyzických osob, které budou poskytovat sociální služby", "§ 79 odst. 5 písm. b)", ""),
-    ("qualification", "Doklady o odborné způsobilosti pracovníků", "§ 79 odst. 5 písm. c)", ""),
+    ("application", "Žádost obsahuje náležitosti podle § 79 odst. 5 (identifikace žadatele, údaje o službách: druh, forma, okruh osob, místo, kapacita)", "§ 79 odst. 5 písm. a) až c)", ""),
+    ("founding_document", "Zakladatelský dokument / doklad o právní osobnosti", "§ 79 odst. 5 písm. d)", ""),
+    ("clean_record", "Doklady o bezúhonnosti fyzických osob, které budou poskytovat sociální služby", "§ 79 odst. 5 písm. d), § 79 odst. 2 a 3", ""),
+    ("qualification", "Doklady o odborné způsobilosti pracovníků", "§ 79 odst. 5 písm. d)", ""),
     ("premises", "Doklad o vlastnictví nebo právu užívat objekt nebo prostory", "§ 79 odst. 5 písm. d)", ""),
-    ("hygiene", "Rozhodnutí orgánu ochrany veřejného zdraví (pobytové služby)", "§ 79 odst. 5 písm. e)", "residential"),
-    ("description", "Popis realizace poskytování sociální služby", "§ 79 odst. 5 písm. f)", ""),
-    ("material_conditions", "Doklady o zajištění hmotných a finančních podmínek", "§ 79 odst. 5 písm. g)", ""),
+    ("hygiene", "Rozhodnutí orgánu ochrany veřejného zdraví (pobytové služby)", "§ 79 odst. 5 písm. d)", "residential"),
+    ("description", "Popis realizace poskytování sociální služby", "§ 79 odst. 5 písm. d)", ""),
+    ("material_conditions", "Plán finančního zajištění sociálních služeb", "§ 79 odst. 5 písm. d) bod 8", ""),
 ]
+# § 79 odst. 1 with its písmeno (a refusal cites the condition really unmet), and § 80 insurance;
+# "financial conditions" are no condition of registration
 CONDITIONS = [
-    ("cond_integrity", "Bezúhonnost a odborná způsobilost osob (§ 79 odst. 1 písm. b) a c))", "§ 79 odst. 1", ""),
-    ("cond_material", "Zajištění hmotných a finančních podmínek (§ 79 odst. 1 písm. d))", "§ 79 odst. 1 písm. d)", ""),
-    ("cond_premises", "Právo užívat objekt nebo prostory (§ 79 odst. 1 písm. e))", "§ 79 odst. 1 písm. e)", ""),
-    ("cond_hygiene", "Hygienické požadavky pobytové služby", "§ 79 odst. 1", "residential"),
+    ("cond_qualification", "Odborná způsobilost všech fyzických osob, které budou přímo poskytovat sociální služby", "§ 79 odst. 1 písm. b)", ""),
+    ("cond_integrity", "Bezúhonnost všech fyzických osob, které budou přímo poskytovat sociální služby (§ 79 odst. 2)", "§ 79 odst. 1 písm. c)", ""),
+    ("cond_hygiene", "Hygienické podmínky, jsou-li služby poskytovány v zařízení sociálních služeb", "§ 79 odst. 1 písm. d)", "residential"),
+    ("cond_premises", "Vlastnické nebo jiné právo k objektu nebo prostorám, v nichž budou služby poskytovány", "§ 79 odst. 1 písm. e)", ""),
+    ("cond_material", "Personální, materiální a technické podmínky odpovídající druhu poskytovaných služeb", "§ 79 odst. 1 písm. f)", ""),
+    ("cond_insolvency", "Proti žadateli není vedeno insolvenční řízení (§ 79 odst. 1 písm. g))", "§ 79 odst. 1 písm. g)", ""),
+    ("cond_insurance", "Pojištění odpovědnosti za škodu způsobenou v souvislosti s poskytováním služeb", "§ 80", ""),
 ]
 
 

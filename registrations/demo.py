@@ -7,7 +7,7 @@ in-process here (the worker skips them later as already done). Dates are relativ
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -172,7 +172,8 @@ def seed() -> str:
         F.receive.run(
             user=_user("portal"),
             provider={"ico": "", "is_natural_person": True, "name": "Marie Smyšlená – pečovatelská služba",
-                      "address": "Kostelní 7, 357 33 Loket", "email": "smyslena@example.invalid"},
+                      "address": "Kostelní 7, 357 33 Loket", "email": "smyslena@example.invalid",
+                      "birth_date": date(1968, 5, 14), "residence_address": "Kostelní 7, 357 33 Loket"},
             services=[_service("40", "field", "Loket a okolí", 12, ["S", "OZP"], "ORP Karlovy Vary", 50)],
             received_on=_workday(today - timedelta(days=2)),
         )
@@ -190,7 +191,7 @@ def seed() -> str:
         process = C.receive.run(user=officer, provider=provider, services=list(provider.services.all()), ex_officio=True,
                                 grounds="Poskytovatel podle zjištění inspekce neplní podmínky registrace (§ 82 odst. 3 "
                                         "písm. a) zákona o sociálních službách).",
-                                received_on=_workday(today - timedelta(days=14)))
+                                received_on=_workday(today - timedelta(days=14)), ground="a")
         _run_jobs(process)
         ready = _workday(today - timedelta(days=12))
         _do(process, C.deliver_opening_notice, officer, channel="data_box", ready_on=ready, collected_on=ready)

@@ -1,196 +1,204 @@
 """DOCX template specs of the registration agenda (built by ``manage.py build_document_templates``).
 
-Header (office, č. j., sp. zn., vyřizuje, place and date, addressees) and closing (official,
-function, seal) come from ``workflows.docx_builder``. The texts are drafts for the office's
-lawyers to review; logic stays in ``registrations.documents`` (context builders).
+The official form (letterhead, address window, reference row, Věc, signature, přílohy,
+rozdělovník, page numbers) comes from ``workflows.docx_builder``. Every legal sentence — basis,
+výrok, poučení and the fixed wordings — comes from the act catalogue (``registrations/acts.yaml``)
+through ``act``; the templates only place values and loop (``registrations.documents`` builds
+the context). The fields each template may use are listed in docs/acts.md.
 """
-
-PARTY = [
-    ("p", "Účastník řízení: {{ provider.name }}, IČO {{ provider_ico }}, {{ provider.address }}"
-          "{% if provider.data_box %}, ID datové schránky {{ provider.data_box }}{% endif %}"),
-]
 
 SERVICES = [
     ("raw", "{%p for s in services %}"),
-    ("b", "{{ loop.index }}. {{ s.name }} (§ {{ s.paragraph }} zákona č. 108/2006 Sb.)"),
+    ("b", "{{ loop.index }}. {{ s.name }} (§ {{ s.paragraph }} zákona č. 108/2006 Sb.){% if s.identifier %}, "
+          "identifikátor služby {{ s.identifier }}{% endif %}"),
     ("p", "forma poskytování: {{ s.form }}; místo poskytování: {{ s.place }}; územní působnost: {{ s.territory }}"),
     ("p", "okruh osob: {{ s.target_groups }}, věková struktura: {{ s.age }}; kapacita: {{ s.capacity }}"),
-    ("p", "poskytována od: {{ s.provided_from }}{% if s.identifier %}; identifikátor služby: {{ s.identifier }}{% endif %}"),
+    ("raw", "{%p if s.provided_from %}"),
+    ("p", "poskytována {{ s.provided_from }}"),
+    ("raw", "{%p endif %}"),
     ("raw", "{%p endfor %}"),
 ]
 
-APPEAL_INSTRUCTION = [
+INSTRUCTION = [
     ("b", "Poučení"),
-    ("p", "Proti tomuto rozhodnutí se lze odvolat do {{ appeal_days }} dnů ode dne jeho oznámení k odvolacímu "
-          "orgánu, kterým je {{ appeal_authority }}, podáním učiněným u správního orgánu, který rozhodnutí vydal ({{ office_name }}). Odvolání jen proti "
-          "odůvodnění rozhodnutí je nepřípustné. Včas podané a přípustné odvolání má odkladný účinek "
-          "(§ 85 odst. 1 správního řádu). Rozhodnutí nabývá právní moci dnem, kdy marně uplyne lhůta "
-          "k odvolání nebo kdy se účastník odvolání vzdá."),
+    ("p", "{{ act.instruction }}"),
 ]
 
-RESOLUTION_APPEAL_INSTRUCTION = [
-    ("b", "Poučení"),
-    ("p", "Proti tomuto usnesení se lze odvolat do {{ appeal_days }} dnů ode dne jeho oznámení k odvolacímu "
-          "orgánu, kterým je {{ appeal_authority }}, podáním učiněným u správního orgánu, který usnesení vydal ({{ office_name }}). Odvolání nemá "
-          "odkladný účinek (§ 76 odst. 5 správního řádu)."),
-]
-
-NO_APPEAL_INSTRUCTION = [
-    ("b", "Poučení"),
-    ("p", "Proti usnesení o přerušení řízení se nelze odvolat; usnesení se pouze poznamená do spisu "
-          "(§ 76 odst. 3 správního řádu). Po dobu přerušení řízení lhůty pro vydání rozhodnutí neběží (§ 65 odst. 1)."),
-]
-
+# odůvodnění of a decision (§ 68 odst. 3 SŘ): how it was opened, the podklady relied on, each
+# condition assessed, the parties' comments answered; a full grant may omit it (§ 68 odst. 4)
 REASONS = [
     ("raw", "{%p if not omit_reasoning %}"),
     ("b", "Odůvodnění"),
-    ("p", "Správní orgán zahájil řízení dne {{ received_on }}. {{ reasoning }}"),
-    ("p", "{{ assessment_note }}"),
+    ("p", "{{ opened }}"),
+    ("raw", "{%p if podklady %}"),
+    ("p", "Správní orgán vycházel z těchto podkladů:"),
+    ("raw", "{%p for item in podklady %}"),
+    ("p", "– {{ item }}"),
+    ("raw", "{%p endfor %}"),
+    ("raw", "{%p endif %}"),
+    ("raw", "{%p if conditions %}"),
+    ("p", "Splnění podmínek registrace posoudil správní orgán takto:"),
+    ("raw", "{%p for c in conditions %}"),
+    ("p", "– {{ c.ground }} ({{ c.label }}): {% if c.fulfilled %}splněna{% else %}nesplněna{% endif %}"
+          "{% if c.note %} – {{ c.note }}{% endif %}"),
+    ("raw", "{%p endfor %}"),
+    ("raw", "{%p endif %}"),
+    ("raw", "{%p if reasoning %}"),
+    ("p", "{{ reasoning }}"),
+    ("raw", "{%p endif %}"),
+    ("raw", "{%p if evidence_notice %}"),
+    ("p", "{{ evidence_notice }}"),
+    ("p", "{{ comments_answer }}"),
+    ("raw", "{%p endif %}"),
     ("raw", "{%p endif %}"),
     ("raw", "{%p if omit_reasoning %}"),
-    ("p", "Podle § 68 odst. 4 správního řádu se rozhodnutí neodůvodňuje, neboť se jím vyhovuje všem účastníkům "
-          "v plném rozsahu."),
+    ("b", "Odůvodnění"),
+    ("p", "{{ act.texts.no_reasons }}"),
     ("raw", "{%p endif %}"),
 ]
 
 TEMPLATES = {
     "reg_deficiency": [
-        ("h", "Výzva k odstranění nedostatků žádosti a usnesení o přerušení řízení"),
-        *PARTY,
-        ("p", "Věc: žádost o {% if proceeding.kind == 'change' %}změnu registrace{% else %}registraci{% endif %} "
-              "sociálních služeb doručená dne {{ received_on }}"),
-        ("p", "{{ office_name }} jako věcně a místně příslušný správní orgán podle § 78 zákona č. 108/2006 Sb., "
-              "o sociálních službách, vyzývá účastníka podle § 45 odst. 2 správního řádu k odstranění těchto "
-              "nedostatků žádosti:"),
+        ("h", "{{ act.title }}"),
+        ("p", "{{ act.texts.opened }}"),
+        ("b", "Výzva k odstranění nedostatků"),
+        ("p", "{{ act.texts.call }}"),
         ("raw", "{%p for m in missing %}"),
-        ("p", "– {{ m.label }}{% if m.ground %} ({{ m.ground }}){% endif %}{% if m.note %}: {{ m.note }}{% endif %}"),
+        ("p", "{{ loop.index }}. {{ m.label }}{% if m.ground %} ({{ m.ground }}){% endif %}{% if m.note %}: {{ m.note }}{% endif %}"),
         ("raw", "{%p endfor %}"),
-        ("p", "Lhůta k odstranění nedostatků: {{ remedy_days }} dnů ode dne doručení této výzvy."),
+        ("p", "{{ act.texts.consequence }}"),
         ("b", "Usnesení"),
-        ("p", "Řízení se podle § 64 odst. 1 písm. a) správního řádu přerušuje do doby odstranění nedostatků, "
-              "nejdéle do uplynutí stanovené lhůty. Nebudou-li nedostatky ve lhůtě odstraněny, správní orgán "
-              "řízení podle § 66 odst. 1 písm. c) správního řádu zastaví."),
-        ("p", "Žádost se týká těchto služeb:"),
+        ("p", "{{ act.verdict }}"),
+        ("b", "Odůvodnění"),
+        ("p", "Žádost nemá náležitosti uvedené výše; bez jejich odstranění nelze ve věci rozhodnout. "
+              "Žádost se týká těchto služeb:"),
         *SERVICES,
-        *NO_APPEAL_INSTRUCTION,
+        *INSTRUCTION,
     ],
     "reg_termination": [
-        ("h", "Usnesení o zastavení řízení"),
+        ("h", "{{ act.title }}"),
         ("b", "Výrok"),
-        ("p", "{{ office_name }} podle § 66 odst. 1 písm. c) správního řádu zastavuje řízení o žádosti účastníka "
-              "{{ provider.name }}, IČO {{ provider_ico }}, {{ provider.address }}, doručené dne {{ received_on }}."),
-        *PARTY,
+        ("p", "{{ act.verdict }}"),
         ("b", "Odůvodnění"),
-        ("p", "Účastník ve lhůtě do {{ remedy_deadline }} neodstranil nedostatky žádosti, k jejichž odstranění "
-              "byl vyzván výzvou spojenou s usnesením o přerušení řízení; v řízení proto nelze pokračovat. "
+        ("raw", "{%p if deficiency_reference %}"),
+        ("p", "Správní orgán vyzval účastníka výzvou k odstranění nedostatků žádosti spojenou s usnesením "
+              "o přerušení řízení č. j. {{ deficiency_reference }}, doručenou dne {{ deficiency_delivered_on }}, "
+              "aby do {{ remedy_deadline }} odstranil tyto nedostatky žádosti, které ve lhůtě odstraněny nebyly:"),
+        ("raw", "{%p for m in missing %}"),
+        ("p", "{{ loop.index }}. {{ m.label }}{% if m.ground %} ({{ m.ground }}){% endif %}"),
+        ("raw", "{%p endfor %}"),
+        ("p", "Bez odstranění těchto vad nelze v řízení pokračovat; správní orgán proto řízení zastavil. "
               "Žádost se týkala služeb:"),
+        ("raw", "{%p endif %}"),
+        ("raw", "{%p if ex_officio %}"),
+        ("p", "{{ reasoning }}"),
+        ("p", "Řízení se týkalo registrace těchto služeb:"),
+        ("raw", "{%p endif %}"),
         *SERVICES,
-        *RESOLUTION_APPEAL_INSTRUCTION,
+        *INSTRUCTION,
     ],
     "reg_evidence_notice": [
-        ("h", "Vyrozumění o možnosti seznámit se s podklady rozhodnutí"),
-        *PARTY,
-        ("p", "{{ office_name }} sděluje, že shromáždil podklady pro vydání rozhodnutí v řízení "
-              "{% if proceeding.kind == 'cancellation' %}o zrušení registrace{% elif proceeding.kind == 'change' %}"
-              "o změně registrace{% else %}o registraci{% endif %}. Podle § 36 odst. 3 správního řádu má účastník "
-              "možnost seznámit se s podklady a vyjádřit se k nim do {{ comments_days }} dnů ode dne doručení "
-              "tohoto vyrozumění, a to v úředních hodinách po předchozí domluvě."),
-        ("p", "Řízení se týká služeb:"),
+        ("h", "{{ act.title }}"),
+        ("p", "{{ act.texts.body }}"),
+        ("p", "Řízení ({{ proceeding_label }}) se týká služeb:"),
         *SERVICES,
-        ("p", "{{ reasoning }}"),
+        ("raw", "{%p if reasoning %}"),
+        ("p", "Podle podkladů správní orgán zvažuje: {{ reasoning }}"),
+        ("raw", "{%p endif %}"),
     ],
     "reg_opening_notice": [
-        ("h", "Oznámení o zahájení řízení o zrušení registrace z moci úřední"),
-        *PARTY,
-        ("p", "{{ office_name }} oznamuje podle § 46 odst. 1 správního řádu, že zahajuje z moci úřední řízení "
-              "o zrušení registrace podle § 82 odst. 3 zákona č. 108/2006 Sb. těchto služeb:"),
+        ("h", "{{ act.title }}"),
+        ("p", "{{ act.texts.body }}"),
+        ("p", "Řízení se týká registrace těchto služeb:"),
         *SERVICES,
-        ("p", "Důvody: {{ grounds }}"),
-        ("p", "Řízení je zahájeno dnem doručení tohoto oznámení. Účastník má právo navrhovat důkazy, činit "
-              "návrhy, vyjádřit se k podkladům rozhodnutí a nahlížet do spisu (§ 36 a § 38 správního řádu)."),
+        ("b", "Skutečnosti, o které správní orgán zahájení řízení opírá"),
+        ("p", "{{ grounds }}"),
+        ("b", "Práva účastníka"),
+        ("p", "{{ act.texts.rights }}"),
     ],
     "reg_decision_registration": [
-        ("h", "Rozhodnutí o registraci"),
+        ("h", "{{ act.title }}"),
         ("b", "Výrok"),
-        ("p", "{{ office_name }} jako příslušný správní orgán podle § 78 odst. 1 zákona č. 108/2006 Sb., "
-              "o sociálních službách, rozhodl podle § 78 a § 79 tohoto zákona a § 67 správního řádu o žádosti "
-              "účastníka {{ provider.name }}, IČO {{ provider_ico }}, se sídlem {{ provider.address }}, takto: "
-              "účastník se registruje jako poskytovatel sociálních služeb pro tyto služby:"),
+        ("p", "{{ act.verdict }}"),
         *SERVICES,
-        *PARTY,
+        ("p", "{{ act.texts.provided_from }}"),
         *REASONS,
-        *APPEAL_INSTRUCTION,
+        *INSTRUCTION,
     ],
     "reg_decision_refusal": [
-        ("h", "Rozhodnutí o zamítnutí žádosti"),
+        ("h", "{{ act.title }}"),
         ("b", "Výrok"),
-        ("p", "{{ office_name }} podle § 81 zákona č. 108/2006 Sb. a § 67 správního řádu zamítá žádost účastníka "
-              "{{ provider.name }}, IČO {{ provider_ico }}, se sídlem {{ provider.address }}, o "
-              "{% if proceeding.kind == 'change' %}změnu registrace{% else %}registraci{% endif %} těchto služeb:"),
+        ("p", "{{ act.verdict }}"),
+        ("p", "Žádost se týkala těchto služeb:"),
         *SERVICES,
-        *PARTY,
-        ("b", "Odůvodnění"),
-        ("p", "Správní orgán zahájil řízení dne {{ received_on }}. {{ reasoning }}"),
-        ("p", "{{ assessment_note }}"),
-        ("p", "Účastník byl vyrozuměn o možnosti vyjádřit se k podkladům rozhodnutí (§ 36 odst. 3 správního "
-              "řádu). Vyjádření účastníka: {{ comments }}"),
-        *APPEAL_INSTRUCTION,
+        *REASONS,
+        *INSTRUCTION,
     ],
     "reg_decision_change": [
-        ("h", "Rozhodnutí o změně registrace"),
+        ("h", "{{ act.title }}"),
         ("b", "Výrok"),
-        ("p", "{{ office_name }} podle § 82 odst. 2 zákona č. 108/2006 Sb. a § 67 správního řádu mění registraci "
-              "poskytovatele {{ provider.name }}, IČO {{ provider_ico }}, se sídlem {{ provider.address }}, tak, "
-              "že ode dne nabytí právní moci tohoto rozhodnutí jsou registrované údaje služeb tyto:"),
-        *SERVICES,
-        *PARTY,
+        ("p", "{{ act.verdict }}"),
+        ("raw", "{%p for c in changes %}"),
+        ("b", "{{ loop.index }}. {{ c.name }} (§ {{ c.paragraph }} zákona č. 108/2006 Sb.), identifikátor služby "
+              "{{ c.identifier }}"),
+        ("raw", "{%p for row in c.rows %}"),
+        ("p", "{{ row.label }}: z „{{ row.before }}“ na „{{ row.after }}“"),
+        ("raw", "{%p endfor %}"),
+        ("raw", "{%p endfor %}"),
+        ("raw", "{%p if ended %}"),
+        ("p", "{{ act.texts.ended_services }}"),
+        ("raw", "{%p endif %}"),
+        ("p", "{{ act.texts.from_finality }}"),
         *REASONS,
-        *APPEAL_INSTRUCTION,
+        *INSTRUCTION,
     ],
     "reg_decision_cancellation": [
-        ("h", "Rozhodnutí o zrušení registrace"),
+        ("h", "{{ act.title }}"),
         ("b", "Výrok"),
-        ("p", "{{ office_name }} podle § 82 odst. 3 zákona č. 108/2006 Sb. a § 67 správního řádu ruší registraci "
-              "poskytovatele {{ provider.name }}, IČO {{ provider_ico }}, se sídlem {{ provider.address }}, "
-              "pro tyto služby:"),
+        ("p", "{{ act.verdict }}"),
         *SERVICES,
-        *PARTY,
-        ("b", "Odůvodnění"),
-        ("p", "{% if proceeding.ex_officio %}Řízení bylo zahájeno z moci úřední doručením oznámení dne "
-              "{{ received_on }}.{% else %}Řízení bylo zahájeno na žádost poskytovatele doručenou dne "
-              "{{ received_on }}.{% endif %} {{ grounds }}"),
-        ("p", "{{ reasoning }}"),
-        ("p", "{% if proceeding.ex_officio %}Vyjádření účastníka k podkladům: {{ comments }}{% endif %}"),
-        *APPEAL_INSTRUCTION,
+        ("raw", "{%p if late_request %}"),
+        ("p", "{{ act.texts.late_request }}"),
+        ("raw", "{%p endif %}"),
+        *REASONS,
+        *INSTRUCTION,
     ],
     "reg_notice_ack": [
-        ("h", "Potvrzení o přijetí oznámení změn"),
-        ("p", "Poskytovatel: {{ provider.name }}, IČO {{ provider_ico }}, {{ provider.address }}"),
-        ("p", "Potvrzujeme, že dne {{ received_on }} bylo doručeno oznámení změn "
-              "podle § 82 odst. 1 zákona č. 108/2006 Sb., které nastaly dne {{ change_date }}."),
+        ("h", "{{ act.title }}"),
+        ("p", "Potvrzujeme, že dne {{ received_on }} bylo správnímu orgánu doručeno oznámení změn podle "
+              "§ 82 odst. 1 zákona č. 108/2006 Sb., o sociálních službách, od poskytovatele {{ party }}; "
+              "změny nastaly dne {{ change_date }}."),
         ("raw", "{%p if service %}"),
         ("p", "Služba: {{ service.name }} (§ {{ service.paragraph }}), {{ service.form }}, {{ service.place }}"
               "{% if service.identifier %}, identifikátor {{ service.identifier }}{% endif %}"),
         ("raw", "{%p endif %}"),
-        ("p", "Zapsané změny:"),
+        ("p", "Do registru poskytovatelů byly zapsány tyto změny:"),
         ("raw", "{%p for i in items %}"),
         ("p", "– {{ i.kind }}: {{ i.description }}"),
         ("raw", "{%p endfor %}"),
         ("raw", "{%p if is_late %}"),
-        ("p", "Upozorňujeme, že oznámení bylo učiněno po lhůtě, která uplynula dne {{ due_on }}. Neoznámení změny "
-              "ve lhůtě je přestupkem podle § 107 zákona č. 108/2006 Sb."),
+        ("p", "{{ act.texts.late }}"),
         ("raw", "{%p endif %}"),
     ],
     "reg_appeal_forward": [
-        ("h", "Předložení odvolání a spisového materiálu"),
-        ("p", "Adresát: {{ appeal_authority }}"),
-        ("p", "{{ office_name }} podle § 88 odst. 1 správního řádu předkládá odvolání účastníka {{ provider.name }}, "
-              "IČO {{ provider_ico }}, doručené dne {{ appeal_received_on }}, proti rozhodnutí "
-              "č. j. {{ decision_reference }} ({{ decision_title }}), spolu se spisovým materiálem a svým "
-              "stanoviskem. Správní orgán neshledal podmínky pro postup podle § 87 správního řádu."),
+        ("h", "{{ act.title }}"),
+        ("p", "{{ office_name }} podle § 88 odst. 1 správního řádu předkládá odvolání účastníka {{ party }}, "
+              "doručené dne {{ appeal_received_on }}, proti rozhodnutí č. j. {{ decision_reference }} "
+              "({{ decision_title }}), spolu se spisovým materiálem a svým stanoviskem. Správní orgán neshledal "
+              "podmínky pro postup podle § 87 správního řádu."),
         ("p", "{{ note }}"),
         ("p", "Rozhodnutí se týká služeb:"),
         *SERVICES,
-        ("p", "Příloha: spis sp. zn. {{ file_mark }}"),
     ],
 }
+
+# what ``registrations.documents.proceeding_context`` gives every proceeding act besides the
+# fields its repository template already uses: an office's own template may use these too
+PROCEEDING_FIELDS = [
+    "act", "provider", "party", "proceeding", "proceeding_label", "services", "received_on", "grounds", "office_name",
+    "ex_officio", "opened", "podklady", "conditions", "reasoning", "omit_reasoning", "evidence_notice",
+    "comments_answer",
+]
+FIELDS = {code: PROCEEDING_FIELDS for code in TEMPLATES if code != "reg_notice_ack"}
+FIELDS["reg_notice_ack"] = ["act", "provider", "party", "change_date", "received_on", "due_on", "is_late", "items",
+                            "service"]

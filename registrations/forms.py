@@ -101,7 +101,10 @@ class AssessmentForm(ChecklistMixin, TaskForm):
         (Proceeding.Outcome.GRANTED, _("vyhovět žádosti")), (Proceeding.Outcome.REFUSED, _("zamítnout žádost"))])
     reasoning = forms.CharField(label=_("odůvodnění"), required=False, widget=forms.Textarea)
     omit_reasoning = forms.BooleanField(label=_("plně vyhovující rozhodnutí bez odůvodnění (§ 68 odst. 4)"), required=False)
-    extension_days = forms.IntegerField(label=_("prodloužit lhůtu k rozhodnutí o (dny)"), required=False, min_value=0, max_value=30)
+    extension_days = forms.IntegerField(
+        label=_("prodloužit lhůtu k rozhodnutí o (dny)"), required=False, min_value=0, max_value=365,
+        help_text=_("místní šetření, ústní jednání, předvolání, zvlášť složitý případ: celkem nejvýše 30 dní; "
+                    "znalecký posudek: doba jeho zpracování (§ 71 odst. 3 písm. b) správního řádu)"))
     extension_ground = forms.ChoiceField(label=_("důvod prodloužení"), required=False,
                                          choices=[("", "—"), *deadlines.EXTENSION_GROUNDS])
     extension_note = forms.CharField(label=_("poznámka k prodloužení"), required=False, max_length=300)
@@ -113,8 +116,13 @@ class AssessmentForm(ChecklistMixin, TaskForm):
             self.add_checklist_fields()
         else:
             self.items = []
-            self.fields["proposal"].choices = [(Proceeding.Outcome.GRANTED, _("zrušit registraci")),
-                                               (Proceeding.Outcome.REFUSED, _("žádost o zrušení zamítnout"))]
+            if self.proceeding.ex_officio:
+                self.fields["proposal"].choices = [
+                    (Proceeding.Outcome.GRANTED, _("zrušit registraci")),
+                    (Proceeding.Outcome.TERMINATED, _("důvod se nepotvrdil – řízení zastavit (§ 66 odst. 2 správního řádu)"))]
+            else:
+                self.fields["proposal"].choices = [(Proceeding.Outcome.GRANTED, _("zrušit registraci")),
+                                                   (Proceeding.Outcome.REFUSED, _("žádost o zrušení zamítnout"))]
 
     def handler_kwargs(self):
         data = dict(self.cleaned_data)
@@ -127,6 +135,8 @@ class AssessmentForm(ChecklistMixin, TaskForm):
 class CommentsForm(TaskForm):
     comments = forms.CharField(label=_("vyjádření účastníka k podkladům (prázdné = nevyjádřil se)"), required=False,
                                widget=forms.Textarea)
+    comments_answer = forms.CharField(label=_("jak se správní orgán s vyjádřením vypořádá (do odůvodnění)"),
+                                      required=False, widget=forms.Textarea)
 
 
 class AppealPeriodForm(TaskForm):
@@ -191,6 +201,10 @@ class NoticeCheckForm(TaskForm):
 
 class ProviderForm(forms.Form):
     is_natural_person = forms.BooleanField(label=_("fyzická osoba"), required=False)
+    birth_date = date_field(_("datum narození (fyzická osoba)"), required=False)
+    residence_address = forms.CharField(label=_("adresa trvalého pobytu (fyzická osoba)"), required=False, max_length=300)
+    business_address = forms.CharField(label=_("místo podnikání (podnikající fyzická osoba)"), required=False,
+                                       max_length=300)
     ico = forms.CharField(label=_("IČO"), required=False, max_length=12)
     name = forms.CharField(label=_("název / jméno"), max_length=255)
     legal_form = forms.CharField(label=_("právní forma"), required=False, max_length=100)
@@ -287,8 +301,12 @@ class CancellationIntakeForm(forms.Form):
         label=_("rušené registrované služby"), queryset=RegisteredService.objects.filter(state="active")
         .select_related("provider", "service_type"))
     ex_officio = forms.BooleanField(label=_("z moci úřední"), required=False)
+    cancellation_ground = forms.ChoiceField(
+        label=_("důvod zrušení z moci úřední (§ 82 odst. 3)"), required=False,
+        choices=[("", "—"), *[c for c in Proceeding._meta.get_field("cancellation_ground").choices if c[0] != "request"]])
     grounds = forms.CharField(label=_("důvody / předmět řízení"), widget=forms.Textarea)
     received_on = date_field(_("žádost doručena / řízení zahájeno dne"))
+    service_ends_on = date_field(_("na žádost: poskytování služby končí dne"), required=False)
 
     def __init__(self, *args, activation=None, **kwargs):
         self.activation = activation
@@ -303,7 +321,8 @@ class CancellationIntakeForm(forms.Form):
     def handler_kwargs(self):
         data = self.cleaned_data
         return {"provider": data["services"][0].provider, "services": data["services"], "ex_officio": data["ex_officio"],
-                "grounds": data["grounds"], "received_on": data["received_on"]}
+                "grounds": data["grounds"], "received_on": data["received_on"],
+                "ground": data.get("cancellation_ground") or "", "service_ends_on": data.get("service_ends_on")}
 
 
 class ChangeApplicationIntakeForm(forms.Form):
@@ -327,7 +346,7 @@ class ChangeApplicationIntakeForm(forms.Form):
         self.fields["submission_key"].initial = uuid.uuid4().hex
 
     def handler_kwargs(self):
-        from .selectors import change_services_from_registered
+        from .selectors import change_services_from_registered, provider_identity
 
         data = self.cleaned_data
         service = data["service"]
@@ -338,8 +357,7 @@ class ChangeApplicationIntakeForm(forms.Form):
             changes["target_groups"] = list(data["target_groups"])
         provider = service.provider
         return {
-            "provider": {"ico": provider.ico, "name": provider.name, "address": provider.address,
-                         "is_natural_person": provider.is_natural_person},
+            "provider": provider_identity(provider),
             "services": [change_services_from_registered(service, **changes)],
             "received_on": data["received_on"], "submission_key": data.get("submission_key") or None,
         }

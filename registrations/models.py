@@ -57,6 +57,9 @@ class RegistrationEvent(models.TextChoices):
     DELIVERY = "delivery", _("Doručení")
     EXTENSION = "extension", _("Prodloužení lhůty")
     FINALITY = "finality", _("Právní moc")
+    LATE_CANCELLATION_REQUEST = "late_cancellation_request", _("Žádost o zrušení později než 3 měsíce předem")
+    NOTED_IN_FILE = "noted_in_file", _("Usnesení poznamenáno do spisu")
+    PARTIAL_CANCELLATION = "partial_cancellation", _("Ukončení části služeb = změna registrace")
     NOTICE_RECORDED = "notice_recorded", _("Zápis oznámení změn")
     OPENED_EX_OFFICIO = "opened_ex_officio", _("Zahájení z moci úřední")
     PHASE = "phase", _("Změna fáze řízení")
@@ -91,6 +94,11 @@ class Provider(models.Model):
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
     data_box = models.CharField(_("ID datové schránky"), max_length=7, blank=True)
     is_natural_person = models.BooleanField(_("fyzická osoba"), default=False)
+    # a natural person is identified by name, date of birth and residence, and when in business
+    # also by IČO and místo podnikání (§ 68 odst. 2 správního řádu; § 79 odst. 5 zákona 108/2006 Sb.)
+    birth_date = models.DateField(_("datum narození"), null=True, blank=True)
+    residence_address = models.CharField(_("adresa trvalého pobytu"), max_length=300, blank=True)
+    business_address = models.CharField(_("místo podnikání"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("založeno"), auto_now_add=True)
 
     class Meta:
@@ -107,10 +115,35 @@ class Provider(models.Model):
             "role": "applicant",
             "name": self.name,
             "ico": self.ico or "",
-            "address": self.address,
+            "address": self.delivery_address,
             "data_box": self.data_box,
             "email": self.email,
+            "birth_date": self.birth_date if self.is_natural_person else None,
         }
+
+    @property
+    def delivery_address(self) -> str:
+        """Seat of a legal person; a natural person's place of business, else residence."""
+        if self.is_natural_person:
+            return self.business_address or self.residence_address or self.address
+        return self.address
+
+    @property
+    def identification(self) -> str:
+        """The party as a decision names it (§ 68 odst. 2 správního řádu) – never "IČO nemá"."""
+        from workflows.documents import czech_date
+
+        if not self.is_natural_person:
+            ico = f", IČO {self.ico}" if self.ico else ""
+            return f"{self.name}{ico}, se sídlem {self.address}"
+        parts = [self.name]
+        if self.birth_date:
+            parts.append(f"nar. {czech_date(self.birth_date)}")
+        parts.append(f"trvale bytem {self.residence_address or self.address}")
+        if self.ico:
+            parts.append(f"IČO {self.ico}")
+            parts.append(f"místo podnikání {self.business_address or self.address}")
+        return ", ".join(parts)
 
     @property
     def is_registered(self) -> bool:
@@ -198,6 +231,7 @@ class Proceeding(models.Model):
     comments_days = models.PositiveSmallIntegerField(_("lhůta k vyjádření k podkladům (dny)"), default=5)
     comments_deadline = models.DateField(_("lhůta k vyjádření k podkladům"), null=True, blank=True)
     comments = models.TextField(_("vyjádření účastníka"), blank=True)
+    comments_answer = models.TextField(_("vypořádání vyjádření účastníka"), blank=True)
     # decision, appeal, finality
     decided_on = models.DateField(_("rozhodnuto dne"), null=True, blank=True)
     decision_delivered_on = models.DateField(_("rozhodnutí doručeno dne"), null=True, blank=True)
@@ -209,6 +243,13 @@ class Proceeding(models.Model):
         verbose_name=_("právní moc potvrdil(a)"),
     )
     submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # cancellation: the ground (§ 82 odst. 3 with its písmeno) and, on request, the day the service ends
+    cancellation_ground = models.CharField(_("důvod zrušení"), max_length=16, blank=True,
+                                           choices=[("a", _("§ 82 odst. 3 písm. a) – přestal splňovat podmínky § 79 a § 80")),
+                                                    ("b", _("§ 82 odst. 3 písm. b) – správní trest za zvlášť závažné porušení povinnosti")),
+                                                    ("c", _("§ 82 odst. 3 písm. c) – nesplňuje standardy kvality (zjištění inspekce)")),
+                                                    ("request", _("na žádost poskytovatele"))])
+    service_ends_on = models.DateField(_("poskytování služby končí dne"), null=True, blank=True)
     cancel_services = models.ManyToManyField(
         "RegisteredService", blank=True, related_name="cancellation_proceedings", verbose_name=_("rušené služby"),
     )

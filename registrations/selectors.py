@@ -316,7 +316,8 @@ def service_snapshot(service) -> dict:
 
 
 def provider_snapshot(provider: Provider) -> dict:
-    return {f: getattr(provider, f) for f in ("ico", "name", "legal_form", "address", "statutory_body", "email", "phone", "data_box")}
+    return {f: getattr(provider, f) for f in ("ico", "name", "legal_form", "address", "statutory_body", "email", "phone", "data_box",
+                                              "birth_date", "residence_address", "business_address")}
 
 
 def current_decision_deadline(proceeding: Proceeding) -> date | None:
@@ -325,8 +326,10 @@ def current_decision_deadline(proceeding: Proceeding) -> date | None:
         return None
     case = proceeding.case
     suspensions = [(s.started_on, s.ended_on) for s in case.suspensions.all()]
-    extension = sum(e.days for e in case.extensions.all())
-    return deadlines.decision_deadline(proceeding.received_on, suspensions=suspensions, extension_days=min(extension, 30))
+    # § 71 odst. 3 písm. a) up to 30 days; písm. b) the time the expert opinion takes
+    extension, expert = deadlines.decision_extension((e.ground, e.days) for e in case.extensions.all())
+    return deadlines.decision_deadline(proceeding.received_on, suspensions=suspensions, extension_days=extension,
+                                       expert_days=expert)
 
 
 def checklist_for(proceeding: Proceeding, stage: str) -> list[ChecklistItem]:
@@ -340,8 +343,44 @@ def missing_items(proceeding: Proceeding) -> list[ChecklistAnswer]:
 
 
 def evidence_notice_needed(proceeding: Proceeding) -> bool:
-    """§ 36 odst. 3 notice before a refusal, and always in an ex officio cancellation."""
-    return proceeding.proposal == Proceeding.Outcome.REFUSED or (proceeding.kind == Proceeding.Kind.CANCELLATION and proceeding.ex_officio)
+    """§ 36 odst. 3 notice before a refusal and before an ex officio cancellation — never before
+    an outcome in the party's favour (the ex officio proceeding stopped because its grounds failed)."""
+    if proceeding.proposal == Proceeding.Outcome.REFUSED:
+        return True
+    return (proceeding.kind == Proceeding.Kind.CANCELLATION and proceeding.ex_officio
+            and proceeding.proposal == Proceeding.Outcome.GRANTED)
+
+
+def cancellation_request_late(proceeding: Proceeding) -> bool:
+    """A cancellation on request must come at least 3 months before the service ends."""
+    if proceeding.ex_officio or proceeding.service_ends_on is None or proceeding.received_on is None:
+        return False
+    return deadlines.add_months(proceeding.received_on, 3, shift=False) > proceeding.service_ends_on
+
+
+def is_partial_cancellation(proceeding: Proceeding) -> bool:
+    """On request, ending some of several registered services is a change of registration (§ 82 odst. 2)."""
+    if proceeding.kind != Proceeding.Kind.CANCELLATION or proceeding.ex_officio:
+        return False
+    active = set(proceeding.provider.services.filter(state=RegisteredService.State.ACTIVE).values_list("pk", flat=True))
+    return bool(active - set(proceeding.cancel_services.values_list("pk", flat=True)))
+
+
+def decision_noted_in_file(proceeding: Proceeding) -> bool:
+    """The ex officio usnesení o zastavení is, by the catalogue, only noted in the file (§ 66 odst. 3):
+    no delivery, no appeal period. The lawyer flips ``delivery`` in the catalogue if it is delivered."""
+    from workflows.acts import current
+
+    if not (proceeding.ex_officio and proceeding.proposal == Proceeding.Outcome.TERMINATED):
+        return False
+    return current("reg_termination_ex_officio").delivery == "file_note"
+
+
+def provider_identity(provider: Provider) -> dict:
+    """The provider's identification as an intake takes it (reused by IČO, or a natural person's)."""
+    return {"ico": provider.ico, "name": provider.name, "address": provider.address,
+            "is_natural_person": provider.is_natural_person, "birth_date": provider.birth_date,
+            "residence_address": provider.residence_address, "business_address": provider.business_address}
 
 
 def decision_document_kind(proceeding: Proceeding) -> str:
@@ -349,6 +388,8 @@ def decision_document_kind(proceeding: Proceeding) -> str:
         return DOC_TERMINATION
     if proceeding.proposal == Proceeding.Outcome.REFUSED:
         return DOC_DECISION_REFUSAL
+    if is_partial_cancellation(proceeding):
+        return DOC_DECISION_CHANGE
     return {
         Proceeding.Kind.REGISTRATION: DOC_DECISION_REGISTRATION,
         Proceeding.Kind.CHANGE: DOC_DECISION_CHANGE,

@@ -56,7 +56,7 @@ def task_summary(case_id: int) -> dict:
     proceeding = Proceeding.objects.select_related("case", "provider").filter(case_id=case_id).first()
     summary: dict = {"proceeding": proceeding, "notice": None, "services": [], "missing": []}
     if proceeding is not None:
-        summary["services"] = documents.proceeding_context(proceeding)["services"]
+        summary["services"] = documents.service_rows(proceeding)
         if proceeding.phase in (Proceeding.Phase.CHECK, Proceeding.Phase.SUSPENDED):
             summary["missing"] = selectors.missing_items(proceeding)
     else:

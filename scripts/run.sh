@@ -8,6 +8,7 @@ export OSV_BASE_URL="${OSV_BASE_URL:-http://$HOST:$PORT}"
 
 python manage.py migrate --noinput -v0
 python manage.py collectstatic --noinput -v0
+python manage.py load_acts
 python manage.py setup_demo
 
 pids=()

@@ -37,6 +37,8 @@ class Agenda:
     case_detail: Callable[[Any, Any], dict] | None = None  #: (case, user) -> context for the case page
     dashboard: Callable[[Any], dict] | None = None  #: user -> extra context of the dashboard
     document_specs: dict[str, list] = field(default_factory=dict)  #: template code -> spec
+    #: template code -> fields its context gives beyond those its spec uses (office uploads may use them)
+    document_fields: dict[str, list] = field(default_factory=dict)
     demo_seed: Callable[..., Any] | None = None  #: (stdout=None) -> None
     api_routes: Callable[[], list] | None = None  #: -> URL patterns added to /api/
     start_links: Callable[[Any], list[dict]] | None = None  #: user -> [{"label", "url"}]
@@ -117,6 +119,14 @@ def document_specs() -> dict[str, list]:
     for a in _AGENDAS.values():
         specs.update(a.document_specs)
     return specs
+
+
+def document_fields() -> dict[str, set[str]]:
+    fields: dict[str, set[str]] = {}
+    for a in _AGENDAS.values():
+        for code, names in a.document_fields.items():
+            fields.setdefault(code, set()).update(names)
+    return fields
 
 
 def role_permissions() -> dict[str, set[str]]:

@@ -14,3 +14,9 @@ class WorkflowsConfig(AppConfig):
         agendas.register_engine_flow(LetterFlow, "mail")
         agendas.register_engine_specs(document_specs.TEMPLATES)
         agendas.register_engine_permissions(flow_roles.ROLE_PERMISSIONS)
+        from django.db.models.signals import post_migrate
+
+        from .acts import on_post_migrate
+
+        # the act catalogue is loaded after every migrate (deploy, a fresh or flushed test database)
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="workflows.load_acts")

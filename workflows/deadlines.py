@@ -41,10 +41,12 @@ __all__ = [
     "appeal_deadline",
     "change_notice_deadline",
     "decision_deadline",
+    "decision_extension",
     "delivery_fiction_date",
     "finality_date",
     "is_change_notice_late",
     "is_working_day",
+    "last_day_after_delivery",
     "next_working_day",
     "opinion_deadlines",
     "remedy_deadline",
@@ -56,17 +58,31 @@ __all__ = [
 
 _ONE_DAY = datetime.timedelta(days=1)
 
-#: Statutory maximum extension of the decision deadline (§ 71 odst. 3 správního řádu).
+#: Statutory maximum of the time added under § 71 odst. 3 písm. a) správního řádu (on-site check,
+#: hearing, summons, particularly complex case): up to 30 days.
 MAX_EXTENSION_DAYS = 30
 
-#: Grounds on which the decision deadline may be extended (§ 71 odst. 3); code, Czech label.
+#: Grounds on which time is added to the decision deadline (§ 71 odst. 3); code, Czech label.
+#: ``expert_opinion`` is písm. b): the time the expert opinion takes, not capped at 30 days.
 EXTENSION_GROUNDS: tuple[tuple[str, str], ...] = (
     ("on_site_check", "Místní šetření"),
     ("hearing", "Ústní jednání"),
     ("summons", "Předvolání"),
-    ("expert_opinion", "Znalecký posudek"),
+    ("expert_opinion", "Znalecký posudek (doba jeho zpracování, § 71 odst. 3 písm. b))"),
     ("complex_case", "Zvlášť složitý případ"),
 )
+EXPERT_OPINION = "expert_opinion"
+
+
+def decision_extension(extensions: Iterable[tuple[str, int]]) -> tuple[int, int]:
+    """Split recorded extensions ``(ground, days)`` into (písm. a) days capped at 30, písm. b) days)."""
+    capped = expert = 0
+    for ground, days in extensions:
+        if ground == EXPERT_OPINION:
+            expert += days
+        else:
+            capped += days
+    return min(capped, MAX_EXTENSION_DAYS), expert
 
 #: Rules for the provider's notice of changes (zákon 108/2006 Sb., § 82 odst. 1).
 CHANGE_NOTICE_RULES = ("next_month_15", "days_15")
@@ -275,13 +291,15 @@ def decision_deadline(
     *,
     suspensions: Iterable[tuple[datetime.date, datetime.date | None]] = (),
     extension_days: int = 0,
+    expert_days: int = 0,
     base_days: int = 30,
 ) -> datetime.date | None:
     """Last day to decide a registration / change / cancellation proceeding (§ 71 odst. 3).
 
     ``received`` is the day the application is received (ex officio: the day the notice of
     opening is delivered). The deadline is ``base_days`` (30) plus a recorded extension of at most
-    30 days (see :data:`EXTENSION_GROUNDS`). While the proceeding is suspended the clock stops: the
+    30 days (§ 71 odst. 3 písm. a), see :data:`EXTENSION_GROUNDS`) plus ``expert_days``, the time
+    an expert opinion takes (§ 71 odst. 3 písm. b), no fixed cap). While the proceeding is suspended the clock stops: the
     days from delivery of the usnesení o přerušení through the day the obstacle ends, inclusive,
     do not count, so the deadline moves by that many calendar days (overlapping suspensions count
     once). The raw end ``received + base_days + extension + suspended days`` is computed first and
@@ -291,10 +309,12 @@ def decision_deadline(
     """
     if not 0 <= extension_days <= MAX_EXTENSION_DAYS:
         raise ValueError("Lhůtu lze prodloužit nejvýše o 30 dní.")
+    if expert_days < 0:
+        raise ValueError("Doba zpracování znaleckého posudku nemůže být záporná.")
     stopped = suspended_days(suspensions)
     if stopped is None:
         return None
-    return add_days(received, base_days + extension_days + stopped)
+    return add_days(received, base_days + extension_days + expert_days + stopped)
 
 
 def remedy_deadline(
@@ -324,6 +344,13 @@ def delivery_fiction_date(ready: datetime.date, *, shift: bool | None = None) ->
     if shift is None:
         shift = bool(_setting("OSV_DELIVERY_FICTION_SHIFT"))
     return add_days(ready, 10, shift=shift)
+
+
+def last_day_after_delivery(issued: datetime.date, days: int) -> datetime.date:
+    """A concrete last day to print in a notice (§ 36 odst. 3 comments, proposals after an
+    opening notice): ``days`` days after the latest possible delivery of a document issued on
+    ``issued`` (delivery by fiction on the 10th day), so the party never gets less."""
+    return add_days(delivery_fiction_date(issued), days)
 
 
 def appeal_deadline(delivered: datetime.date, *, days: int = 15) -> datetime.date:
@@ -408,9 +435,11 @@ def opinion_deadlines(
     minus a buffer of working days (``OSV_OPINION_CALL_BUFFER_WORKING_DAYS``, default 5) that
     leaves the applicant time to attach the opinion. The draft is due a number of working days
     earlier (``OSV_OPINION_DRAFT_WORKING_DAYS``, default 3) so the head has time to approve, but
-    never before the request was received. ``too_late`` is True when the call-based deadline lies
-    before ``received``; the case deadline then stays that (already past) date so the case shows
-    as overdue. Without a call deadline only the 30 days apply.
+    never before the request was received — and never after the case deadline: the draft of an
+    opinion is never due after the opinion itself. ``too_late`` is True when the call-based
+    deadline lies before ``received``; the case deadline then stays that (already past) date so
+    the case shows as overdue, and the draft is due on it too. Without a call deadline only the
+    30 days apply.
     """
     received = _as_date(received)
     if buffer_working_days is None:
@@ -423,7 +452,7 @@ def opinion_deadlines(
         call_based = add_working_days(call_deadline, -buffer_working_days)
         too_late = call_based < received
         case_deadline = min(case_deadline, call_based)
-    draft_deadline = max(add_working_days(case_deadline, -draft_working_days), received)
+    draft_deadline = min(max(add_working_days(case_deadline, -draft_working_days), received), case_deadline)
     return OpinionDeadlines(
         case_deadline=case_deadline, draft_deadline=draft_deadline, too_late=too_late
     )

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from . import agendas
+from .models import StaffProfile
 
 DEMO_PASSWORD = "demo-heslo-2026"
 
@@ -23,6 +24,16 @@ DEMO_USERS = [
     ("spravce", "Karel", "Správný", ["admin"]),
     ("ctenar", "Iva", "Čtenářová", ["reader"]),
 ]
+
+# each person's own function title and phone: what the signature block and the reference row show
+DEMO_PROFILES = {
+    "referent": ("referentka oddělení sociálních služeb", "+420 354 222 311"),
+    "referent2": ("referent oddělení sociálních služeb", "+420 354 222 312"),
+    "planovac": ("koordinátorka plánování sociálních služeb", "+420 354 222 321"),
+    "koordinator": ("krajský koordinátor pro romské záležitosti", "+420 354 222 322"),
+    "vedouci": ("vedoucí odboru sociálních věcí", "+420 354 222 301"),
+    "zastupce": ("zástupce vedoucí odboru sociálních věcí", "+420 354 222 302"),
+}
 
 
 @transaction.atomic
@@ -41,6 +52,9 @@ def ensure_demo_users() -> list[tuple[str, str]]:
             user.is_superuser = "admin" in roles
             user.save()
         user.groups.add(*Group.objects.filter(name__in=roles))
+        if username in DEMO_PROFILES:
+            function, phone = DEMO_PROFILES[username]
+            StaffProfile.objects.get_or_create(user=user, defaults={"function": function, "phone": phone})
         out.append((username, ", ".join(roles)))
     return out
 

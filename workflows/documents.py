@@ -70,8 +70,42 @@ def _compiled_template(source: str):
     return Environment.from_string(_JINJA_ENV, source)
 
 
-def base_context(case: Case | None = None, *, handler=None) -> dict[str, Any]:
-    """Header parts every document has: office, region, case, handler, place and date."""
+def party_lines(party) -> list[str]:
+    """The address window: name; IČO, or date of birth for a natural person; address; data box."""
+    lines = [party.name]
+    if party.ico:
+        lines.append(f"IČO {party.ico}")
+    elif getattr(party, "birth_date", None):
+        lines.append(f"nar. {czech_date(party.birth_date)}")
+    lines.extend(part.strip() for part in (party.address or "").split(",") if part.strip())
+    if party.data_box:
+        lines.append(f"ID datové schránky: {party.data_box}")
+    return lines
+
+
+def _distribution(parties) -> list[str]:
+    if not parties:
+        return []
+    rows = []
+    for party in parties:
+        channel = f"datovou schránkou ({party.data_box})" if party.data_box else "poštou do vlastních rukou"
+        rows.append(f"{party.name} – {channel}")
+    return rows + ["spis"]
+
+
+def _person(user) -> dict[str, str]:
+    profile = getattr(user, "staff_profile", None) if user is not None else None
+    return {
+        "name": user_label(user),
+        "email": user.email if user is not None else "",
+        "phone": profile.phone if profile is not None else "",
+        "function": profile.function if profile is not None else "",
+    }
+
+
+def base_context(case: Case | None = None, *, handler=None, signer=None) -> dict[str, Any]:
+    """The official form every document has (documents.md): letterhead, address window,
+    reference row, signature block, rozdělovník. An agenda's context may override any of it."""
     region = get_region()
     ctx: dict[str, Any] = {
         "office": region.office,
@@ -79,24 +113,108 @@ def base_context(case: Case | None = None, *, handler=None) -> dict[str, Any]:
         "today": czech_date(timezone.localdate()),
         "place": region.office.place,
         "appeal_authority": region.appeal_authority,
+        "file_mark": "",
+        "addressee_lines": [],
+        "attachments": [],
+        "distribution": [],
+        "logo": None,
     }
     if case is not None:
+        parties = list(case.parties.all())
         ctx["case"] = case
         ctx["file_mark"] = case.file_mark or ""
-        ctx["parties"] = list(case.parties.all())
-    if handler is not None:
-        ctx["handler_name"] = user_label(handler)
-        ctx["handler_email"] = handler.email
+        ctx["parties"] = parties
+        ctx["addressee_lines"] = party_lines(parties[0]) if parties else []
+        ctx["distribution"] = _distribution(parties) if len(parties) > 1 else []
+    handler_data = _person(handler)
+    ctx["handler_name"] = handler_data["name"]
+    ctx["handler_email"] = handler_data["email"] or region.office.email
+    ctx["handler_phone"] = handler_data["phone"] or region.office.phone
+    signer_data = _person(signer if signer is not None else handler)
+    ctx["signer_name"] = signer_data["name"]
+    ctx["signer_own_function"] = signer_data["function"]
     return ctx
+
+
+#: what the official form itself places (every template may use these besides its own fields)
+FORM_FIELDS = frozenset({
+    "office", "region", "today", "place", "appeal_authority", "file_mark", "addressee_lines", "attachments",
+    "distribution", "logo", "case", "parties", "handler_name", "handler_email", "handler_phone", "signer_name",
+    "signer_function", "signer_own_function", "official_name", "official_function", "reference_number", "subject", "act",
+})
+#: loop variables of the form's own loops (not fields an agenda provides)
+_LOOP_NAMES = frozenset({"line", "a", "d", "loop"})
 
 
 def render_docx(code: str, context: dict[str, Any]) -> bytes:
     """Render a DOCX template; user text is escaped (autoescape)."""
     doc = DocxTemplate(io.BytesIO(template_source(code)))
+    logo = getattr(context.get("office"), "logo", "")
+    if logo and (Path(settings.BASE_DIR) / logo).exists():
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        context = {**context, "logo": InlineImage(doc, str(Path(settings.BASE_DIR) / logo), height=Mm(15))}
     doc.render(context, jinja_env=_JINJA_ENV, autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def form_context(ctx: dict[str, Any], *, kind: str, title: str, case: Case | None) -> dict[str, Any]:
+    """Fill what the form needs and the agenda did not give: the act from the catalogue, the
+    subject line, and the signer's function (their own title, else the catalogue's)."""
+    from .acts import CatalogueError, act_context
+
+    if "act" not in ctx:
+        try:
+            ctx["act"] = act_context(kind)
+        except CatalogueError:
+            ctx["act"] = None
+    act = ctx["act"]
+    # an agenda may name the signer itself (the opinion: the approving head and her function)
+    if ctx.get("official_name"):
+        ctx["signer_name"] = ctx["official_name"]
+    if ctx.get("official_function"):
+        ctx["signer_function"] = ctx["official_function"]
+    ctx.setdefault("subject", f"{title} – {case.title}" if case is not None else title)
+    if not ctx.get("signer_function"):
+        ctx["signer_function"] = ctx.get("signer_own_function") or (act["signer_function"] if act else "")
+    return ctx
+
+
+def template_fields(code: str) -> set[str]:
+    """The top-level fields the repository's template ``code`` uses (what an upload may use)."""
+    from .docx_builder import context_fields
+
+    path = TEMPLATE_DIR / f"{code}.docx"
+    if not path.exists():
+        return set()
+    return (_undeclared(path.read_bytes()) | context_fields().get(code, set())) - _LOOP_NAMES
+
+
+def _undeclared(content: bytes) -> set[str]:
+    doc = DocxTemplate(io.BytesIO(content))
+    return set(doc.get_undeclared_template_variables(jinja_env=Environment(autoescape=True)))
+
+
+def check_template_upload(code: str, content: bytes) -> None:
+    """An uploaded template may use only the fields its act's context provides (docs/acts.md)."""
+    from django.core.exceptions import ValidationError
+
+    allowed = template_fields(code)
+    if not allowed:
+        raise ValidationError(f"Neznámý kód šablony „{code}“: šablonu lze nahrát jen pro existující druh písemnosti.")
+    try:
+        used = _undeclared(content)
+    except Exception as exc:  # not a DOCX, or broken Jinja syntax inside it
+        raise ValidationError(f"Soubor nelze použít jako šablonu DOCX: {exc}") from None
+    unknown = sorted(used - allowed - FORM_FIELDS - _LOOP_NAMES)
+    if unknown:
+        raise ValidationError(
+            "Šablona používá pole, která tato písemnost nezná: " + ", ".join(unknown)
+            + f". Povolená pole pro „{code}“ jsou uvedena v docs/acts.md."
+        )
 
 
 def _next_version(case: Case, kind: str) -> int:
@@ -184,6 +302,10 @@ def generate_document(
         with transaction.atomic():
             reference = next_reference_number(manual=manual_reference) if numbered else ""
             full_context = {**base_context(case, handler=actor), **context, "reference_number": reference}
+            if "handler_name" in context and "handler_phone" not in context:
+                # the agenda names another handler than the actor: never show the actor's phone
+                full_context["handler_phone"] = get_region().office.phone
+            full_context = form_context(full_context, kind=kind, title=title, case=case)
             content = render_docx(template_code, full_context)
             safe_mark = (case.file_mark or str(case.pk)).replace("/", "-").replace(" ", "_")
             return store_document(

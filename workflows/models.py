@@ -109,6 +109,8 @@ class CaseParty(models.Model):
     address = models.CharField(_("sídlo / adresa"), max_length=300, blank=True)
     data_box = models.CharField(_("ID datové schránky"), max_length=7, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    #: a natural person is identified by the date of birth (§ 68 odst. 2 SŘ), a legal person by IČO
+    birth_date = models.DateField(_("datum narození"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("účastník")
@@ -351,3 +353,99 @@ class FinishedCount(models.Model):
         verbose_name_plural = _("počty ukončených procesů")
         constraints = [models.UniqueConstraint(fields=["flow_class", "case_kind", "finished_on"],
                                                name="osv_finishedcount_key")]
+
+
+class StaffProfile(models.Model):
+    """What a letter says about its handler and signer: their own function title and phone."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    function = models.CharField(_("funkce"), max_length=200, help_text=_("např. „referentka oddělení sociálních služeb“"))
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("údaje úřední osoby")
+        verbose_name_plural = _("údaje úředních osob")
+
+    def __str__(self):
+        return f"{self.user} – {self.function}"
+
+
+class ActKind(models.Model):
+    """One act kind of the catalogue as valid from a date (loaded from the agendas' acts.yaml).
+
+    The data files are the source of truth; ``office_override`` marks an entry the office edited
+    in the admin, which a reload of the files then leaves as it is (and reports).
+    """
+
+    class Form(models.TextChoices):
+        DECISION = "decision", _("rozhodnutí")
+        RESOLUTION = "resolution", _("usnesení")
+        NOTICE = "notice", _("písemnost (sdělení, výzva, oznámení)")
+        LETTER = "letter", _("dopis")
+        OPINION = "opinion", _("vyjádření")
+
+    class Delivery(models.TextChoices):
+        DELIVERED = "delivered", _("doručuje se účastníkům (do vlastních rukou / datovou schránkou)")
+        FILE_NOTE = "file_note", _("pouze se poznamená do spisu; účastník se vyrozumí")
+        SENT = "sent", _("zasílá se adresátovi (bez doručení do vlastních rukou)")
+
+    code = models.SlugField(_("kód"), max_length=64)
+    valid_from = models.DateField(_("platí od"))
+    agenda = models.CharField(_("agenda"), max_length=64)
+    title = models.CharField(_("název"), max_length=300)
+    form = models.CharField(_("forma"), max_length=12, choices=Form.choices)
+    template = models.CharField(_("šablona"), max_length=64)
+    legal_basis = models.TextField(_("právní základ"))
+    verdict = models.TextField(_("výrok (vzor)"), blank=True)
+    instruction = models.TextField(_("poučení"), blank=True)
+    texts = models.JSONField(_("další pevná znění"), default=dict, blank=True)
+    signer_function = models.CharField(_("funkce podepisujícího"), max_length=200)
+    delivery = models.CharField(_("doručení"), max_length=12, choices=Delivery.choices)
+    appealable = models.BooleanField(_("lze se odvolat"), default=False)
+    appeal_days = models.PositiveSmallIntegerField(_("lhůta k odvolání (dny)"), null=True, blank=True)
+    suspensive_effect = models.BooleanField(_("odvolání má odkladný účinek"), default=False)
+    seal = models.BooleanField(_("otisk úředního razítka"), default=False)
+    review_note = models.TextField(_("poznámka pro právníka"), blank=True)
+    office_override = models.BooleanField(_("upraveno úřadem"), default=False)
+
+    class Meta:
+        ordering = ["agenda", "code", "-valid_from"]
+        verbose_name = _("druh písemnosti (katalog)")
+        verbose_name_plural = _("katalog písemností")
+        constraints = [models.UniqueConstraint(fields=["code", "valid_from"], name="actkind_code_valid_from")]
+
+    def __str__(self):
+        return f"{self.title} (od {self.valid_from:%-d. %-m. %Y})"
+
+    FIELDS = (
+        "agenda", "title", "form", "template", "legal_basis", "verdict", "instruction", "texts", "signer_function",
+        "delivery", "appealable", "appeal_days", "suspensive_effect", "seal", "review_note",
+    )
+
+    def snapshot(self) -> dict:
+        return {f: getattr(self, f) for f in self.FIELDS} | {"valid_from": self.valid_from.isoformat()}
+
+
+class ActKindChange(models.Model):
+    """History of the catalogue: who changed which entry, from the data file or in the admin."""
+
+    class Source(models.TextChoices):
+        DATA = "data", _("datový soubor")
+        OFFICE = "office", _("úprava úřadem")
+
+    act = models.ForeignKey(ActKind, on_delete=models.PROTECT, related_name="changes")
+    at = models.DateTimeField(_("kdy"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("zdroj"), max_length=8, choices=Source.choices)
+    before = models.JSONField(_("před"), null=True, blank=True)
+    after = models.JSONField(_("po"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("změna katalogu písemností")
+        verbose_name_plural = _("historie katalogu písemností")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Historie katalogu je jen pro zápis.")
+        super().save(*args, **kwargs)

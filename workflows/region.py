@@ -18,6 +18,11 @@ class Office:
     phone: str = ""
     email: str = ""
     data_box: str = ""
+    #: úřední hodiny and the room where parties inspect the file (§ 36 odst. 3, § 38 SŘ)
+    hours: str = ""
+    inspection_place: str = ""
+    #: optional letterhead logo (path relative to the repository), empty = none
+    logo: str = ""
 
 
 @dataclass(frozen=True)

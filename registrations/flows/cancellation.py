@@ -68,9 +68,11 @@ class CancellationFlow(EvidenceSteps, DecisionSteps, flow.Flow):
         .Next(this.assess)
     )
 
-    def start_cancellation(self, activation, *, user=None, provider, services, ex_officio, grounds, received_on=None):
+    def start_cancellation(self, activation, *, user=None, provider, services, ex_officio, grounds, received_on=None,
+                           ground="", service_ends_on=None):
         proceeding = svc.cancellation_open(provider=provider, services=services, ex_officio=ex_officio, grounds=grounds,
-                                           received_on=received_on, actor=user)
+                                           received_on=received_on, ground=ground, service_ends_on=service_ends_on,
+                                           actor=user)
         activation.process.case = proceeding.case
         activation.process.data = {"officer_id": user.pk if getattr(user, "is_authenticated", False) else None}
         return activation.process

@@ -284,8 +284,9 @@ class EvidenceSteps(ProceedingSteps):
                                           actor=self.officer_user(activation))
         return self.to_deliver(activation, doc)
 
-    def handle_comments(self, activation, *, user, comments=""):
-        svc.comments_record(proceeding=self.proceeding(activation), comments=comments, actor=user)
+    def handle_comments(self, activation, *, user, comments="", comments_answer=""):
+        svc.comments_record(proceeding=self.proceeding(activation), comments=comments, comments_answer=comments_answer,
+                            actor=user)
         self.remember_officer(activation, user)
 
     def handle_assessment(self, activation, *, user, **data):
@@ -300,7 +301,15 @@ class DecisionSteps(ProceedingSteps):
         Job(this.render_decision)
         .Annotation(title=_("Vyhotovení rozhodnutí"))
         .OnError(this.repair)
-        .Next(this.deliver_decision)
+        .Next(this.is_noted_in_file)
+    )
+    # an usnesení that is only noted in the file (catalogue: delivery "file_note") is not delivered
+    # and has no appeal period: the proceeding ends with it (§ 66 odst. 3 správního řádu)
+    is_noted_in_file = (
+        flow.If(this.decision_noted_in_file)
+        .Annotation(title=_("Usnesení jen poznamenáno do spisu?"))
+        .Then(this.finalize)
+        .Else(this.deliver_decision)
     )
     deliver_decision = (
         task(DeliveryForm, "handle_delivery", "deliver")
@@ -359,6 +368,9 @@ class DecisionSteps(ProceedingSteps):
         doc = docs.render_decision(proceeding, source_key=self.source_key(activation), actor=actor)
         svc.decision_issued(proceeding=proceeding, document=doc, actor=actor)
         return self.to_deliver(activation, doc)
+
+    def decision_noted_in_file(self, activation):
+        return selectors.decision_noted_in_file(self.proceeding(activation))
 
     def handle_appeal_period(self, activation, *, user, appeal_received_on=None, final_on=None, waived_on=None):
         svc.appeal_period_record(proceeding=self.proceeding(activation), appeal_received_on=appeal_received_on,

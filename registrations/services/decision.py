@@ -19,7 +19,8 @@ from ..models import (
 )
 from .common import Outcome, Phase, phase_set, refresh_deadline
 from .completeness import _ensure_not_suspended
-from ..selectors import checklist_for
+from ..selectors import checklist_for, decision_noted_in_file
+from workflows.formats import czech_date
 
 
 @transaction.atomic
@@ -32,8 +33,14 @@ def assessment_record(
     _ensure_not_suspended(proceeding)
     if proceeding.phase not in (Phase.ASSESSMENT, Phase.CHECK):
         raise field_error("Řízení není ve fázi posouzení.")
-    if proposal not in (Outcome.GRANTED, Outcome.REFUSED):
-        raise field_error("Zvolte návrh rozhodnutí: vyhovět, nebo zamítnout.", "proposal")
+    ex_officio = proceeding.kind == Proceeding.Kind.CANCELLATION and proceeding.ex_officio
+    allowed = (Outcome.GRANTED, Outcome.TERMINATED) if ex_officio else (Outcome.GRANTED, Outcome.REFUSED)
+    if proposal not in allowed:
+        raise field_error("Zvolte návrh: zrušit registraci, nebo řízení zastavit (důvod se nepotvrdil, § 66 odst. 2 "
+                          "správního řádu)." if ex_officio else "Zvolte návrh rozhodnutí: vyhovět, nebo zamítnout.",
+                          "proposal")
+    if proposal == Outcome.TERMINATED and not reasoning.strip():
+        raise field_error("Uveďte, proč se důvod zrušení registrace nepotvrdil.", "reasoning")
     answers = answers or {}
     items = checklist_for(proceeding, ChecklistItem.Stage.CONDITIONS) if proceeding.kind != Proceeding.Kind.CANCELLATION else []
     unanswered = [i.label for i in items if i.code not in answers]
@@ -44,15 +51,26 @@ def assessment_record(
         raise field_error("Nelze navrhnout vyhovění, když nejsou splněny podmínky: " + "; ".join(failed))
     if proposal == Outcome.REFUSED and not reasoning.strip():
         raise field_error("Zamítnutí musí být odůvodněno.", "reasoning")
+    if proposal == Outcome.REFUSED and items and not failed:
+        raise field_error("Zamítnutí cituje podmínku registrace, která není splněna (§ 79 odst. 1 s písmenem nebo "
+                          "§ 80): označte ji v kontrolním seznamu podmínek.", "answers")
     if extension_days:
         grounds = dict(deadlines.EXTENSION_GROUNDS)
         if extension_ground not in grounds:
             raise field_error("Prodloužení lhůty musí mít důvod (místní šetření, ústní jednání, předvolání, "
                        "znalecký posudek, zvlášť složitý případ).", "extension_ground")
-        already = sum(e.days for e in proceeding.case.extensions.all())
-        if extension_days < 0 or already + extension_days > deadlines.MAX_EXTENSION_DAYS:
-            raise field_error(f"Lhůtu k vydání rozhodnutí lze prodloužit nejvýše o 30 dní (už prodlouženo o {already}).",
-                       "extension_days")
+        if extension_days < 0:
+            raise field_error("Počet dní prodloužení nemůže být záporný.", "extension_days")
+        if extension_ground == deadlines.EXPERT_OPINION:
+            # § 71 odst. 3 písm. b): the time the expert opinion takes, no 30-day cap
+            if extension_days > 365:
+                raise field_error("Doba zpracování znaleckého posudku nad jeden rok není pravděpodobná; zkontrolujte ji.",
+                                  "extension_days")
+        else:
+            already = sum(e.days for e in proceeding.case.extensions.exclude(ground=deadlines.EXPERT_OPINION))
+            if already + extension_days > deadlines.MAX_EXTENSION_DAYS:
+                raise field_error(f"Lhůtu k vydání rozhodnutí lze z důvodů § 71 odst. 3 písm. a) správního řádu "
+                                  f"prodloužit nejvýše o 30 dní (už prodlouženo o {already}).", "extension_days")
         Extension.objects.create(case=proceeding.case, days=extension_days, ground=extension_ground, note=extension_note,
                                  recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
         record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.EXTENSION,
@@ -83,12 +101,17 @@ def assessment_record(
 
 
 @transaction.atomic
-def comments_record(*, proceeding: Proceeding, comments: str = "", actor=None) -> None:
-    """The parties' comments on the evidence (or the note that none came)."""
+def comments_record(*, proceeding: Proceeding, comments: str = "", comments_answer: str = "", actor=None) -> None:
+    """The parties' comments on the evidence (or the note that none came), and how the office
+    deals with them — the reasons of the decision answer them (§ 68 odst. 3 správního řádu)."""
     if proceeding.phase != Phase.COMMENTS:
         raise field_error("Seznámení s podklady rozhodnutí ještě nebylo doručeno.")
+    if comments.strip() and not comments_answer.strip():
+        raise field_error("Účastník se vyjádřil: uveďte, jak se s jeho vyjádřením správní orgán vypořádá "
+                          "(§ 68 odst. 3 správního řádu).", "comments_answer")
     proceeding.comments = comments.strip()
-    proceeding.save(update_fields=["comments"])
+    proceeding.comments_answer = comments_answer.strip()
+    proceeding.save(update_fields=["comments", "comments_answer"])
     record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.COMMENTS,
                  summary="Vyjádření účastníka k podkladům: " + (comments.strip()[:200] or "nepodáno"))
     phase_set(proceeding, Phase.DECISION, actor=actor)
@@ -102,4 +125,10 @@ def decision_issued(*, proceeding: Proceeding, document: Document, actor=None) -
         proceeding.decided_on = document.created_at.date()
         proceeding.save(update_fields=["decided_on"])
     phase_set(proceeding, Phase.DECISION, actor=actor)
+    if decision_noted_in_file(proceeding) and proceeding.final_on is None:
+        proceeding.final_on = proceeding.decided_on
+        proceeding.save(update_fields=["final_on"])
+        record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.NOTED_IN_FILE, document=document,
+                     summary=f"Usnesení o zastavení řízení poznamenáno do spisu dne {czech_date(proceeding.final_on)} "
+                             "(§ 66 odst. 3 správního řádu); účastník se vyrozumí")
     refresh_deadline(proceeding, actor=actor)

@@ -82,7 +82,9 @@ def _arm_after_delivery(proceeding: Proceeding, document: Document, delivered_on
                        summary=f"Řízení přerušeno od {czech_date(delivered_on)} do odstranění nedostatků")
         phase_set(proceeding, Phase.SUSPENDED, actor=actor)
     elif document.kind == DOC_EVIDENCE:
-        proceeding.comments_deadline = deadlines.add_days(delivered_on, proceeding.comments_days)
+        # the notice names a concrete last day; delivery never shortens it
+        computed = deadlines.add_days(delivered_on, proceeding.comments_days)
+        proceeding.comments_deadline = max(filter(None, [computed, proceeding.comments_deadline]))
         proceeding.save(update_fields=["comments_deadline"])
         phase_set(proceeding, Phase.COMMENTS, actor=actor)
     elif document.kind == DOC_OPENING:

@@ -21,26 +21,47 @@ from ..models import (
 )
 from registrations.models import RegistrationCaseKind
 from .common import CASE_KIND_OF_PROCEEDING, DUPLICATE_APPLICATION, Outcome, Phase, clean_service, refresh_deadline, registry_version_add, validate_ico
-from ..selectors import provider_snapshot, service_snapshot
+from ..selectors import cancellation_request_late, is_partial_cancellation, provider_snapshot, service_snapshot
+from workflows.formats import czech_date
+from workflows.history import set_case_state
+from workflows.models import Case
 
 
 @transaction.atomic
 def provider_upsert(
     *, name: str, address: str, ico: str | None = None, is_natural_person: bool = False, legal_form: str = "",
-    statutory_body: str = "", email: str = "", phone: str = "", data_box: str = "", actor=None,
+    statutory_body: str = "", email: str = "", phone: str = "", data_box: str = "", birth_date: date | None = None,
+    residence_address: str = "", business_address: str = "", actor=None,
 ) -> Provider:
-    """One provider per IČO: created at the first intake, reused (contacts refreshed) later."""
+    """One provider per IČO: created at the first intake, reused (contacts refreshed) later.
+
+    A natural person is identified by name, date of birth and residence, and when in business
+    also by IČO and místo podnikání (§ 68 odst. 2 správního řádu).
+    """
     ico = validate_ico(ico, natural_person=is_natural_person)
     name, address = (name or "").strip(), (address or "").strip()
     if not name:
         raise field_error("Zadejte název nebo jméno poskytovatele.", "name")
     if not address:
         raise field_error("Zadejte sídlo nebo adresu poskytovatele.", "address")
+    residence_address, business_address = (residence_address or "").strip(), (business_address or "").strip()
+    if is_natural_person:
+        if birth_date is None:
+            raise field_error("Fyzickou osobu rozhodnutí označuje i datem narození (§ 68 odst. 2 správního řádu): "
+                              "zadejte datum narození.", "birth_date")
+        if birth_date >= timezone.localdate() or birth_date.year < 1900:
+            raise field_error("Datum narození není platné.", "birth_date")
+        residence_address = residence_address or address
+        if ico:
+            business_address = business_address or address
+    else:
+        birth_date, residence_address, business_address = None, "", ""
     if data_box and not re.fullmatch(r"[a-z0-9]{7}", data_box.strip().lower()):
         raise field_error("ID datové schránky má 7 znaků (písmena a číslice).", "data_box")
     values = {
         "name": name, "address": address, "legal_form": legal_form, "statutory_body": statutory_body,
         "email": email, "phone": phone, "data_box": (data_box or "").strip().lower(), "is_natural_person": is_natural_person,
+        "birth_date": birth_date, "residence_address": residence_address, "business_address": business_address,
     }
     provider = Provider.objects.select_for_update().filter(ico=ico).first() if ico else None
     if provider is None:
@@ -113,10 +134,16 @@ def application_receive(
 @transaction.atomic
 def cancellation_open(
     *, provider: Provider, services: list[RegisteredService], ex_officio: bool, grounds: str,
-    received_on: date | None = None, actor=None,
+    received_on: date | None = None, ground: str = "", service_ends_on: date | None = None, actor=None,
 ) -> Proceeding:
     """Cancellation (A3): on the provider's request, or ex officio (the clock starts at delivery
-    of the notice of opening)."""
+    of the notice of opening) on a ground of § 82 odst. 3 with its písmeno.
+
+    On request the application must come at least 3 months before the service ends: a late one
+    is accepted and flagged to the officer (it may be an offence, § 107 odst. 2 písm. i)). Ending
+    only some of the provider's services is a change of registration (§ 82 odst. 2): the
+    proceeding ends by a decision on change (``selectors.decision_document_kind``).
+    """
     services = list(services)
     if not services:
         raise field_error("Vyberte alespoň jednu registrovanou službu, jejíž registrace se ruší.", "services")
@@ -125,6 +152,14 @@ def cancellation_open(
             raise field_error(f"Služba {service} není registrovanou službou tohoto poskytovatele.", "services")
     if not (grounds or "").strip():
         raise field_error("Uveďte důvody zrušení registrace.", "grounds")
+    if ex_officio and ground not in ("a", "b", "c"):
+        raise field_error("Zvolte důvod zrušení registrace z moci úřední podle § 82 odst. 3 (písm. a), b) nebo c)).",
+                          "cancellation_ground")
+    if not ex_officio:
+        ground = "request"
+        if service_ends_on is None:
+            raise field_error("Uveďte den, kdy poskytovatel ukončí poskytování služby (žádost se podává nejméně "
+                              "3 měsíce předem).", "service_ends_on")
     open_cases = Proceeding.objects.filter(
         kind=Proceeding.Kind.CANCELLATION, provider=provider, outcome=Outcome.PENDING, cancel_services__in=services
     )
@@ -140,10 +175,23 @@ def cancellation_open(
     proceeding = Proceeding.objects.create(
         case=case, kind=Proceeding.Kind.CANCELLATION, provider=provider, ex_officio=ex_officio, grounds=grounds,
         received_on=None if ex_officio else received_on, phase=Phase.INTAKE if ex_officio else Phase.ASSESSMENT,
+        cancellation_ground=ground, service_ends_on=None if ex_officio else service_ends_on,
     )
     proceeding.cancel_services.set(services)
     record_event(case=case, actor=actor, action=RegistrationEvent.SUBMISSION,
                  summary="Zahájeno řízení o zrušení registrace" + (" z moci úřední" if ex_officio else " na žádost"),
-                 after={"services": [s.identifier for s in services], "grounds": grounds})
+                 after={"services": [s.identifier for s in services], "grounds": grounds, "ground": ground,
+                        "service_ends_on": service_ends_on})
+    if cancellation_request_late(proceeding):
+        record_event(case=case, actor=actor, action=RegistrationEvent.LATE_CANCELLATION_REQUEST,
+                     summary=f"Žádost o zrušení registrace podána méně než 3 měsíce před ukončením poskytování služby "
+                             f"({czech_date(service_ends_on)}); může jít o přestupek podle § 107 odst. 2 písm. i) "
+                             "zákona o sociálních službách")
+        set_case_state(case=case, state=Case.State.OPEN, actor=actor,
+                       detail="žádost o zrušení podána později než 3 měsíce před ukončením")
+    if is_partial_cancellation(proceeding):
+        record_event(case=case, actor=actor, action=RegistrationEvent.PARTIAL_CANCELLATION,
+                     summary="Ukončuje se jen část registrovaných služeb: jde o změnu registrace (§ 82 odst. 2); "
+                             "vydá se rozhodnutí o změně registrace")
     refresh_deadline(proceeding, actor=actor)
     return proceeding

@@ -27,7 +27,7 @@ from ..models import (
 from registrations.models import RegistrationCaseKind
 from .common import DUPLICATE_NOTICE, NOTICE_PROVIDER_FIELDS, registry_version_add, validate_ico
 from .intake import application_receive
-from ..selectors import change_services_from_registered
+from ..selectors import change_services_from_registered, provider_identity
 
 
 @transaction.atomic
@@ -165,8 +165,7 @@ def change_notice_convert(*, notice: ChangeNotice, services: list[dict], note: s
         raise field_error("Oznámení už bylo vyřízeno.")
     provider = notice.provider
     proceeding = application_receive(
-        kind=Proceeding.Kind.CHANGE, provider={"ico": provider.ico, "name": provider.name, "address": provider.address,
-                                               "is_natural_person": provider.is_natural_person},
+        kind=Proceeding.Kind.CHANGE, provider=provider_identity(provider),
         services=services, received_on=notice.received_on, actor=actor,
     )
     notice.status = ChangeNotice.Status.CONVERTED

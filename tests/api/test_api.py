@@ -134,6 +134,7 @@ def test_portal_registers_an_opinion_request(demo_users):
                                submission_deadline=datetime.date(2030, 6, 30))
     payload = {
         "applicant_ico": "25596641", "applicant_name": "Domov Pod Lesem, o.p.s.",
+        "applicant_address": "Lesní 12, 350 02 Cheb",
         "project_title": "Podpora terénních služeb", "call": call.number,
         "area": call.area.code if call.area_id else "3.1", "service_types": ["48"], "target_groups": [],
         "period_start": "2027-01-01", "period_end": "2027-12-31", "budget": "1500000.00",

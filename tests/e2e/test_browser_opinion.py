@@ -67,6 +67,7 @@ def test_opinion_draft_return_fix_approve_and_docx(page, live_server, demo_offic
     page.goto(f"{live_server.url}{BASE}/start/")
     page.fill("input[name=applicant_ico]", "25596641")
     page.fill("input[name=applicant_name]", "Domov Pod Lesem, o.p.s.")
+    page.fill("input[name=applicant_address]", "Lesní 12, 350 02 Cheb")
     page.fill("input[name=project_title]", "Terénní služby pro seniory na Chebsku")
     page.select_option("select[name=call]", str(call.pk))
     page.select_option("select[name=area]", str(call.area_id))
@@ -93,6 +94,8 @@ def test_opinion_draft_return_fix_approve_and_docx(page, live_server, demo_offic
     page.fill("textarea[name=s3_text]", "Bez výhrad.")
     page.select_option("select[name=s4_verdict]", "not_funded")
     page.fill("textarea[name=s4_text]", "Aktivity nejsou financovány z IP kraje.")
+    for reason in page.locator("select[name^=ip_][name$=_reason]").all():
+        reason.select_option("complementary")
     for answer in page.locator("textarea[name^=ip_]").all():
         answer.fill("Projekt financuje jiné úvazky než IP kraje.")
     _submit(page, "button[name=_submit]")
@@ -116,6 +119,9 @@ def test_opinion_draft_return_fix_approve_and_docx(page, live_server, demo_offic
     _open_from_inbox(page, live_server, file_mark)
     assert "Doplňte prosím odůvodnění" in page.content()
     page.fill("textarea[name=s2_text]", "Služba na Chebsku chybí (analýza potřeb 2011: 40 neuspokojených žádostí).")
+    for reason in page.locator("select[name^=ip_][name$=_reason]").all():
+        if not reason.input_value():
+            reason.select_option("complementary")
     for answer in page.locator("textarea[name^=ip_]").all():
         if not answer.input_value():
             answer.fill("Projekt financuje jiné úvazky než IP kraje.")

@@ -13,6 +13,8 @@ from tests.conftest import wait_for
 from tests.e2e.conftest import login, logout
 from tests.workflows.surface_helpers import days, make_case, make_task
 from workflows.models import Case, Document
+from opinions.models import OpinionCaseKind
+from registrations.models import RegistrationCaseKind
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +26,7 @@ def office(demo_users, celery_worker):
     from workflows.flows.letter import letter_send
 
     ref, ref2 = demo_users["referent"], demo_users["referent2"]
-    K = Case.Kind
+    K = RegistrationCaseKind
     main = make_case(title="Žádost o registraci – odlehčovací služba", applicant="Chata u lesa, z.ú.",
                      ico="27005496", deadline=days(-2), actor=ref, kind=K.REGISTRATION)
     cases = [
@@ -42,7 +44,7 @@ def office(demo_users, celery_worker):
     make_task(make_case(title="Žádost o registraci – terénní program", applicant="Ulice Cheb, z.s.",
                         ico="22823964", deadline=days(6)))
     make_task(make_case(title="Vyjádření – sociální rehabilitace", applicant="Ledovec, z.s.", ico="69980560",
-                        deadline=days(1), state=Case.State.WAITING, kind=K.OPINION))
+                        deadline=days(1), state=Case.State.WAITING, kind=OpinionCaseKind.OPINION))
     letter_send(case=main, subject="Výzva k doplnění žádosti", body="Žádáme o doplnění dokladů.\nS pozdravem", actor=ref)
     wait_for(lambda: Document.objects.filter(case=main).exists(), timeout=90, message="worker nevyhotovil dopis")
     return {"main": main, "task": tasks[0]}

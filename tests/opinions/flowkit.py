@@ -52,6 +52,10 @@ STATEMENTS = dict(
 )
 
 
+#: a valid answer to any IP warning: what the project pays for beyond the IP
+COMPLEMENTARY = {"reason": "complementary", "text": "Projekt financuje jiné úvazky než IP kraje."}
+
+
 def draft(process, user, *, pick=1, answers=None, node=None, **statements) -> Opinion:
     from opinions import selectors
 
@@ -62,7 +66,7 @@ def draft(process, user, *, pick=1, answers=None, node=None, **statements) -> Op
         ids = [s.item.pk for s in suggestions[:pick]]
         ip_answers = {}
         for w in opinion.ip_warnings.all():
-            ip_answers[w.pk] = (answers or {}).get(w.pk, "Projekt financuje jiné úvazky než IP kraje.")
+            ip_answers[w.pk] = (answers or {}).get(w.pk, COMPLEMENTARY)
         services.opinion_draft_save(opinion=opinion, actor=user, activity_ids=ids, ip_answers=ip_answers,
                                     **{**STATEMENTS, **statements})
         services.opinion_submit(opinion=opinion, actor=user, task=task)

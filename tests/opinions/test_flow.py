@@ -12,7 +12,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS
 
 from opinions import documents, selectors, services
-from opinions.models import Opinion, OpinionCaseKind
+from opinions.models import Opinion, OpinionCaseKind, PlanItem
 from opinions.flows import OpinionFlow
 from workflows.models import Case, CaseEvent, Document
 
@@ -67,12 +67,17 @@ def test_31_request_goes_to_planners_and_ends_with_a_numbered_docx(
     for heading in ("1. Soulad se střednědobým plánem", "2. Potřebnost realizace projektu v kraji",
                     "3. Hodnocení dosavadní činnosti předkladatele", "4. Financování z individuálního projektu kraje"):
         assert heading in text
-    assert f"Č. j.: {doc.reference_number}" in text
+    assert "Naše č. j." in text and doc.reference_number in text
     assert chosen[0].item.number in text and chosen[0].item.name in text
     assert "Eva Chaloupková" in text and "vedoucí odboru sociálních věcí" in text
     assert f"Schváleno dne {timezone.localdate():%-d. %-m. %Y}".replace(" 0", " ") in text
-    assert "Pečovatelská služba Sokolov, p.o., IČO 70832749" in text
+    assert "Pečovatelská služba Sokolov, p.o., IČO 70832749, Sokolovská 1, 356 01 Sokolov" in text  # the seat
     assert "poučení" not in text.lower()
+    # statement 1 names the plan in sentence case and cites plan activities, never the region's IPs
+    assert ("Plán kraje: Plán práce na období 2011 – 2012 ke Střednědobému plánu rozvoje sociálních služeb "
+            "v Karlovarském kraji na období 2009 – 2013") in text
+    assert "PLÁN PRÁCE" not in text and "Individuální projekt" not in text
+    assert f"– Aktivita {chosen[0].item.number} {chosen[0].item.name}" in text
 
 
 def test_32_request_goes_to_the_roma_coordinator_only(catalogues, kk_plan):
@@ -130,7 +135,7 @@ def test_four_eyes_the_drafter_never_approves_her_own_opinion(catalogues, kk_pla
     with pytest.raises(ValidationError) as exc:
         services.opinion_approve(opinion=opinion, actor=head)
     assert "čtyř očí" in exc.value.messages[0]
-    assert not services.can_approve(head, opinion) and services.can_approve(users["zastupce"], opinion)
+    assert not selectors.can_approve(head, opinion) and selectors.can_approve(users["zastupce"], opinion)
     # a planner is not an approver either
     with pytest.raises(ValidationError):
         services.opinion_approve(opinion=opinion, actor=users["koordinator"])
@@ -142,46 +147,188 @@ def test_four_eyes_the_drafter_never_approves_her_own_opinion(catalogues, kk_pla
     assert "nečeká na schválení" in exc.value.messages[0]
 
 
-def test_ip_overlap_must_be_answered_before_approval_and_goes_into_statement_4(
+def _ip_request(catalogues, **overrides):
+    return request_data(catalogues, **{
+        "service_types": ["70"], "target_groups": ["DUS"], "districts": ["Sokolov"],
+        "period_start": date(2013, 1, 1), "period_end": date(2013, 12, 31),
+        "project_title": "Sociální rehabilitace pro lidi s duševním onemocněním na Sokolovsku", **overrides})
+
+
+def _save_answers(opinion, user, answers, **statements):
+    return services.opinion_draft_save(opinion=opinion, actor=user, activity_ids=[], ip_answers=answers,
+                                       **{**fk.STATEMENTS, "s1_verdict": "no", "s1_text": "Plán na rok 2013 není.",
+                                          **statements})
+
+
+def _refused(opinion, user, answers) -> str:
+    with pytest.raises(ValidationError) as exc:
+        _save_answers(opinion, user, answers)
+    return " ".join(m for msgs in exc.value.message_dict.values() for m in msgs)
+
+
+def test_ip_overlap_must_be_answered_with_a_valid_reason_and_goes_into_statement_4(
     catalogues, django_capture_on_commit_callbacks, docx_text
 ):
     users = catalogues["users"]
-    data = request_data(catalogues, service_types=["70"], target_groups=["DUS"], districts=["Sokolov"],
-                        period_start=date(2013, 1, 1), period_end=date(2013, 12, 31),
-                        project_title="Sociální rehabilitace pro lidi s duševním onemocněním na Sokolovsku")
-    process = fk.opinion_request_start(actor=users["planovac"], **data)
+    planner = users["planovac"]
+    process = fk.opinion_request_start(actor=planner, **_ip_request(catalogues))
     opinion = fk.opinion_of(process)
     warnings = list(opinion.ip_warnings.select_related("ip_service__project"))
-    assert warnings
     strong = [w for w in warnings if w.strength == "strong"]
     assert len(strong) == 1
     w = strong[0]
     assert w.ip_service.project.name == "Podpora sítě služeb sociální prevence v Karlovarském kraji"
-    assert "§ 70" in w.message and "Podpora sítě služeb sociální prevence" in w.message
-    assert "shodná cílová skupina DUS" in w.message
+    assert "§ 70" in w.message and "shodná cílová skupina DUS" in w.message
     weak = [x for x in warnings if x.strength == "weak"]
-    assert any("OZP" in x.message for x in weak)  # § 70 for OZP in the same IP: another target group
+    assert len(weak) == 1 and "OZP" in weak[0].message  # § 70 for OZP in the same IP: another target group
 
-    task = fk.claim(fk.open_task(process), users["planovac"])
-    services.opinion_draft_save(opinion=opinion, actor=users["planovac"], activity_ids=[], **fk.STATEMENTS)
+    task = fk.claim(fk.open_task(process), planner)
+    _save_answers(opinion, planner, {})  # a draft may be saved unanswered
     with pytest.raises(ValidationError) as exc:
-        services.opinion_submit(opinion=opinion, actor=users["planovac"])
-    assert "Odpovězte na všechna upozornění" in " ".join(exc.value.messages)
-    assert fk.opinion_of(process).status == Opinion.Status.DRAFTING
+        services.opinion_submit(opinion=opinion, actor=planner)
+    messages = exc.value.messages
+    assert "Odpovězte na všechna upozornění na individuální projekty kraje platným důvodem (zbývá 2)." in messages
+    assert ("Výrok 4 „aktivity nejsou financovány z IP kraje“ nelze uvést, dokud silné upozornění na IP "
+            "„Podpora sítě služeb sociální prevence v Karlovarském kraji“ (§ 70) nemá platnou odpověď.") in messages
 
-    answer = "Projekt rozšiřuje kapacitu nad rámec služeb financovaných z IP (jiní pracovníci, jiné hodiny)."
-    fk.complete(task, users["planovac"], lambda op: (
-        services.opinion_draft_save(opinion=op, actor=users["planovac"], activity_ids=[],
-                                    ip_answers={x.pk: answer for x in op.ip_warnings.all()},
-                                    **{**fk.STATEMENTS, "s1_verdict": "no", "s1_text": "Plán na rok 2013 není."}),
-        services.opinion_submit(opinion=op, actor=users["planovac"]),
+    # every answer is a structured reason, checked against the IP's and the project's data
+    assert _refused(opinion, planner, {w.pk: "Projekt financuje jiné úvazky."}) == \
+        "Vyberte důvod, proč nejde o dvojí financování."
+    assert _refused(opinion, planner, {w.pk: {"reason": "period", "period_from": date(2013, 1, 1),
+                                              "period_to": date(2013, 12, 31)}}) == (
+        "Období 1. 1. 2013 – 31. 12. 2013 se překrývá s dobou IP „Podpora sítě služeb sociální prevence "
+        "v Karlovarském kraji“ (1. 8. 2012 – 28. 2. 2015) – nejde o jiné období.")
+    assert _refused(opinion, planner, {w.pk: {"reason": "target_group"}}) == (
+        "IP „Podpora sítě služeb sociální prevence v Karlovarském kraji“ podporuje § 70 i pro cílovou skupinu DUS "
+        "– nejde o jinou cílovou skupinu.")
+    assert _refused(opinion, planner, {w.pk: {"reason": "target_group", "groups": ["OZP"]}}).startswith(
+        "Cílová skupina OZP není cílovou skupinou projektu.")
+    assert _refused(opinion, planner, {w.pk: {"reason": "territory", "districts": ["Sokolov"]}}) == (
+        "IP „Podpora sítě služeb sociální prevence v Karlovarském kraji“ podporuje § 70 i v okrese Sokolov – "
+        "nejde o jiné území.")
+    assert _refused(opinion, planner, {w.pk: {"reason": "complementary", "text": "navíc"}}) == (
+        "Popište, co projekt hradí nad rámec IP (např. další úvazky, kapacitu, hodiny) (alespoň 20 znaků).")
+    assert not fk.opinion_of(process).ip_warnings.exclude(reason="").exists()  # nothing refused was stored
+
+    # a valid answer to the weak warning alone does not allow verdict 4 "not funded"
+    _save_answers(opinion, planner, {weak[0].pk: {"reason": "target_group"}})
+    with pytest.raises(ValidationError) as exc:
+        services.opinion_submit(opinion=opinion, actor=planner)
+    assert any(m.startswith("Výrok 4 „aktivity nejsou financovány z IP kraje“ nelze uvést") for m in exc.value.messages)
+
+    text = "Projekt hradí dva nové úvazky sociálních pracovníků nad kapacitu, kterou IP kraje financuje."
+    fk.complete(task, planner, lambda op: (
+        _save_answers(op, planner, {w.pk: {"reason": "complementary", "text": text}}),
+        services.opinion_submit(opinion=op, actor=planner),
     ))
     opinion = fk.approve(process, users["vedouci"])
-    assert {x["answer"] for x in opinion.snapshot["ip_warnings"]} == {answer}
+    statements = {x["reason"]: x["statement"] for x in opinion.snapshot["ip_warnings"]}
+    assert statements == {
+        "complementary": f"Doplňkové financování: {text}",
+        "target_group": "Jiná cílová skupina: projekt službu poskytuje pro: osoby s duševním onemocněním; "
+                        "IP ji podporuje pro: osoby se zdravotním postižením.",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         fk.run_render_job(process)
-    text = docx_text(Document.objects.get(case=opinion.case, kind="opinion"))
-    assert answer in text and "Podpora sítě služeb sociální prevence v Karlovarském kraji" in text
+    docx = docx_text(Document.objects.get(case=opinion.case, kind="opinion"))
+    assert "4. Financování z individuálního projektu kraje: aktivity nejsou financovány z IP kraje" in docx
+    ip = "Podpora sítě služeb sociální prevence v Karlovarském kraji"
+    for statement in statements.values():
+        assert f"– {ip} (§ 70 Sociální rehabilitace): {statement}" in docx
+
+
+def test_a_different_period_or_territory_holds_only_outside_the_ip(catalogues):
+    from opinions.models import IndividualProject, IndividualProjectService
+    from workflows.models import ServiceType, TargetGroup
+
+    users = catalogues["users"]
+    planner = users["planovac"]
+    # 2015: the IP „Podpora sítě…“ (§ 70 DUS) ends on 28. 2. 2015
+    process = fk.opinion_request_start(actor=planner, **_ip_request(
+        catalogues, period_start=date(2015, 1, 1), period_end=date(2015, 12, 31)))
+    opinion = fk.opinion_of(process)
+    fk.claim(fk.open_task(process), planner)
+    w = opinion.ip_warnings.get(strength="strong")
+    assert _refused(opinion, planner, {w.pk: {"reason": "period", "period_from": "2015-02-01",
+                                              "period_to": "2015-12-31"}}).startswith("Období 1. 2. 2015 – 31. 12. 2015 se překrývá")
+    assert _refused(opinion, planner, {w.pk: {"reason": "period", "period_from": "2015-03-01",
+                                              "period_to": "2016-06-30"}}) == (
+        "Období 1. 3. 2015 – 30. 6. 2016 není v době projektu (1. 1. 2015 – 31. 12. 2015).")
+    assert _refused(opinion, planner, {w.pk: {"reason": "period", "period_from": "2015-12-31",
+                                              "period_to": "2015-03-01"}}) == (
+        "Konec období služby v projektu nemůže předcházet jeho začátku.")
+    weak = {x.pk: {"reason": "target_group"} for x in opinion.ip_warnings.filter(strength="weak")}
+    _save_answers(opinion, planner, {**weak, w.pk: {"reason": "period", "period_from": "2015-03-01",
+                                                    "period_to": "2015-12-31"}})
+    w.refresh_from_db()
+    assert (w.reason, w.reason_from, w.reason_to) == ("period", date(2015, 3, 1), date(2015, 12, 31))
+    assert selectors.ip_answer_statement(w) == ("Jiné období: projekt službu hradí v období 1. 3. 2015 – 31. 12. 2015, "
+                                                "IP ji podporuje v období 1. 8. 2012 – 28. 2. 2015.")
+    assert services.opinion_submit(opinion=opinion, actor=planner).status == Opinion.Status.WAITING
+
+    # territory: an IP service in one district only; the project runs in two
+    ip = IndividualProject.objects.create(region_name="Karlovarský kraj", name="Testovací IP Chebsko",
+                                          start=date(2016, 1, 1), end=date(2016, 12, 31))
+    svc = IndividualProjectService.objects.create(project=ip, service_type=ServiceType.objects.get(paragraph="67"),
+                                                  whole_region=False, districts=["Cheb"])
+    svc.target_groups.set([TargetGroup.objects.get(code="OZP")])
+    process = fk.opinion_request_start(actor=planner, **_ip_request(
+        catalogues, service_types=["67"], target_groups=["OZP"], districts=["Cheb", "Sokolov"],
+        period_start=date(2016, 1, 1), period_end=date(2016, 12, 31)))
+    opinion = fk.opinion_of(process)
+    fk.claim(fk.open_task(process), planner)
+    w = opinion.ip_warnings.get(ip_service=svc)
+    assert w.strength == "strong"
+    assert _refused(opinion, planner, {w.pk: {"reason": "territory"}}) == (
+        "IP „Testovací IP Chebsko“ podporuje § 67 i v okrese Cheb – nejde o jiné území.")
+    assert _refused(opinion, planner, {w.pk: {"reason": "territory", "districts": ["Karlovy Vary"]}}) == (
+        "Okres Karlovy Vary není v území projektu (Cheb, Sokolov).")
+    others = {x.pk: fk.COMPLEMENTARY for x in opinion.ip_warnings.exclude(pk=w.pk)}
+    _save_answers(opinion, planner, {**others, w.pk: {"reason": "territory", "districts": ["Sokolov"]}})
+    w.refresh_from_db()
+    from opinions import selectors as sel
+    assert sel.ip_answer_statement(w) == "Jiné území: projekt službu poskytuje v okrese Sokolov; IP ji podporuje v okrese Cheb."
+    assert services.opinion_submit(opinion=opinion, actor=planner).status == Opinion.Status.WAITING
+
+
+def test_a_confirmed_overlap_goes_only_with_verdict_4_funded(catalogues):
+    users = catalogues["users"]
+    planner = users["planovac"]
+    process = fk.opinion_request_start(actor=planner, **_ip_request(catalogues))
+    opinion = fk.opinion_of(process)
+    fk.claim(fk.open_task(process), planner)
+    funded = {"reason": "funded", "text": "Sociální rehabilitaci v Sokolově hradí IP kraje do února 2015."}
+    answers = {w.pk: funded for w in opinion.ip_warnings.all()}
+    assert _refused(opinion, planner, answers).startswith(
+        "Potvrzený souběh s IP odpovídá jen závěru výroku 4 „aktivity jsou (zčásti) financovány z IP kraje“.")
+    _save_answers(opinion, planner, answers, s4_verdict="funded", s4_text="Část aktivit hradí IP kraje.")
+    assert services.opinion_submit(opinion=opinion, actor=planner).status == Opinion.Status.WAITING
+    w = opinion.ip_warnings.get(strength="strong")
+    assert selectors.ip_answer_statement(w) == (
+        "Souběh potvrzen – aktivity jsou (zčásti) hrazeny z IP: Sociální rehabilitaci v Sokolově hradí IP kraje "
+        "do února 2015.")
+
+
+def test_an_answer_that_stops_holding_blocks_approval_of_not_funded(catalogues):
+    users = catalogues["users"]
+    planner, head = users["planovac"], users["vedouci"]
+    process = fk.opinion_request_start(actor=planner, **_ip_request(
+        catalogues, period_start=date(2015, 1, 1), period_end=date(2015, 12, 31)))
+    opinion = fk.opinion_of(process)
+    w = opinion.ip_warnings.get(strength="strong")
+    fk.draft(process, planner, pick=0, answers={w.pk: {"reason": "period", "period_from": date(2015, 3, 1),
+                                                       "period_to": date(2015, 12, 31)}},
+             s1_verdict="no", s1_text="Plán na rok 2015 není.")
+    # the IP was prolonged in the catalogue after the draft was submitted
+    ip = w.ip_service.project
+    ip.end = date(2015, 6, 30)
+    ip.save()
+    task = fk.claim(fk.open_task(process, OpinionFlow.approve), head)
+    with pytest.raises(ValidationError) as exc:
+        services.opinion_approve(opinion=fk.opinion_of(process), actor=head, task=task)
+    assert exc.value.messages[0].startswith("Výrok 4 „aktivity nejsou financovány z IP kraje“ nelze uvést, dokud "
+                                            "silné upozornění na IP „Podpora sítě")
+    assert fk.opinion_of(process).status == Opinion.Status.WAITING
 
 
 def test_liberec_plan_is_never_offered_for_a_karlovy_vary_request(catalogues, kk_plan, lk_plan):
@@ -206,19 +353,48 @@ def test_liberec_plan_is_never_offered_for_a_karlovy_vary_request(catalogues, kk
     assert kv and {s.item.plan_id for s in kv} == {kk_plan.pk}
 
 
+def _suggest(paragraphs, groups):
+    return selectors.suggest_activities(paragraphs=paragraphs, target_groups=groups, title="",
+                                        period_start=date(2011, 1, 1), period_end=date(2012, 12, 31))
+
+
 def test_suggestions_are_ranked_and_inherited_paragraphs_weigh_less(catalogues, kk_plan):
-    s = selectors.suggest_activities(paragraphs=["70"], target_groups=["DUS"], title="", period_start=date(2011, 1, 1),
-                                     period_end=date(2012, 12, 31))
-    numbers = [x.item.number for x in s]
-    assert numbers[:2] == ["6.1.1", "6.1.2"] or set(numbers[:2]) <= {"6.1.1", "6.1.2", "7.2.1", "7.2.2"}
-    assert "§ 70 shodné s" in s[0].reason
-    s2 = selectors.suggest_activities(paragraphs=["40"], target_groups=["S"], title="", period_start=date(2011, 1, 1),
-                                      period_end=date(2012, 12, 31))
-    by_number = {x.item.number: x for x in s2}
-    assert "§ 40 (zděděno)" in by_number["4.1.1"].reason
-    direct = [x for x in s2 if "§ 40 shodné" in x.reason or "§ 40 a" in x.reason or "§ 40," in x.reason]
-    if direct:
-        assert direct[0].score > by_number["4.1.1"].score - 3
+    # § 70 is named directly only by 6.1.1, 6.1.2, 7.2.1 and 7.2.2 — the region's own individual projects,
+    # never a plan activity a project can fit (statement 4 says the IP does not fund it); the plan's
+    # activity for people with mental illness is 9.2.1
+    s = _suggest(["70"], ["DUS"])
+    assert [(x.item.number, x.reason, x.score) for x in s] == [("9.2.1", "DUS shodné s 9.2.1", selectors.W_GROUP)]
+    # a direct § (1.2.6 names § 48) outranks the same target group alone
+    s = _suggest(["48"], ["OZP"])
+    assert (s[0].item.number, s[0].reason) == ("1.2.6", "§ 48 a OZP shodné s 1.2.6")
+    assert s[0].score == selectors.W_SERVICE + selectors.W_GROUP
+    assert all(x.score == selectors.W_GROUP for x in s[1:]) and "5.2.2" not in {x.item.number for x in s}
+    # § 40 named at priority 4 is inherited by 4.1.1 and weighs less than a direct §
+    s = _suggest(["40"], ["S"])
+    assert [(x.item.number, x.score) for x in s[:2]] == [
+        ("4.1.1", selectors.W_SERVICE_INHERITED + selectors.W_GROUP),
+        ("5.1.1", selectors.W_SERVICE_INHERITED + selectors.W_GROUP),
+    ]
+    assert s[0].reason == "§ 40 (zděděno) a S shodné s 4.1.1"
+
+
+def test_the_regions_individual_projects_are_never_cited_in_statement_1(catalogues, kk_plan):
+    users = catalogues["users"]
+    process = fk.opinion_request_start(actor=users["planovac"], **request_data(
+        catalogues, service_types=["62"], target_groups=["DM"], project_title="Nízkoprahový klub pro děti a mládež"))
+    opinion = fk.opinion_of(process)
+    ip_items = PlanItem.objects.filter(pk__in=selectors.individual_project_item_ids([kk_plan]))
+    assert sorted(ip_items.values_list("number", flat=True)) == ["1.2.5", "5.2.1", "5.2.2", "6.1.1", "6.1.2",
+                                                                 "7.2.1", "7.2.2"]
+    suggested = {x.item.number for x in selectors.suggestions_for(opinion, limit=500)}
+    assert suggested and not suggested & {"6.1.1", "6.1.2", "7.2.1", "7.2.2"}
+    fk.claim(fk.open_task(process), users["planovac"])
+    with pytest.raises(ValidationError) as exc:
+        services.opinion_draft_save(opinion=opinion, actor=users["planovac"],
+                                    activity_ids=[ip_items.get(number="6.1.1").pk])
+    assert exc.value.message_dict["activities"] == [
+        "Aktivita 6.1.1 je individuální projekt kraje, ne aktivita plánu, na kterou může projekt navazovat – "
+        "výrok 1 ji citovat nemůže (souběh s IP posuzuje výrok 4)."]
 
 
 def test_a_request_whose_deadline_passes_is_visible_as_overdue(catalogues, kk_plan):
@@ -244,6 +420,9 @@ def test_request_too_late_for_the_call_buffer_is_accepted_and_flagged(catalogues
     opinion = fk.opinion_of(process)
     assert opinion.too_late
     assert opinion.case.state_detail == "podáno pozdě vůči uzávěrce výzvy"
+    # the draft is never due after the opinion itself (both already past: the case shows as overdue)
+    assert opinion.draft_deadline == opinion.case_deadline == opinion.case.deadline < timezone.localdate()
+    assert selectors.is_overdue(opinion)
     assert Task.objects.filter(process=process, flow_task=OpinionFlow.draft).exists()
 
 
@@ -330,7 +509,7 @@ def test_reassigned_draft_keeps_four_eyes_for_everyone_who_drafted(catalogues, k
     assert opinion.case.events.filter(action="opinion_drafter", summary__contains="převzato").exists()
     approval = fk.open_task(process, OpinionFlow.approve)
     assert not approval.flow_task.can_assign(deputy, approval)
-    assert not services.can_approve(deputy, opinion)
+    assert not selectors.can_approve(deputy, opinion)
     with pytest.raises(ValidationError):
         services.opinion_approve(opinion=opinion, actor=deputy)
     assert fk.approve(process, users["vedouci"]).status == Opinion.Status.APPROVED

@@ -36,6 +36,7 @@ def test_request_draft_approve_over_http_and_reader_sees_issued_only(
     assert client.get(f"{BASE}/start/").status_code == 200
     form = {
         "applicant_ico": "70832749", "applicant_name": "Pečovatelská služba Sokolov, p.o.",
+        "applicant_address": "Sokolovská 1, 356 01 Sokolov",
         "project_title": "Rozvoj pečovatelské služby pro seniory na Sokolovsku",
         "registration_number": "CZ.1.04/3.1.00/56.00123",
         "call": catalogues["call56"].pk, "area": catalogues["area31"].pk,
@@ -48,6 +49,8 @@ def test_request_draft_approve_over_http_and_reader_sees_issued_only(
     assert bad.status_code == 200
     body = bad.content.decode()
     assert "nemá platnou kontrolní číslici" in body and "nemůže předcházet" in body
+    no_seat = client.post(f"{BASE}/start/", {**form, "applicant_address": ""}).content.decode()
+    assert "Vyplňte sídlo žadatele (uvádí se ve vyjádření)." in no_seat
     assert not Opinion.objects.exists()
     response = client.post(f"{BASE}/start/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -104,6 +107,7 @@ def test_request_draft_approve_over_http_and_reader_sees_issued_only(
 
     other = fk.opinion_request_start(actor=planner, **{
         "applicant_ico": "25596641", "applicant_name": "Domov Vřesová, o.p.s.", "project_title": "Jiný projekt",
+        "applicant_address": "Vřesová 1, 357 35 Vřesová",
         "call": catalogues["call56"], "area": "3.1", "service_types": ["70"], "target_groups": ["OZP"],
         "period_start": "2011-01-01", "period_end": "2011-12-31", "budget": 5000,
     })

@@ -111,10 +111,16 @@ def test_management_command_imports_and_reports(catalogues, capsys):
     if not KK_PLAN.exists():
         pytest.skip("seed missing")
     call_command("import_plan", str(KK_PLAN), "--region", "Karlovarský kraj", "--region-code", "KK")
-    out = capsys.readouterr().out
-    assert "Aktivita 27" in out and "27/" not in out or "položek" in out
+    lines = capsys.readouterr().out.splitlines()
+    # progress every 20 items and at the end, then the report
+    assert [line.strip() for line in lines[:3]] == ["… 20/52 položek", "… 40/52 položek", "… 52/52 položek"]
+    assert lines[3].startswith("Plán: PLÁN PRÁCE NA OBDOBÍ 2011 – 2012") and lines[3].endswith("(Karlovarský kraj, 2011–2012)")
+    assert lines[4] == "Položky: Aktivita 27, Opatření 16, Priorita 9"
+    assert lines[5] == "Plán byl nově založen."
+    assert lines[6].startswith("Nepřečteno / k prověření (")
     call_command("import_plan", str(KK_PLAN), "--region", "Karlovarský kraj")
-    assert "Beze změn" in capsys.readouterr().out
+    again = capsys.readouterr().out.splitlines()
+    assert again[4:6] == ["Položky: Aktivita 27, Opatření 16, Priorita 9", "Beze změn – soubor odpovídá uloženému plánu."]
     assert Plan.objects.count() == 1
 
 

@@ -626,3 +626,29 @@ def test_output_types():
     assert {item.kind for item in plan.items} <= {"priority", "measure", "activity", "goal"}
     for item in plan.items:
         assert all(isinstance(x, str) for x in item.service_paragraphs + item.target_groups)
+
+
+# --------------------------------------------------------------------------- plan names as cited
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "PLÁN PRÁCE NA OBDOBÍ 2011 – 2012 ke Střednědobému plánu rozvoje sociálních služeb v Karlovarském kraji "
+            "na období 2009 – 2013",
+            "Plán práce na období 2011 – 2012 ke Střednědobému plánu rozvoje sociálních služeb v Karlovarském kraji "
+            "na období 2009 – 2013",
+        ),
+        (
+            "STŘEDNĚDOBÝ PLÁN ROZVOJE SOCIÁLNÍCH SLUŽEB LIBERECKÉHO KRAJE 2014–2017 (SPRSS)",
+            "Střednědobý plán rozvoje sociálních služeb Libereckého kraje 2014–2017 (SPRSS)",
+        ),
+        ("Střednědobý plán rozvoje sociálních služeb Libereckého kraje", "Střednědobý plán rozvoje sociálních služeb Libereckého kraje"),
+        ("„plán práce“ OP LZZ", "„Plán práce“ OP LZZ"),
+    ],
+)
+def test_plan_names_are_cited_in_sentence_case(title, expected):
+    from opinions.plan_parser.text import sentence_case
+
+    assert sentence_case(title) == expected

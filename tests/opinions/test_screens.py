@@ -75,25 +75,95 @@ def test_draft_page_ip_warnings_have_visibly_required_answers_and_save_still_wor
     planner = users["planovac"]
     process = fk.opinion_request_start(actor=planner, **request_data(catalogues, **IP_REQUEST))
     opinion = fk.opinion_of(process)
-    warnings = list(opinion.ip_warnings.all())
-    assert warnings
+    warnings = list(opinion.ip_warnings.order_by("strength"))  # strong first
+    strong, weak = warnings
     task = fk.claim(fk.open_task(process), planner)
     client.force_login(planner)
     html = client.get(_url(task)).content.decode()
     for w in warnings:
-        assert f'name="ip_{w.pk}"' in html
-        assert re.search(rf'<label for="id_ip_{w.pk}">Odpověď zpracovatele <span class="req"[^>]*>\*</span>', html)
+        assert {f"ip_{w.pk}_reason", f"ip_{w.pk}_from", f"ip_{w.pk}_to", f"ip_{w.pk}_groups",
+                f"ip_{w.pk}", f"ip_{w.pk}_districts"} <= _names(html)
+        assert re.search(rf'<label for="id_ip_{w.pk}_reason">Důvod, proč nejde o dvojí financování '
+                         r'<span class="req"[^>]*>\*</span>', html)
+    for label in ("— vyberte důvod —", "jiné období", "jiná cílová skupina", "jiné území", "jiná činnost",
+                  "doplňkové financování", "Služba v projektu od", "Cílové skupiny služby v projektu",
+                  "osoby s duševním onemocněním", "Okresy služby v projektu", "Vysvětlení zpracovatele"):
+        assert label in html
     assert 'aria-required="true"' in html and "Povinné před předložením" in html
     assert "silné upozornění" in html
     # saving a draft without answers is still allowed (answers are required only to submit)
     statements = {**fk.STATEMENTS, "s1_verdict": "no", "s1_text": "Plán na rok 2013 není."}
     assert client.post(_url(task), {**statements, "_save": "1"}).status_code == 302
-    refused = client.post(_url(task), {**statements, "_submit": "1"})
-    assert refused.status_code == 200 and 'class="alert red"' in refused.content.decode()
-    answers = {f"ip_{w.pk}": "Projekt financuje jiné úvazky než IP kraje." for w in warnings}
+    refused = client.post(_url(task), {**statements, "_submit": "1"}).content.decode()
+    assert 'class="alert red"' in refused
+    assert "Výrok 4 „aktivity nejsou financovány z IP kraje“ nelze uvést, dokud silné upozornění na IP" in refused
+    # an answer that does not hold is refused at its field, in Czech, and the typed values stay
+    overlap = client.post(_url(task), {**statements, f"ip_{strong.pk}_reason": "period",
+                                       f"ip_{strong.pk}_from": "1. 3. 2013", f"ip_{strong.pk}_to": "31. 12. 2013",
+                                       "_save": "1"})
+    page = overlap.content.decode()
+    assert overlap.status_code == 200
+    assert re.search(r'class="field has-error">\s*<label for="id_ip_%d_reason">' % strong.pk, page)
+    assert ("Období 1. 3. 2013 – 31. 12. 2013 se překrývá s dobou IP „Podpora sítě služeb sociální prevence "
+            "v Karlovarském kraji“ (1. 8. 2012 – 28. 2. 2015) – nejde o jiné období.") in page
+    assert 'value="1. 3. 2013"' in page and 'value="period" selected' in page
+    strong.refresh_from_db()
+    assert strong.reason == "" and strong.answered_at is None
+    answers = {f"ip_{strong.pk}_reason": "complementary",
+               f"ip_{strong.pk}": "Projekt hradí dva nové úvazky nad kapacitu financovanou z IP.",
+               f"ip_{weak.pk}_reason": "target_group"}
     assert client.post(_url(task), {**statements, **answers, "_submit": "1"}).status_code == 302
     opinion.refresh_from_db()
     assert opinion.status == "waiting"
+
+
+def test_draft_page_flags_a_past_project_period_and_hides_the_regions_ips(client, catalogues, kk_plan):
+    users = catalogues["users"]
+    planner = users["planovac"]
+    process = fk.opinion_request_start(actor=planner, **request_data(catalogues))
+    task = fk.claim(fk.open_task(process), planner)
+    client.force_login(planner)
+    html = client.get(_url(task)).content.decode()
+    today = timezone.localdate()
+    assert ("Celé období projektu (1. 7. 2011 – 30. 6. 2012) leží před dnem vydání vyjádření "
+            f"(nejdříve {_cz(today)}) – ověřte data projektu u žadatele.") in html
+    # the plan is named in sentence case; its IP activities are not offered for statement 1
+    assert ("Plán práce na období 2011 – 2012 ke Střednědobému plánu rozvoje sociálních služeb v Karlovarském kraji "
+            "na období 2009 – 2013") in html
+    assert "PLÁN PRÁCE NA OBDOBÍ" not in html
+    assert ("Aktivity plánu, které jsou individuálním projektem kraje (1.2.5, 5.2.1, 5.2.2, 6.1.1, 6.1.2, 7.2.1, "
+            "7.2.2), se ve výroku 1 nenabízejí") in html
+    offered = {kk_plan.items.get(pk=int(pk)).number for pk in re.findall(r'name="activities" value="(\d+)"', html)}
+    assert offered and not offered & {"1.2.5", "5.2.1", "5.2.2", "6.1.1", "6.1.2", "7.2.1", "7.2.2"}
+    # a project that starts in the future is not flagged
+    later = fk.opinion_request_start(actor=planner, **request_data(
+        catalogues, period_start=today + timedelta(days=60), period_end=today + timedelta(days=400)))
+    task = fk.claim(fk.open_task(later), planner)
+    assert "před dnem vydání vyjádření" not in client.get(_url(task)).content.decode()
+
+
+def test_request_form_requires_the_seat_and_flags_a_started_project(client, catalogues):
+    from workflows.models import ServiceType, TargetGroup
+
+    client.force_login(catalogues["users"]["planovac"])
+    html = client.get(f"{BASE}/start/").content.decode()
+    assert re.search(r'<label for="id_applicant_address">Sídlo <span class="req"', html)
+    today = timezone.localdate()
+    form = {
+        "applicant_ico": "70832749", "applicant_name": "Pečovatelská služba Sokolov, p.o.",
+        "project_title": "Rozvoj pečovatelské služby", "call": catalogues["call56"].pk,
+        "area": catalogues["area31"].pk, "service_types": [ServiceType.objects.get(paragraph="40").pk],
+        "target_groups": [TargetGroup.objects.get(code="S").pk], "whole_region": "on",
+        "period_start": _cz(today - timedelta(days=10)), "period_end": _cz(today + timedelta(days=300)),
+        "budget": "100000",
+    }
+    refused = client.post(f"{BASE}/start/", form).content.decode()
+    assert re.search(r'class="field has-error">\s*<label for="id_applicant_address">', refused)
+    assert "Vyplňte sídlo žadatele (uvádí se ve vyjádření)." in refused
+    done = client.post(f"{BASE}/start/", {**form, "applicant_address": "Sokolovská 1, 356 01 Sokolov"}, follow=True)
+    page = done.content.decode()
+    assert f"Projekt má být zahájen {_cz(today - timedelta(days=10))}, tedy před dnem vydání vyjádření " \
+           f"(nejdříve {_cz(today)}) – ověřte datum zahájení u žadatele." in page
 
 
 def test_approval_page_shows_the_whole_draft_and_return_history(client, catalogues, kk_plan):
@@ -126,7 +196,7 @@ def test_approval_page_lists_ip_answers(client, catalogues):
     task = fk.claim(fk.open_task(process, OpinionFlow.approve), head)
     client.force_login(head)
     html = client.get(_url(task)).content.decode()
-    assert "Odpověď zpracovatele:" in html and "Projekt financuje jiné úvazky než IP kraje." in html
+    assert "Odpověď zpracovatele:</strong> Doplňkové financování: Projekt financuje jiné úvazky než IP kraje." in html
     assert "Lucie Černá" in html  # who answered
 
 
@@ -191,3 +261,19 @@ def test_reassign_dialog_for_an_approval_never_offers_anyone_who_drafted(client,
     assert f'<option value="{deputy.pk}">' in html
     client.post(f"/ukoly/{other_approval.pk}/predat/", {"user": deputy.pk})
     assert Task.objects.get(pk=other_approval.pk).owner_id == deputy.pk
+
+
+def test_a_request_too_late_for_the_call_shows_the_draft_due_with_the_opinion(client, catalogues):
+    users = catalogues["users"]
+    planner = users["planovac"]
+    call = catalogues["call56"]
+    call.submission_deadline = timezone.localdate() + timedelta(days=2)
+    call.save()
+    process = fk.opinion_request_start(actor=planner, **request_data(catalogues))
+    opinion = fk.opinion_of(process)
+    task = fk.claim(fk.open_task(process), planner)
+    client.force_login(planner)
+    html = client.get(_url(task)).content.decode()
+    due = _cz(opinion.case_deadline)
+    assert f"<dt>Koncept do:</dt><dd>{due}</dd>" in html and f"<dt>Vydání do:</dt><dd>{due}</dd>" in html
+    assert "Žádost přišla pozdě vůči uzávěrce výzvy" in html

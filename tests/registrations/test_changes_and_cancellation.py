@@ -99,7 +99,10 @@ def test_notice_converted_to_change_application_and_change_on_finality(officer, 
        reasoning="Prostory pro 30 uživatelů odpovídají hygienickým požadavkům.")
     decision = Document.objects.get(case=change_case, kind="reg_decision_change")
     text = docx_text(decision)
-    assert "mění registraci" in text and "kapacita: 30" in text and decision.reference_number in text
+    assert "se mění takto" in text and "kapacita: z „24“ na „30“" in text and decision.reference_number in text
+    # the service is named by its § 85 identifier, never by the registration case's file mark
+    assert "identifikátor služby dosud nepřidělen" in text and registered.registration_case.file_mark not in text
+    assert "nejdříve ode dne nabytí právní moci" in text
     do(change, A.deliver_decision, officer, channel="data_box", ready_on=date(2026, 10, 20), collected_on=date(2026, 10, 20))
     registered.refresh_from_db()
     assert registered.capacity == 24  # only from finality
@@ -112,7 +115,7 @@ def test_notice_converted_to_change_application_and_change_on_finality(officer, 
 
 def test_ex_officio_cancellation_closes_the_registry_entry(officer, registered, docx_text):
     provider = registered.provider
-    process = C.receive.run(user=officer, provider=provider, services=[registered], ex_officio=True,
+    process = C.receive.run(user=officer, provider=provider, services=[registered], ex_officio=True, ground="a",
                             grounds="Opakované porušení podmínek registrace zjištěné inspekcí.",
                             received_on=date(2026, 9, 18))
     run_jobs(process)
@@ -130,7 +133,8 @@ def test_ex_officio_cancellation_closes_the_registry_entry(officer, registered, 
     do(process, C.await_comments, officer, comments="")
     decision = Document.objects.get(case=case, kind="reg_decision_cancellation")
     text = docx_text(decision)
-    assert "ruší registraci" in text and "Domovy pro seniory" in text and decision.reference_number in text
+    assert "se ruší" in text and "§ 82 odst. 3" in text and "Domovy pro seniory" in text
+    assert decision.reference_number in text
     do(process, C.deliver_decision, officer, channel="post", ready_on=date(2026, 10, 5), collected_on=date(2026, 10, 7))
     do(process, C.appeal_period, officer, appeal_received_on=date(2026, 10, 15))
     do(process, C.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 20))
@@ -148,7 +152,10 @@ def test_ex_officio_cancellation_closes_the_registry_entry(officer, registered, 
 
 def test_cancellation_on_request_annulled_then_decided_again(officer, registered):
     process = C.receive.run(user=officer, provider=registered.provider, services=[registered], ex_officio=False,
-                            grounds="Poskytovatel ukončuje činnost k 31. 12. 2026.", received_on=date(2026, 10, 1))
+                            grounds="Poskytovatel ukončuje činnost k 31. 12. 2026.", received_on=date(2026, 10, 1),
+                            service_ends_on=date(2026, 12, 31))
+    # 3 months before the end would have been 30. 9.: accepted, flagged to the officer
+    assert process.case.events.filter(action="late_cancellation_request").exists()
     do(process, C.assess, officer, proposal="granted", reasoning="Na žádost poskytovatele.")
     do(process, C.deliver_decision, officer, channel="data_box", ready_on=date(2026, 10, 5), collected_on=date(2026, 10, 5))
     do(process, C.appeal_period, officer, appeal_received_on=date(2026, 10, 9))

@@ -154,7 +154,10 @@ def test_notice_and_cancellation_started_over_http(demo_users):
 
     url = node_url(CancellationFlow.start)
     assert client.get(url).status_code == 200
-    assert client.post(url, {"services": [service.pk], "grounds": "Ukončení činnosti", "received_on": "2026-11-02"}).status_code == 302
+    missing_end = client.post(url, {"services": [service.pk], "grounds": "Ukončení činnosti", "received_on": "2026-11-02"})
+    assert missing_end.status_code == 200 and "nejméně 3 měsíce předem" in missing_end.content.decode()
+    assert client.post(url, {"services": [service.pk], "grounds": "Ukončení činnosti", "received_on": "2026-11-02",
+                             "service_ends_on": "2027-03-31"}).status_code == 302
     assert Proceeding.objects.filter(kind="cancellation", provider__ico="44312211", ex_officio=False).exists()
 
 

@@ -162,15 +162,27 @@ def test_refusal_with_evidence_notice_and_appeal_upheld(officer, docx_text):
     do(process, F.assess, officer, answers=conditions, proposal="refused",
        reasoning="Žadatel nedoložil zajištění finančních podmínek.", comments_days=7)
     notice = Document.objects.get(case=process.case, kind="reg_evidence_notice")
-    assert "§ 36 odst. 3" in docx_text(notice) and "7 dnů" in docx_text(notice)
+    from django.utils import timezone
+
+    from workflows.deadlines import last_day_after_delivery
+
+    until = last_day_after_delivery(timezone.localdate(), 7)
+    assert "§ 36 odst. 3" in docx_text(notice)
+    assert f"nejpozději do {until.day}. {until.month}. {until.year}" in docx_text(notice)
     do(process, F.deliver_evidence_notice, officer, channel="data_box", ready_on=date(2026, 9, 10), collected_on=date(2026, 9, 10))
     proceeding.refresh_from_db()
-    assert proceeding.comments_deadline == date(2026, 9, 17)
-    assert process.case.__class__.objects.get(pk=process.case_id).deadline == date(2026, 9, 17)
-    do(process, F.await_comments, officer, comments="Nesouhlasíme, rozpočet doložíme.")
+    # delivered 10. 9. + 7 days = 17. 9., but the notice named a later concrete day: that one holds
+    assert proceeding.comments_deadline == max(until, date(2026, 9, 17))
+    assert process.case.__class__.objects.get(pk=process.case_id).deadline == proceeding.comments_deadline
+    with pytest.raises(ValidationError, match="vypořádá"):
+        do(process, F.await_comments, officer, comments="Nesouhlasíme, rozpočet doložíme.")
+    do(process, F.await_comments, officer, comments="Nesouhlasíme, rozpočet doložíme.",
+       comments_answer="Personální zajištění nebylo doloženo ani s vyjádřením.")
     refusal = Document.objects.get(case=process.case, kind="reg_decision_refusal")
     text = docx_text(refusal)
-    assert "zamítá žádost" in text and "Nesouhlasíme" in text and "§ 36 odst. 3" in text
+    assert "se zamítá" in text and "Nesouhlasíme" in text and "§ 36 odst. 3" in text
+    # the refusal cites the condition really unmet, with its písmeno
+    assert "není splněna podmínka registrace podle § 79 odst. 1 písm. f)" in text
     do(process, F.deliver_decision, officer, channel="data_box", ready_on=date(2026, 9, 21), collected_on=date(2026, 9, 22))
     do(process, F.appeal_period, officer, appeal_received_on=date(2026, 10, 2))
     case = Case.objects.get(pk=process.case_id)
@@ -221,9 +233,12 @@ def test_bad_intake_writes_nothing(officer):
             start(officer, **kwargs)
     assert (Case.objects.count(), Provider.objects.count()) == before
     # natural person without IČO is fine
+    with pytest.raises(ValidationError, match="datem narození"):
+        start(officer, provider={**PROVIDER, "ico": "", "is_natural_person": True, "name": "Marie Smyšlená"})
     process, proceeding = start(officer, provider={**PROVIDER, "ico": "", "is_natural_person": True,
-                                                   "name": "Marie Smyšlená"})
+                                                   "name": "Marie Smyšlená", "birth_date": date(1975, 4, 12)})
     assert proceeding.provider.ico is None
+    assert proceeding.provider.identification.startswith("Marie Smyšlená, nar. 12. 4. 1975, trvale bytem Sluneční 12")
 
 
 def test_double_submission_is_refused(officer):

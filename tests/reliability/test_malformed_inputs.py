@@ -59,6 +59,7 @@ def good_form(world) -> dict[str, Any]:
 def good_api(world) -> dict[str, Any]:
     return {
         "applicant_ico": "25596641", "applicant_name": "Domov Pod Lesem, o.p.s.", "project_title": "Podpora",
+        "applicant_address": "Lesní 12, 350 02 Cheb",
         "call": world["call"].number, "area": "3.1", "service_types": ["48"], "target_groups": [],
         "period_start": "2027-01-01", "period_end": "2027-12-31", "budget": "1500000.00",
     }
@@ -118,6 +119,8 @@ ROWS: list[Row] = [
     Row("form: district of another region", "planovac", "post", START, form(districts=["Liberec"]),
         says="platnou možnost"),
     Row("form: bad e-mail", "planovac", "post", START, form(contact_email="ne-e-mail"), says="e-mail"),
+    Row("form: no seat of the applicant", "planovac", "post", START, form(applicant_address=""),
+        says="Vyplňte sídlo žadatele (uvádí se ve vyjádření)."),
     Row("form: oversized name (10 000 chars)", "planovac", "post", START, form(applicant_name="A" * 10000),
         says="nejvýše 255 znaků"),
     Row("form: everything missing", "planovac", "post", START, {}, says="Toto pole je vyžadováno"),
@@ -148,6 +151,8 @@ ROWS: list[Row] = [
         api(budget={"amount": 5}), fmt="json", status=400, says="budget"),
     Row("api: list field given a string", "portal", "post", "/api/opinion-requests/",
         api(service_types="48"), fmt="json", status=400, says="service_types"),
+    Row("api: no seat of the applicant", "portal", "post", "/api/opinion-requests/", api(applicant_address=""),
+        fmt="json", status=400, says="Vyplňte sídlo žadatele"),
     Row("api: unknown call", "portal", "post", "/api/opinion-requests/", api(call="999"), fmt="json", status=400,
         says="není v katalogu výzev"),
     Row("api: not JSON at all", "portal", "post", "/api/opinion-requests/", "{ne-json", fmt="raw", status=400,

@@ -520,13 +520,43 @@ def test_is_change_notice_late():
             {},
             OpinionDeadlines(D(2026, 4, 1), D(2026, 3, 27), False),
         ),
-        # too late: received Mon 2026-03-16, call-based Fri 03-13 is already past;
-        # draft never before received → Mon 2026-03-16
+        # too late: received Mon 2026-03-16, call-based Fri 03-13 is already past; the draft is
+        # never due after the opinion itself → Fri 2026-03-13 too (both overdue from the start)
         (
             D(2026, 3, 16),
             D(2026, 3, 20),
             {},
-            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 16), True),
+            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 13), True),
+        ),
+        # too late on a weekend: received Sat 2026-03-14, call Fri 03-20 − 5 wd = Fri 03-13
+        (
+            D(2026, 3, 14),
+            D(2026, 3, 20),
+            {},
+            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 13), True),
+        ),
+        # the call closed before the request: received Mon 2026-03-23, call Fri 03-20 → Fri 03-13
+        (
+            D(2026, 3, 23),
+            D(2026, 3, 20),
+            {},
+            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 13), True),
+        ),
+        # call closes soon, one working day of margin: received Thu 2026-03-12, call Fri 03-20
+        # − 5 wd = Fri 03-13; draft Fri 03-13 − 3 wd = Tue 03-10 → clamped to received Thu 03-12,
+        # which is still before the opinion's Fri 03-13
+        (
+            D(2026, 3, 12),
+            D(2026, 3, 20),
+            {"draft_working_days": 5},
+            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 12), False),
+        ),
+        # too late with no draft buffer at all: received Tue 2026-03-17, draft 0 wd → Fri 03-13
+        (
+            D(2026, 3, 17),
+            D(2026, 3, 20),
+            {"draft_working_days": 0},
+            OpinionDeadlines(D(2026, 3, 13), D(2026, 3, 13), True),
         ),
         # call-based deadline equals the day received (Fri 2026-03-13): not too late
         (
@@ -560,7 +590,9 @@ def test_is_change_notice_late():
     ],
 )
 def test_opinion_deadlines(received, call, kwargs, expected):
-    assert opinion_deadlines(received, call, **kwargs) == expected
+    result = opinion_deadlines(received, call, **kwargs)
+    assert result == expected
+    assert result.draft_deadline <= result.case_deadline  # the draft is never due after the opinion
 
 
 def test_opinion_buffers_from_settings(osv_settings):
@@ -635,3 +667,16 @@ def test_real_setting_lookup_falls_back_without_django(monkeypatch):
     assert _REAL_SETTING("OSV_REMEDY_DEFAULT_DAYS") == 30
     assert _REAL_SETTING("OSV_REMINDER_WORKING_DAYS") == (5, 1)
     assert settings.configured is False  # reading a default did not configure Django
+
+
+def test_expert_opinion_adds_the_time_it_takes_beyond_30_days():
+    """§ 71 odst. 3 písm. b) SŘ: the time the expert opinion takes is added, not "up to 30 days"."""
+    from workflows.deadlines import decision_extension
+
+    # Fri 2026-12-18 + 30 + 30 (písm. a) + 45 (posudek) = Fri 2027-04-02, a working day
+    assert decision_deadline(D(2026, 12, 18), extension_days=30, expert_days=45) == D(2027, 4, 2)
+    # Fri 2026-12-18 + 30 + 36 (posudek) = Mon 2027-02-22
+    assert decision_deadline(D(2026, 12, 18), expert_days=36) == D(2027, 2, 22)
+    assert decision_extension([("on_site_check", 20), ("hearing", 20), ("expert_opinion", 45)]) == (30, 45)
+    with pytest.raises(ValueError):
+        decision_deadline(D(2026, 12, 18), expert_days=-1)

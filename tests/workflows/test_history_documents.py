@@ -56,7 +56,7 @@ def test_generate_document_numbers_hashes_versions_and_escapes(case, docx_text):
     text = docx_text(doc)
     assert hostile in text
     assert doc.reference_number in text and case.file_mark in text
-    assert "Krajský úřad Karlovarského kraje" in text and "Domov Pod Lesem, o.p.s., IČO 25596641" in text
+    assert "Krajský úřad Karlovarského kraje" in text and "Domov Pod Lesem, o.p.s.\nIČO 25596641" in text
     assert CaseEvent.objects.filter(case=case, action="document", document=doc).exists()
 
     again = generate_document(

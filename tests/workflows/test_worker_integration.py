@@ -25,8 +25,9 @@ def test_worker_renders_the_flow_documents_once(celery_worker, demo_users, docx_
     doc = Document.objects.get(case=case)
     text = docx_text(doc)
     assert "Sdělení k registraci" in text
-    assert f"Č. j.: {doc.reference_number}" in text
-    assert "Pečovatelská služba Sokolov, p.o., IČO 70832749" in text
+    assert "Naše č. j." in text and doc.reference_number in text
+    assert "Pečovatelská služba Sokolov, p.o.\nIČO 70832749" in text  # the address window
+    assert "Jana Nováková" in text and "referentka oddělení sociálních služeb" in text  # vyřizuje and the signer
     process.refresh_from_db()
     assert process.status == "DONE"
 

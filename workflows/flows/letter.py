@@ -47,8 +47,12 @@ class LetterFlow(flow.Flow):
         return activation.process
 
     def render_letter(self, activation):
+        from django.contrib.auth import get_user_model
+
         process = activation.process
         data = process.data
+        # the letter carries who handles it and who signs it: the officer who wrote it
+        actor = get_user_model().objects.filter(pk=data.get("actor_id")).first() if data.get("actor_id") else None
         return generate_document(
             case=process.case,
             kind="letter",
@@ -56,6 +60,7 @@ class LetterFlow(flow.Flow):
             template_code="letter",
             context={"subject": data["subject"], "body_paragraphs": data["body"].split("\n")},
             source_key=f"task:{activation.task.pk}",
+            actor=actor,
         )
 
 

@@ -11,7 +11,7 @@ from workflows import counters
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0005_caseevent_action_from_agendas'),
+        ('workflows', '0004_acts_catalogue'),
     ]
 
     operations = [

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from workflows.acts import load_acts
 from workflows.catalogues import load_catalogues
 from workflows.demo import DEMO_PASSWORD, ensure_demo_users, seed_agendas
 from workflows.roles import ensure_groups
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_data=False, **options):
         self.stdout.write(f"Číselníky: {load_catalogues()}")
+        self.stdout.write(f"Katalog písemností: {load_acts()}")
         self.stdout.write(f"Role: {len(ensure_groups())}")
         users = ensure_demo_users()
         if not no_data:
