@@ -327,6 +327,19 @@ def list_count(user, scope: str, filters: TaskFilters, tasks: QuerySet, today: d
     return _sum(qs)
 
 
+#: a list this short is sorted from its own rows (owner / filter index, then a top-N sort); a
+#: longer one is read in deadline order from the case side (:class:`DeadlineOrdered`), which
+#: stops after the page but walks every case when the list is short or empty
+SHORT_LIST = 500
+
+
+def paged_tasks(qs: QuerySet, total: int, sort: str):
+    """The sliceable rows of a task list for its paginator, the plan chosen by its size."""
+    if sort == DEFAULT_SORT and total > SHORT_LIST:
+        return DeadlineOrdered(qs)
+    return qs
+
+
 class Counted:
     """A sliceable list with a count known beforehand (``Paginator`` asks ``count()``)."""
 
@@ -467,7 +480,13 @@ def waiting_for_approval(user, limit: int = 20) -> list[TaskRow]:
     """Tasks of cases waiting for approval (case state WAITING), nearest deadline first: the whole
     team's for the head, the ones the user may take (e.g. the deputy head) otherwise."""
     scope = SCOPE_TEAM if can_see_team(user) else SCOPE_QUEUE
-    qs = tasks_for(user, scope).filter(**{f"{CASE_PATH}__state": Case.State.WAITING})
+    # the waiting cases first (index on state, deadline), then their tasks: a join from the task
+    # side would read every open task when few cases wait
+    waiting = Case.objects.filter(state=Case.State.WAITING)
+    if not user.is_superuser:
+        waiting = waiting.filter(kind__in=_kinds_of_agendas(user_agendas(user)))
+    case_ids = list(waiting.order_by(F("deadline").asc(nulls_last=True), "pk").values_list("pk", flat=True)[:limit * 5])
+    qs = tasks_for(user, scope).filter(**{f"{CASE_PATH}__in": case_ids})
     return to_rows(qs.order_by(*SORTS[DEFAULT_SORT][1]())[:limit])
 
 

@@ -38,14 +38,16 @@ def dashboard(request):
     if not sel.user_agendas(user):
         raise PermissionDenied("Přehled je pro pracovníky agend.")
     mine = sel.tasks_for(user, sel.SCOPE_INBOX)
-    my_rows = sel.to_rows(sel.filter_tasks(mine, sel.TaskFilters(), user)[:10], back=request.path)
     my_histogram = sel.deadline_histogram(sel.task_counts(user, sel.SCOPE_INBOX))
+    my_total = sum(bucket["count"] for bucket in my_histogram)
+    ordered = sel.paged_tasks(sel.filter_tasks(mine, sel.TaskFilters(), user), my_total, sel.DEFAULT_SORT)
+    my_rows = sel.to_rows(ordered[:10], back=request.path) if my_total else []
     context = {
         "title": "Přehled",
         "active_nav": "dashboard",
         "my_rows": my_rows,
         "my_histogram": my_histogram,
-        "my_total": sum(bucket["count"] for bucket in my_histogram),
+        "my_total": my_total,
         "queue_total": sel.count_tasks(user, sel.SCOPE_QUEUE),
         "is_head": sel.can_see_team(user),
         "approver": has_role(user, ROLE_DEPUTY) and not sel.can_see_team(user),

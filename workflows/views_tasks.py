@@ -57,8 +57,7 @@ def task_list_view(request, scope: str):
         ]
         return export_response(export, {"inbox": "moje-ukoly", "queue": "fronta", "team": "ukoly-tymu"}[scope], header, data)
     total = sel.list_count(user, scope, filters, qs)
-    items = sel.DeadlineOrdered(qs) if filters.sort == sel.DEFAULT_SORT else qs
-    paginator = Paginator(sel.Counted(items, total), PAGE_SIZE)
+    paginator = Paginator(sel.Counted(sel.paged_tasks(qs, total, filters.sort), total), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = sel.to_rows(page.object_list, back=request.get_full_path())
     extra_filters = [

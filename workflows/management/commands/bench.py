@@ -63,6 +63,9 @@ class Command(BaseCommand):
         parser.add_argument("--scan-sizes", "--sizes", dest="scan_sizes", default="20000,200000,1000000",
                             help="sizes at which the pages and the deadline scan are measured (the data grows "
                                  "in between; sizes above --processes are left out)")
+        parser.add_argument("--merge", nargs="*", default=[],
+                            help="JSON files of earlier runs (other databases, other sizes): their pages join "
+                                 "this run's table, so every size sits side by side with its growth ratio")
         parser.add_argument("--scale-workers", default="1,2,4", help="worker processes for the scaling run")
         parser.add_argument("--scale-http", default="1,2", help="gunicorn instances for the scaling run")
         parser.add_argument("--clone", action="store_true",
@@ -153,6 +156,13 @@ class Command(BaseCommand):
             result["opinion_flows"] = bench_run.opinion_flows(opt["opinions"], users, opt["worker_concurrency"],
                                                               progress=self.log)
 
+        for path in opt["merge"]:
+            earlier = json.loads(Path(path).read_text())
+            for key in ("pages", "pages_before"):
+                for size, pages in earlier.get(key, {}).items():
+                    result[key].setdefault(size, pages)
+            result.setdefault("merged", []).append({"file": str(path), "load_average": earlier.get("load_average"),
+                                                    "data": earlier.get("data")})
         result["finished"] = timezone.now().isoformat()
         result["load_average"] = os.getloadavg()
         self.print_table(result)
