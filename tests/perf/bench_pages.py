@@ -132,8 +132,10 @@ def measure_all(requests: int, progress=print, only: set[str] | None = None) -> 
             if role not in clients:
                 clients[role] = Client()
                 clients[role].force_login(user)
-            progress(f"  pages: {name} ({url}) as {user.username} × {requests}")
-            out[name] = {"role": role, **measure_page(clients[role], url, requests)}
+            progress(f"  pages: {name} ({url}) as {user.username}")
+            # Viewflow's stock pages take seconds at a million processes: a few requests tell enough
+            n = min(requests, 5) if name.startswith("stock") else requests
+            out[name] = {"role": role, **measure_page(clients[role], url, n)}
         clear_url_caches()
     connection.close()
     return out
