@@ -141,6 +141,13 @@ if OSV_ENV == "test":
 AUTHENTICATION_BACKENDS = ["workflows.auth_throttle.ThrottledModelBackend"]
 OSV_LOGIN_FAILURE_LIMIT = int(env("OSV_LOGIN_FAILURE_LIMIT", "5"))
 OSV_LOGIN_LOCK_MINUTES = int(env("OSV_LOGIN_LOCK_MINUTES", "15"))
+# directory login (Active Directory / LDAP) when OSV_LDAP_SERVER_URI is set: config/ldap.py; needs the
+# optional extra `ldap`. Local accounts keep working (embedded default, emergencies).
+from config import ldap as _ldap  # noqa: E402
+
+if _ldap.enabled():
+    globals().update(_ldap.directory_settings())
+    AUTHENTICATION_BACKENDS = ["workflows.directory.DirectoryBackend", *AUTHENTICATION_BACKENDS]
 # the login counters must be shared by every web process: a file cache by default, Redis if given
 if env("OSV_CACHE_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("OSV_CACHE_URL")}}
@@ -238,6 +245,19 @@ OSV_JOB_STUCK_MINUTES = int(env("OSV_JOB_STUCK_MINUTES", "10"))
 #: direct PostgreSQL URL (worker/beat_lock.py)
 OSV_BEAT_LOCK_DATABASE_URL = env("OSV_BEAT_LOCK_DATABASE_URL", "")
 OSV_BASE_URL = env("OSV_BASE_URL", "http://127.0.0.1:8000")
+
+# company lookup by IČO in ARES (workflows.ares; docs/office-integration.md)
+OSV_ARES_ENABLED = env_bool("OSV_ARES_ENABLED", True)
+OSV_ARES_URL = env("OSV_ARES_URL", "https://ares.gov.cz/ekonomicke-subjekty-v-be/rest")
+OSV_ARES_TIMEOUT = float(env("OSV_ARES_TIMEOUT", "5"))
+OSV_ARES_CACHE_SECONDS = int(env("OSV_ARES_CACHE_SECONDS", str(24 * 3600)))
+
+# the national registry's open data (registrations.national_registry): a path or URL of rpss.json,
+# imported and reconciled daily by beat at the given time (empty source = the job does nothing)
+OSV_NATIONAL_REGISTRY_SOURCE = env("OSV_NATIONAL_REGISTRY_SOURCE", "")
+OSV_NATIONAL_REGISTRY_HOUR = int(env("OSV_NATIONAL_REGISTRY_HOUR", "5"))
+OSV_NATIONAL_REGISTRY_MINUTE = int(env("OSV_NATIONAL_REGISTRY_MINUTE", "30"))
+OSV_NATIONAL_REGISTRY_TIMEOUT = float(env("OSV_NATIONAL_REGISTRY_TIMEOUT", "120"))
 
 # deadline rules (workflows.deadlines reads these; see shared design deadlines.md)
 OSV_REMEDY_DEFAULT_DAYS = int(env("OSV_REMEDY_DEFAULT_DAYS", "30"))

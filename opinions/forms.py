@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from workflows import ares
 from workflows.models import ServiceType, TargetGroup
 from workflows.region import get_region
 
@@ -41,6 +42,8 @@ class OpinionRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["districts"].choices = [(d, d) for d in get_region().districts]
+        self.fields["applicant_ico"].widget.attrs.update(
+            ares.ico_widget_attrs({"name": "applicant_name", "address": "applicant_address"}))
 
     def apply_errors(self, exc: ValidationError) -> None:
         """Show a service's Czech ValidationError on the form."""

@@ -10,7 +10,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflows import deadlines
+from workflows import ares, deadlines
 from workflows.models import ServiceType, TargetGroup
 
 from .models import Appeal, ChecklistItem, DeliveryChannel, Proceeding, RegisteredService, ServiceForm
@@ -215,6 +215,10 @@ class ProviderForm(forms.Form):
     data_box = forms.CharField(label=_("ID datové schránky"), required=False, max_length=7)
 
 
+# "Načíst z ARES" fills these provider fields (workflows.ares.Company field → form field)
+ARES_PROVIDER_FILL = {"name": "name", "legal_form": "legal_form", "address": "address", "statutory_body": "statutory_body"}
+
+
 class ApplicationForm(ProviderForm):
     """Intake of an application for registration with one service (more via the API/services)."""
 
@@ -252,6 +256,7 @@ class ApplicationForm(ProviderForm):
         self.activation = activation
         super().__init__(*args, **kwargs)
         self.fields["submission_key"].initial = uuid.uuid4().hex
+        self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs(ARES_PROVIDER_FILL))
 
     def handler_kwargs(self):
         data = self.cleaned_data
@@ -283,6 +288,7 @@ class ChangeNoticeIntakeForm(forms.Form):
         self.activation = activation
         super().__init__(*args, **kwargs)
         self.fields["submission_key"].initial = uuid.uuid4().hex
+        self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs({}))  # ARES only confirms who it is
 
     def handler_kwargs(self):
         data = self.cleaned_data
@@ -370,3 +376,17 @@ class RemedyExtendForm(forms.Form):
 
 class RepairForm(TaskForm):
     note = forms.CharField(label=_("co bylo opraveno (např. nahrána opravená šablona)"), required=False, max_length=300)
+
+
+class ProviderIdentityForm(forms.Form):
+    """The provider's identification on the provider page, refreshable from ARES."""
+
+    ico = forms.CharField(label=_("IČO"), required=False, max_length=12, disabled=True)
+    name = forms.CharField(label=_("název / jméno"), max_length=255)
+    legal_form = forms.CharField(label=_("právní forma"), required=False, max_length=100)
+    address = forms.CharField(label=_("sídlo / adresa"), max_length=300)
+    statutory_body = forms.CharField(label=_("statutární orgán"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs(ARES_PROVIDER_FILL))

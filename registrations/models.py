@@ -572,3 +572,7 @@ class ChangeNoticeProcess(CaseProcess):
         permissions = [
             ("can_check_changenoticeprocess", "Může kontrolovat oznámení změn"),
         ]
+
+
+# the national registry (open data) as last imported: registrations/national_registry/models.py
+from .national_registry.models import NationalRegistryImport, NationalService  # noqa: E402,F401

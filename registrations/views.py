@@ -25,7 +25,7 @@ from workflows.models import Document
 from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
 
 from . import documents, selectors, services
-from .forms import NationalIdForm, RemedyExtendForm
+from .forms import NationalIdForm, ProviderIdentityForm, RemedyExtendForm
 from .models import ChangeNotice, Proceeding, Provider, RegisteredService
 
 
@@ -151,9 +151,36 @@ def provider_detail(request, pk: int):
         raise PermissionDenied
     provider = get_object_or_404(Provider, pk=pk)
     record = selectors.provider_record(provider, user=request.user)
+    can_edit = request.user.has_perm("registrations.change_provider")
+    identity_form = ProviderIdentityForm(initial={f: getattr(provider, f) for f in ("ico", *IDENTITY_FIELDS)}) if can_edit else None
     return render(request, "registrations/provider_detail.html", {"record": record, "provider": provider, "active_nav": "registry",
                                                                   "staff": can_work_on_agenda(request.user, "registrations"),
-                                                                  "id_form": NationalIdForm()})
+                                                                  "id_form": NationalIdForm(), "identity_form": identity_form})
+
+
+IDENTITY_FIELDS = ("name", "legal_form", "address", "statutory_body")
+
+
+@login_required
+def provider_identity(request, pk: int):
+    """Save corrected identification of a provider (the form of the provider page, ARES pre-fill)."""
+    if request.method != "POST" or not request.user.has_perm("registrations.change_provider"):
+        raise PermissionDenied
+    provider = get_object_or_404(Provider, pk=pk)
+    form = ProviderIdentityForm(request.POST, initial={"ico": provider.ico})
+    if form.is_valid():
+        try:
+            data = {f: form.cleaned_data[f] for f in IDENTITY_FIELDS}
+            if services.provider_update_identity(provider=provider, actor=request.user, **data):
+                messages.success(request, _("Identifikační údaje poskytovatele uloženy (zapsáno do historie rejstříku)."))
+            else:
+                messages.info(request, _("Údaje se nezměnily."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Údaje poskytovatele nebyly uloženy: ") + " ".join(
+            str(e) for errors in form.errors.values() for e in errors))
+    return redirect("registrations:provider", pk=provider.pk)
 
 
 @login_required

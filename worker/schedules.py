@@ -2,8 +2,16 @@
 
 from datetime import timedelta
 
+from celery.schedules import crontab
+from django.conf import settings
+
 BEAT_SCHEDULE = {
     "fire-viewflow-timers": {"task": "osv.fire_timers", "schedule": timedelta(seconds=30)},
     "sweep-stuck-jobs": {"task": "osv.sweep_stuck_jobs", "schedule": timedelta(minutes=2)},
     "scan-deadlines": {"task": "osv.scan_deadlines", "schedule": timedelta(minutes=15)},
+    # the national registry's open data: import + reconciliation once a day (OSV_NATIONAL_REGISTRY_*)
+    "import-national-registry": {
+        "task": "osv.import_national_registry",
+        "schedule": crontab(hour=settings.OSV_NATIONAL_REGISTRY_HOUR, minute=settings.OSV_NATIONAL_REGISTRY_MINUTE),
+    },
 }

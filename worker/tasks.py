@@ -35,3 +35,11 @@ def scan_deadlines() -> dict:
 
     with single_run("scan_deadlines") as alone:
         return scan() if alone else {"skipped": "another scan is running"}
+
+
+@shared_task(name="osv.import_national_registry", acks_late=True)
+def import_national_registry(source: str = "", user_pk: int | None = None) -> dict:
+    """Daily: import the national registry's open data and reconcile (no-op without a source)."""
+    from registrations.national_registry import services
+
+    return services.run_scheduled(source=source or None, user_pk=user_pk)

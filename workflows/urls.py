@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views, views_case, views_dashboard, views_tasks
+from . import views, views_ares, views_case, views_dashboard, views_tasks
 
 app_name = "cases"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("pripady/<int:pk>/tisk/", views_case.case_print, name="case_print"),
     path("hledat/", views_case.search, name="search"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("ares/", views_ares.ares_lookup, name="ares_lookup"),
     path("api/", include("workflows.api.urls")),
     # Viewflow's stock inbox and queue are replaced by ours (matched first: included before /app/)
     path("app/workflow/inbox/", RedirectView.as_view(pattern_name="cases:inbox", query_string=True), name="stock_inbox"),

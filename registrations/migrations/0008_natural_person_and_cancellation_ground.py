@@ -39,7 +39,7 @@ def fix_checklist(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0006_flows_moved_into_agenda'),
+        ('registrations', '0007_national_registry'),
     ]
 
     operations = [

@@ -47,6 +47,9 @@ from .finality import (
     proceeding_finalize,
     service_set_national_id,
 )
+from .provider import (
+    provider_update_identity,
+)
 from .notices import (
     change_notice_receive,
     change_notice_record,
@@ -68,6 +71,7 @@ __all__ = [
     "phase_set",
     "refresh_deadline",
     "provider_upsert",
+    "provider_update_identity",
     "application_receive",
     "cancellation_open",
     "completeness_record",

@@ -151,7 +151,9 @@ def test_opinion_draft_return_fix_approve_and_docx(page, live_server, demo_offic
     with page.expect_download() as download:
         page.click(f"a[href='/documents/{doc.pk}/download/']")
     path = download.value.path()
-    text = "\n".join(p.text for p in Docx(io.BytesIO(open(path, "rb").read())).paragraphs)
+    parsed = Docx(io.BytesIO(open(path, "rb").read()))
+    text = "\n".join([p.text for p in parsed.paragraphs]
+                     + [cell.text for table in parsed.tables for row in table.rows for cell in row.cells])
     assert doc.reference_number in text and "Domov Pod Lesem" in text
 
     # --- the head's dashboard on the demo office
