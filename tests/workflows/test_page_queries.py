@@ -27,7 +27,7 @@ PAGES = {
     ("referent", "case"): 12,
     ("referent", "/hledat/"): 5,
     ("referent", "/hledat/?q=Poskytovatel"): 6,
-    ("referent", "/registry/"): 4,
+    ("referent", "/registry/"): 6,  # + the national registry status (main)
     ("planovac", "/opinions/"): 7,
     ("referent", "/ukoly/?export=csv"): 4,
     ("referent", "/ukoly/?export=xlsx"): 4,
