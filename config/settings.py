@@ -275,6 +275,35 @@ OSV_CONVERTER_URL = env("OSV_CONVERTER_URL", "")
 OSV_CONVERTER_TIMEOUT = float(env("OSV_CONVERTER_TIMEOUT", "120"))
 OSV_SOFFICE = env("OSV_SOFFICE", "")
 
+# --- signature and seal (workflows.signing): pyHanko PAdES B-LT ---------------------------------
+OSV_SIGNING_BACKEND = env("OSV_SIGNING_BACKEND", "pkcs12")  # pkcs12 (embedded) | pkcs11 (production HSM)
+OSV_SIGNING_PKCS12_DIR = env("OSV_SIGNING_PKCS12_DIR", str(VAR_DIR / "pki" / "p12"))
+OSV_SIGNING_PKCS12_PASSWORD = env("OSV_SIGNING_PKCS12_PASSWORD", "")
+OSV_PKCS11_MODULE = env("OSV_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+OSV_PKCS11_TOKEN_LABEL = env("OSV_PKCS11_TOKEN_LABEL", "")
+OSV_PKCS11_PIN = env("OSV_PKCS11_PIN", "")
+OSV_SEAL_LABEL = env("OSV_SEAL_LABEL", "seal")  # key label of the office's electronic seal
+OSV_TSA_URL = env("OSV_TSA_URL", "")  # qualified timestamp authority (RFC 3161)
+OSV_TSA_TIMEOUT = int(env("OSV_TSA_TIMEOUT", "30"))
+OSV_SIGNING_TRUST_ROOTS = env_list("OSV_SIGNING_TRUST_ROOTS", "")  # PEM files of trusted CAs
+
+# --- dispatch (workflows.dispatch): data box (ISDS) or paper -------------------------------------
+# off: acts are delivered by hand as before (no PDF/A, signature or data box); see docs/dispatch.md
+OSV_DISPATCH_ENABLED = env_bool("OSV_DISPATCH_ENABLED", OSV_ENV != "test")
+ISDS_URLS = {"production": "https://ws1.mojedatovaschranka.cz/DS", "test": "https://ws1.czebox.cz/DS"}
+OSV_ISDS_ENVIRONMENT = env("OSV_ISDS_ENVIRONMENT", "test")  # test (veřejný test ISDS) | production
+OSV_ISDS_URL = env("OSV_ISDS_URL", ISDS_URLS.get(OSV_ISDS_ENVIRONMENT, ISDS_URLS["test"]))
+OSV_ISDS_USERNAME = env("OSV_ISDS_USERNAME", "")
+OSV_ISDS_PASSWORD = env("OSV_ISDS_PASSWORD", "")
+OSV_ISDS_CLIENT_CERT = env("OSV_ISDS_CLIENT_CERT", "")  # "cert.pem,key.pem" for a certificate login
+OSV_ISDS_WSDL_DIR = env("OSV_ISDS_WSDL_DIR", "")  # folder with the official WSDL/XSD (default: ours)
+OSV_ISDS_TIMEOUT = int(env("OSV_ISDS_TIMEOUT", "60"))
+OSV_ISDS_RECOVERY_DAYS = int(env("OSV_ISDS_RECOVERY_DAYS", "30"))  # how far back an interrupted send is looked up
+OSV_ISDS_POLL_MINUTES = int(env("OSV_ISDS_POLL_MINUTES", "15"))
+OSV_DISPATCH_RETRY_SECONDS = int(env("OSV_DISPATCH_RETRY_SECONDS", "60"))
+OSV_DISPATCH_QUEUE = env("OSV_DISPATCH_QUEUE", "")  # Celery queue of the dispatch jobs (default queue if empty)
+OSV_DISPATCH_STUCK_MINUTES = int(env("OSV_DISPATCH_STUCK_MINUTES", "10"))
+
 # --- security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -36,8 +36,13 @@ class RegistrationsConfig(AppConfig):
             task_filters=selectors.task_list_filters,
             case_search_q=selectors.case_search_q,
             registry_search=selectors.registry_search,
+            case_detail=selectors.case_detail_context,
             document_specs=document_specs.TEMPLATES,
             document_fields=document_specs.FIELDS,
             demo_seed=demo.seed,
             api_routes=register_routes,
         ))
+
+        from .dispatch import connect
+
+        connect()  # delivery reported by the data box → the proceeding's delivery step

@@ -420,3 +420,14 @@ def change_services_from_registered(service: RegisteredService, **changes) -> di
     }
     data.update(changes)
     return data
+
+
+def case_detail_context(case: Case, user=None) -> dict:
+    """The proceeding's delivery and appeal facts for the case page (one query)."""
+    proceeding = Proceeding.objects.filter(case=case).first()
+    if proceeding is None:
+        return {}
+    proposed_final = None
+    if proceeding.decision_delivered_on and not proceeding.final_on:
+        proposed_final = deadlines.finality_date(proceeding.decision_delivered_on)
+    return {"proceeding": proceeding, "proposed_final_on": proposed_final}

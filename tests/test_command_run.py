@@ -4,6 +4,7 @@ demo accounts log in, Ctrl-C stops web + worker + beat, a second run duplicates 
 import http.cookiejar
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,7 +28,8 @@ def free_port() -> int:
 
 
 def start(var_dir: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "OSV_ENV"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "OSV_ENV"}
+           and not k.startswith(("OSV_CONVERTER", "OSV_ISDS", "OSV_TSA", "OSV_SIGNING"))}  # its own, as on a fresh machine
     env.update(OSV_VAR_DIR=str(var_dir), OSV_PORT=str(port))
     return subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=open(log, "w"),
                             stderr=subprocess.STDOUT, start_new_session=True)
@@ -86,6 +88,10 @@ def test_command_one_serves_czech_app_with_demo_logins(tmp_path):
         output = log.read_text()
         assert f"http://127.0.0.1:{port}/" in output and "demo-heslo-2026" in output
         assert "ready." in output and "beat: Starting" in output
+        # the acts' pipeline: the ISDS simulator and the embedded signing PKI, and the converter
+        assert "Simulátor ISDS na http://127.0.0.1:" in output and "PKI (OCSP, CRL, TSA)" in output
+        if shutil.which("soffice"):
+            assert "Spouštím převodník: unoserver" in output
     finally:
         stop(proc)
     output = log.read_text()

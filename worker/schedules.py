@@ -1,4 +1,4 @@
-"""Celery beat schedule: timers, the stuck-job sweep, deadline reminders."""
+"""Celery beat schedule: timers, the stuck-job sweep, deadline reminders, ISDS delivery polling."""
 
 from datetime import timedelta
 
@@ -14,4 +14,5 @@ BEAT_SCHEDULE = {
         "task": "osv.import_national_registry",
         "schedule": crontab(hour=settings.OSV_NATIONAL_REGISTRY_HOUR, minute=settings.OSV_NATIONAL_REGISTRY_MINUTE),
     },
+    "poll-isds": {"task": "osv.poll_isds", "schedule": timedelta(minutes=settings.OSV_ISDS_POLL_MINUTES)},
 }

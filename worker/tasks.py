@@ -37,6 +37,32 @@ def scan_deadlines() -> dict:
         return scan() if alone else {"skipped": "another scan is running"}
 
 
+@shared_task(name="osv.advance_dispatch", bind=True, acks_late=True, max_retries=None)
+def advance_dispatch(self, dispatch_pk: int) -> str:
+    """One act on its way out: PDF/A, signature, data box (workflows.dispatch.services).
+    A part that is down (converter, TSA, ISDS) makes it retry with a growing pause."""
+    from django.conf import settings
+
+    from workflows.dispatch import services
+
+    try:
+        return services.advance(dispatch_pk)
+    except services.DispatchRetry as exc:
+        countdown = min(settings.OSV_DISPATCH_RETRY_SECONDS * (2 ** min(self.request.retries, 6)), 3600)
+        raise self.retry(exc=exc, countdown=countdown)
+
+
+@shared_task(name="osv.poll_isds")
+def poll_isds() -> int:
+    """Delivery of sent data messages (idempotent on the message ID and ISDS state)."""
+    from workflows.dispatch import services
+
+    if not services.enabled():
+        return 0
+    services.sweep()
+    return services.poll_isds()
+
+
 @shared_task(name="osv.import_national_registry", acks_late=True)
 def import_national_registry(source: str = "", user_pk: int | None = None) -> dict:
     """Daily: import the national registry's open data and reconcile (no-op without a source)."""

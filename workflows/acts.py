@@ -40,6 +40,7 @@ class CatalogueFile:
     path: Path
     placeholders: dict[str, str]
     entries: list[dict]
+    sources: tuple[str, ...] = ()
 
 
 def catalogue_files() -> list[CatalogueFile]:
@@ -87,7 +88,8 @@ def _parse(agenda: str, path: Path) -> CatalogueFile:
         if unknown:
             raise CatalogueError(f"Katalog {path}, položka {code}: neznámé proměnné {', '.join(sorted(unknown))} "
                                  f"(povolené jsou jen ty z „placeholders“).")
-    return CatalogueFile(agenda=agenda, path=path, placeholders=placeholders, entries=entries)
+    return CatalogueFile(agenda=agenda, path=path, placeholders=placeholders, entries=entries,
+                         sources=tuple(str(x) for x in raw.get("sources") or ()))
 
 
 def _values(entry: dict, agenda: str) -> dict[str, Any]:

@@ -44,6 +44,11 @@ def render_markdown(png_dir: Path | None = None) -> str:
     ]
     for cfile in catalogue_files():
         out += [f"## Agenda `{cfile.agenda}` (`{cfile.path.parent.name}/{cfile.path.name}`)", ""]
+        if cfile.sources:
+            out += ["Zdroje, proti nimž autor katalogu citace ověřoval (žádný není konsolidovaným zněním Sbírky; "
+                    "právník úřadu je potvrdí proti e-Sbírce):", ""]
+            out += [f"- {source}" for source in cfile.sources]
+            out.append("")
         if cfile.placeholders:
             out += ["Proměnné v textech:", ""]
             out += [f"- `{{{name}}}` – {desc}" for name, desc in cfile.placeholders.items()]

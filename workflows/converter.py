@@ -229,18 +229,43 @@ def wait_until_ready(url: str, timeout: float = 90.0) -> bool:
     return False
 
 
+def _group_members() -> list[int]:
+    """Other processes of our process group (unoserver and the LibreOffice it started)."""
+    me, group = os.getpid(), os.getpgrp()
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != me:
+            try:
+                if os.getpgid(int(entry.name)) == group:
+                    members.append(int(entry.name))
+            except (ProcessLookupError, PermissionError):
+                continue
+    return members
+
+
+def _end_group(sig) -> None:
+    for pid in _group_members():
+        try:
+            os.kill(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 def serve(port: int, *, restart_after: int, profile_dir: Path | None = None, python: str | None = None) -> None:
     """Run unoserver forever, restarting it (and its LibreOffice) after ``restart_after``
-    conversions or when it dies. Ends on SIGTERM/SIGINT, taking LibreOffice with it."""
+    conversions or when it dies. The supervisor leads its own process group, so a kill of the
+    group (tests, run.sh) takes unoserver and LibreOffice along; SIGTERM/SIGINT end it cleanly."""
     import signal
 
+    if os.getpgrp() != os.getpid():
+        os.setpgrp()  # our own group: unoserver and soffice inherit it
     python = python or os.environ.get("OSV_UNO_PYTHON") or sys.executable
-    stopping = False
+    stopping = 0.0  # when a stop was asked for
     child: subprocess.Popen | None = None
 
     def stop(signum, frame):
         nonlocal stopping
-        stopping = True
+        stopping = stopping or time.monotonic()
         if child and child.poll() is None:
             child.terminate()
 
@@ -251,15 +276,17 @@ def serve(port: int, *, restart_after: int, profile_dir: Path | None = None, pyt
         while not stopping:
             command = _unoserver_command(port, free_port(), restart_after, profile, python)
             logger.info("Spouštím převodník: unoserver na portu %s", port)
-            child = subprocess.Popen(command, start_new_session=True)
-            child.wait()
-            # unoserver leaves soffice behind only when killed hard; its own process group goes too
-            try:
-                os.killpg(child.pid, signal.SIGTERM)
-            except (ProcessLookupError, PermissionError):
-                pass
-            if not stopping:
-                time.sleep(1)
+            child = subprocess.Popen(command)
+            while child.poll() is None:
+                try:
+                    child.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    if stopping and time.monotonic() - stopping > 10:
+                        child.kill()  # unoserver waits for a hung LibreOffice forever
+            # a LibreOffice left behind by a crashed unoserver must not block the next one
+            _end_group(signal.SIGTERM)
+            time.sleep(1)
+            _end_group(signal.SIGKILL)
 
 
 def main(argv: list[str] | None = None) -> int:

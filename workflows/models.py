@@ -161,6 +161,8 @@ class CaseEvent(models.Model):
         LETTER = "letter", _("Zadání dopisu")
         OPENED = "opened", _("Založení případu")
         REASSIGN = "reassign", _("Předání úkolu")
+        DISPATCH = "dispatch", _("Odeslání a doručení písemnosti")
+        DISPATCH_ERROR = "dispatch_error", _("Chyba odeslání písemnosti")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("kdy"), default=timezone.now, db_index=True)
@@ -449,3 +451,7 @@ class ActKindChange(models.Model):
         if self.pk is not None:
             raise RuntimeError("Historie katalogu je jen pro zápis.")
         super().save(*args, **kwargs)
+
+
+# the dispatch records (app "workflows"; their own module keeps this one short)
+from .dispatch.models import Dispatch, DispatchEvent  # noqa: E402,F401

@@ -18,6 +18,7 @@ from viewflow.workflow.status import STATUS
 
 from . import agendas
 from . import selectors as sel
+from .dispatch import services as dispatch_services
 from .exports import export_response
 from .models import Case, CaseProcess, Document
 from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_document, has_role
@@ -101,6 +102,7 @@ def _case_context(request, case: Case, *, printable: bool) -> dict:
         "agenda": agenda_context,
         "printable": printable,
         "deadline_days": _days_left(case),
+        "dispatches": dispatch_services.for_case(case),
     }
 
 

@@ -102,8 +102,13 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
         return self.notice(activation).acknowledge
 
     def render_ack(self, activation):
-        return docs.render_notice_ack(self.notice(activation), source_key=self.source_key(activation),
-                                      actor=self.officer_user(activation))
+        """The acknowledgement is an automated output: it goes out under the office's seal."""
+        from workflows.dispatch import services as dispatch
+
+        document = docs.render_notice_ack(self.notice(activation), source_key=self.source_key(activation),
+                                          actor=self.officer_user(activation))
+        dispatch.prepare(document, signer=None)
+        return document
 
     def close_notice(self, activation):
         svc.change_notice_close(notice=self.notice(activation), actor=self.officer_user(activation))

@@ -138,14 +138,26 @@ class ProceedingSteps:
         return f"task:{activation.task.pk}"
 
     def to_deliver(self, activation, document: Document) -> Document:
+        """The act waits for delivery; it goes out signed through the data box or on paper
+        (workflows.dispatch: PDF/A, signature of the officer who confirmed it, channel)."""
+        from workflows.dispatch import services as dispatch
+
         self.remember_officer(activation, None, pending_delivery=document.pk)
+        dispatch.prepare(document, signer=self.officer_user(activation))
         return document
 
     # ---------------------------------------------------------------- shared handlers
 
     def handle_delivery(self, activation, *, user, channel, ready_on, collected_on=None):
+        """Delivery typed by the officer (paper, doručenka) or reported by the data box (user None)."""
+        from workflows.dispatch import services as dispatch
+
         document = Document.objects.get(pk=activation.process.data["pending_delivery"])
-        svc.delivery_record(document=document, channel=channel, ready_on=ready_on, collected_on=collected_on, actor=user)
+        delivery = svc.delivery_record(document=document, channel=channel, ready_on=ready_on,
+                                       collected_on=collected_on, actor=user)
+        if user is not None:
+            dispatch.record_manual(document, delivered_on=delivery.delivered_on, by_fiction=delivery.by_fiction,
+                                   actor=user)
         self.remember_officer(activation, user, pending_delivery=None)
 
 

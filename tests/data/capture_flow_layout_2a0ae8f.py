@@ -20,7 +20,7 @@ from workflows.flows.cancellation import CancellationFlow
 from workflows.flows.change_application import ChangeApplicationFlow
 from workflows.flows.change_notice import ChangeNoticeFlow
 from workflows.flows.letter import letter_send
-from workflows.flows.registration import RegistrationFlow as F
+from registrations.flows.registration import RegistrationFlow as F
 from workflows.jobs import run_job
 
 from tests.opinions import flowkit as ok
