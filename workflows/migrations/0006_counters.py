@@ -11,7 +11,7 @@ from workflows import counters
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0004_acts_catalogue'),
+        ('workflows', '0006_dispatch'),
     ]
 
     operations = [
