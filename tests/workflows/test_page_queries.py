@@ -24,7 +24,7 @@ PAGES = {
     ("zastupce", "/prehled/"): 8,
     ("vedouci", "/prehled/"): 14,
     ("vedouci", "/tym/"): 8,
-    ("referent", "case"): 12,
+    ("referent", "case"): 14,  # + dispatch (main)
     ("referent", "/hledat/"): 5,
     ("referent", "/hledat/?q=Poskytovatel"): 6,
     ("referent", "/registry/"): 6,  # + the national registry status (main)
