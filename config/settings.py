@@ -7,6 +7,7 @@ needed). Production (``OSV_ENV=production``) refuses unsafe defaults at start-up
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,7 +46,7 @@ for _folder in (VAR_DIR, MEDIA_ROOT, STATIC_ROOT, VAR_DIR / "broker" / "queue", 
 DEFAULT_SECRET_KEY = "embedded-insecure-secret-key-change-me"
 SECRET_KEY = env("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", not IS_PRODUCTION)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -66,18 +67,28 @@ INSTALLED_APPS = [
     "registrations",
     "opinions",
     "worker",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "workflows.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workflows.login_throttle.SerialiseLoginMiddleware",
+    "workflows.middleware.NoStoreMiddleware",
+    "workflows.middleware.TaskBelongsToProcessMiddleware",
+    "workflows.middleware.ViewflowActionGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "workflows.work_surface.ViewflowFrameMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,18 +148,34 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if OSV_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users
-# failed logins: 5 per user name + address lock that pair for 15 minutes (workflows.auth_throttle)
-AUTHENTICATION_BACKENDS = ["workflows.auth_throttle.ThrottledModelBackend"]
+# failed logins (django-axes, workflows.login_throttle): 5 for one user name from one address
+# lock that pair, 50 from one address lock the address, for 15 minutes; the client address is
+# read from X-Forwarded-For only when the request comes from one of OSV_TRUSTED_PROXIES
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 OSV_LOGIN_FAILURE_LIMIT = int(env("OSV_LOGIN_FAILURE_LIMIT", "5"))
+OSV_LOGIN_ADDRESS_FAILURE_LIMIT = int(env("OSV_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 OSV_LOGIN_LOCK_MINUTES = int(env("OSV_LOGIN_LOCK_MINUTES", "15"))
+OSV_TRUSTED_PROXIES = env_list("OSV_TRUSTED_PROXIES", "")  # e.g. "127.0.0.1,10.0.0.0/24" behind nginx
+AXES_FAILURE_LIMIT = OSV_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=OSV_LOGIN_LOCK_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "workflows.login_throttle.AddressLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "workflows.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "workflows.login_throttle.username_key"
+AXES_LOCKOUT_CALLABLE = "workflows.login_throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock runs from the last counted failure
+AXES_VERBOSE = False
 # directory login (Active Directory / LDAP) when OSV_LDAP_SERVER_URI is set: config/ldap.py; needs the
 # optional extra `ldap`. Local accounts keep working (embedded default, emergencies).
 from config import ldap as _ldap  # noqa: E402
 
 if _ldap.enabled():
     globals().update(_ldap.directory_settings())
-    AUTHENTICATION_BACKENDS = ["workflows.directory.DirectoryBackend", *AUTHENTICATION_BACKENDS]
-# the login counters must be shared by every web process: a file cache by default, Redis if given
+    # after axes (which must stay first: it refuses a locked-out login before any password check)
+    AUTHENTICATION_BACKENDS = [AUTHENTICATION_BACKENDS[0], "workflows.directory.DirectoryBackend",
+                               *AUTHENTICATION_BACKENDS[1:]]
+# Django's cache (shared by the web processes: a file cache by default, Redis if given)
 if env("OSV_CACHE_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("OSV_CACHE_URL")}}
 elif OSV_ENV == "test":
@@ -190,8 +217,26 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "osv-agenda@localhost")
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+# applicants' e-mails go out from a Celery task: retried while the server refuses, in
+# OSV_MAIL_RETRY_SECONDS doubling up to OSV_MAIL_RETRY_MAX_SECONDS (kept below the broker's
+# visibility timeout), then the beat sweep tries again after OSV_MAIL_RESEND_MINUTES
+OSV_MAIL_MAX_RETRIES = int(env("OSV_MAIL_MAX_RETRIES", "10"))
+OSV_MAIL_RETRY_SECONDS = int(env("OSV_MAIL_RETRY_SECONDS", "30"))
+OSV_MAIL_RETRY_MAX_SECONDS = int(env("OSV_MAIL_RETRY_MAX_SECONDS", "60"))
+OSV_MAIL_RESEND_MINUTES = int(env("OSV_MAIL_RESEND_MINUTES", "60"))
 
 # --- Celery ---------------------------------------------------------------------------
+# How long the longest worker job may run (document render today; PDF/A conversion and
+# signing add to it): a job gets a soft time limit of OSV_JOB_TIME_LIMIT_SECONDS (then it is
+# recorded as failed, routed by .OnError), a hard one 10 s later. A job whose worker died is
+# back within OSV_BROKER_VISIBILITY_SECONDS (Redis hands the unacknowledged message out again)
+# or, whatever the broker, re-sent by the sweep (every OSV_JOB_SWEEP_SECONDS) once it has been
+# started or scheduled for OSV_JOB_STUCK_SECONDS: with the defaults, under 2 minutes.
+OSV_JOB_TIME_LIMIT_SECONDS = int(env("OSV_JOB_TIME_LIMIT_SECONDS", "75"))
+OSV_JOB_STUCK_SECONDS = int(env("OSV_JOB_STUCK_SECONDS", str(OSV_JOB_TIME_LIMIT_SECONDS + 15)))
+OSV_JOB_SWEEP_SECONDS = int(env("OSV_JOB_SWEEP_SECONDS", "30"))
+OSV_BROKER_VISIBILITY_SECONDS = int(env("CELERY_VISIBILITY_TIMEOUT", str(OSV_JOB_TIME_LIMIT_SECONDS + 15)))
 EMBEDDED_BROKER_URL = "filesystem://"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", EMBEDDED_BROKER_URL)
 BROKER_DIR = VAR_DIR / "broker"
@@ -204,10 +249,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Redis: an unacknowledged message comes back after this many seconds
+    # Redis: an unacknowledged message (its worker was killed) comes back after this many
+    # seconds — just above the longest job, so a running job is never handed out twice
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+        "visibility_timeout": OSV_BROKER_VISIBILITY_SECONDS,
     }
+# the queue tasks go to unless routed elsewhere (two instances can share one Redis)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -220,19 +268,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: a request without credentials gets 401 with "WWW-Authenticate: Token"
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "workflows.api.schema.OsvAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "workflows.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "osv-agenda API",
     "DESCRIPTION": "Registr poskytovatelů, stav případů, žádosti o vyjádření a oznámení změn.",
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,  # the schema does not describe itself
+    "ENUM_NAME_OVERRIDES": {"ChangeNoticeItemKindEnum": "registrations.models.ChangeNoticeItem.Kind",
+                            "CaseKindEnum": "workflows.agendas.case_kind_choices"},
 }
 
 # --- the region and the office ------------------------------------------------------------
@@ -317,6 +369,25 @@ if IS_PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts only from our own static files — no inline
+# script, no eval; inline styles stay allowed (templates and Viewflow's widgets use style="").
+# OSV_CSP_REPORT_URI sends violation reports to the operator's collector.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"report-uri": [env("OSV_CSP_REPORT_URI")]} if env("OSV_CSP_REPORT_URI") else {}),
+    },
+}
 
 LOGGING = {
     "version": 1,

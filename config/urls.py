@@ -11,3 +11,5 @@ urlpatterns = [
     path("", auth_viewset.urls),
     path("app/", site.urls),
 ]
+
+handler404 = "workflows.views.not_found"

@@ -17,7 +17,10 @@ from workflows.api.serializers import SubmissionResultSerializer
 from workflows.api.views import submitted, validation_response
 from workflows.permissions import ROLE_API_CLIENT, ROLE_HEAD, ROLE_PLANNER, ROLE_ROMA_COORDINATOR, has_role
 
+from workflows.input_rules import validate_name, validate_sane_date
+
 from .flows import opinion_request_start
+from .models import Opinion
 
 
 class OpinionRequestSubmitter(BasePermission):
@@ -27,15 +30,27 @@ class OpinionRequestSubmitter(BasePermission):
         return has_role(request.user, ROLE_API_CLIENT, ROLE_PLANNER, ROLE_ROMA_COORDINATOR, ROLE_HEAD)
 
 
+def _column(field: str) -> int:
+    return Opinion._meta.get_field(field).max_length
+
+
 class OpinionRequestSerializer(serializers.Serializer):
-    applicant_ico = serializers.CharField(max_length=8, help_text="IČO žadatele (8 číslic).")
-    applicant_name = serializers.CharField(max_length=255)
-    applicant_address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    project_title = serializers.CharField(max_length=400)
-    registration_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="",
+    """Lengths from the Opinion columns; names with letters; dates in the sane window."""
+
+    applicant_ico = serializers.RegexField(r"^[0-9]{8}$", max_length=8,
+                                           help_text="IČO žadatele: 8 číslic, poslední je kontrolní (modulo 11).")
+    applicant_name = serializers.CharField(max_length=_column("applicant_name"), validators=[validate_name])
+    applicant_address = serializers.CharField(max_length=_column("applicant_address"), required=False,
+                                              allow_blank=True, default="")
+    contact_name = serializers.CharField(max_length=_column("contact_name"), required=False, allow_blank=True,
+                                         default="")
+    contact_email = serializers.EmailField(max_length=_column("contact_email"), required=False, allow_blank=True,
+                                           default="")
+    contact_phone = serializers.CharField(max_length=_column("contact_phone"), required=False, allow_blank=True,
+                                          default="")
+    project_title = serializers.CharField(max_length=_column("project_title"), validators=[validate_name])
+    registration_number = serializers.CharField(max_length=_column("registration_number"), required=False,
+                                                allow_blank=True, default="",
                                                 help_text="Registrační číslo projektu, např. CZ.1.04/3.1.00/45.00123.")
     call = serializers.CharField(help_text="Číslo výzvy z katalogu (např. 45).")
     area = serializers.CharField(required=False, allow_blank=True, default="", help_text="Kód oblasti podpory, např. 3.1.")
@@ -45,8 +60,8 @@ class OpinionRequestSerializer(serializers.Serializer):
                                           help_text="Kódy cílových skupin, např. [\"S\", \"OZP\"].")
     whole_region = serializers.BooleanField(required=False, default=True)
     districts = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = serializers.DateField(validators=[validate_sane_date])
+    period_end = serializers.DateField(validators=[validate_sane_date])
     budget = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 

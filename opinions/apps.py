@@ -11,7 +11,7 @@ class OpinionsConfig(AppConfig):
         from workflows import agendas
         from workflows.permissions import ROLE_ADMIN, ROLE_DEPUTY, ROLE_HEAD, ROLE_PLANNER, ROLE_ROMA_COORDINATOR
 
-        from . import demo, document_specs, roles, selectors
+        from . import demo, document_specs, menu, roles, selectors
         from .api import register_routes
         from .flows import OpinionFlow
         from .models import OpinionCaseKind, OpinionEvent
@@ -29,4 +29,6 @@ class OpinionsConfig(AppConfig):
             document_specs=document_specs.TEMPLATES,
             demo_seed=demo.seed,
             api_routes=register_routes,
+            start_links=menu.start_links,
+            nav_links=menu.nav_links,
         ))

@@ -88,6 +88,7 @@ class OpinionFlow(flow.Flow):
         FourEyesView(views.ApproveView.as_view())
         .Annotation(title=_("Schválení vyjádření"))
         .Permission("opinions.can_approve_opinionprocess")
+        .Assign(this.previous_approver)
         .Next(this.check_approved)
     )
 
@@ -118,7 +119,7 @@ class OpinionFlow(flow.Flow):
         .Next(this.end)
     )
 
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Konec"))
 
     def cancel(self, process):
         """Cancelling the process (Viewflow's screen) withdraws the request and cancels the case."""
@@ -138,6 +139,14 @@ class OpinionFlow(flow.Flow):
 
     def previous_drafter(self, activation):
         return activation.process.case.opinion.drafter
+
+    def previous_approver(self, activation):
+        """A returned and reworked opinion goes back to whoever returned it (else the queue)."""
+        comment = activation.process.case.opinion.return_comments.select_related("author").order_by("-pk").first()
+        author = comment.author if comment is not None else None
+        if author is None or not author.is_active or not author.has_perm("opinions.can_approve_opinionprocess"):
+            return None
+        return author
 
     def is_approved(self, activation):
         return activation.process.case.opinion.status == Opinion.Status.APPROVED

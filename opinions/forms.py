@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from workflows.input_rules import validate_name, validate_sane_date
 from workflows import ares
 from workflows.models import ServiceType, TargetGroup
 from workflows.region import get_region
@@ -15,15 +16,18 @@ from .selectors import IpAnswer
 
 class OpinionRequestForm(forms.Form):
     applicant_ico = forms.CharField(label="IČO žadatele", max_length=12)
-    applicant_name = forms.CharField(label="Žadatel", max_length=255)
-    applicant_address = forms.CharField(label="Sídlo", max_length=300,
+    applicant_name = forms.CharField(label="Žadatel", max_length=Opinion._meta.get_field("applicant_name").max_length,
+                                     validators=[validate_name])
+    applicant_address = forms.CharField(label="Sídlo", max_length=Opinion._meta.get_field("applicant_address").max_length,
                                         error_messages={"required": "Vyplňte sídlo žadatele (uvádí se ve vyjádření)."},
                                         help_text="Adresa sídla žadatele, jak ji uvede vyjádření.")
-    project_title = forms.CharField(label="Název projektu", max_length=400)
+    project_title = forms.CharField(label="Název projektu", max_length=Opinion._meta.get_field("project_title").max_length,
+                                    validators=[validate_name])
     registration_number = forms.CharField(label="Registrační číslo projektu", max_length=60, required=False,
                                           help_text="např. CZ.1.04/3.1.00/45.00123, je-li známo")
     call = forms.ModelChoiceField(label="Výzva", queryset=Call.objects.select_related("programme", "area"))
-    area = forms.ModelChoiceField(label="Oblast podpory", queryset=AreaOfSupport.objects.select_related("programme"))
+    area = forms.ModelChoiceField(label="Oblast podpory", queryset=AreaOfSupport.objects.select_related("programme"),
+                                  required=False, help_text="Nevyberete-li, převezme se oblast podpory výzvy.")
     service_types = forms.ModelMultipleChoiceField(label="Druhy sociálních služeb (§)", queryset=ServiceType.objects.all(),
                                                    required=False, help_text="Více druhů vyberete s klávesou Ctrl.")
     target_groups = forms.ModelMultipleChoiceField(label="Cílové skupiny", queryset=TargetGroup.objects.all(),
@@ -32,8 +36,8 @@ class OpinionRequestForm(forms.Form):
     districts = forms.MultipleChoiceField(label="Okresy", required=False,
                                           help_text="Jen pokud projekt nepokrývá celý kraj: zrušte „Celý kraj“ "
                                                     "a vyberte okresy (více s klávesou Ctrl).")
-    period_start = forms.DateField(label="Zahájení projektu", help_text="např. 1. 7. 2011")
-    period_end = forms.DateField(label="Ukončení projektu", help_text="např. 30. 6. 2012")
+    period_start = forms.DateField(label="Zahájení projektu", help_text="např. 1. 7. 2011", validators=[validate_sane_date])
+    period_end = forms.DateField(label="Ukončení projektu", help_text="např. 30. 6. 2012", validators=[validate_sane_date])
     budget = forms.DecimalField(label="Rozpočet (Kč)", max_digits=14, decimal_places=2)
     contact_name = forms.CharField(label="Kontaktní osoba", max_length=200, required=False)
     contact_email = forms.EmailField(label="Kontaktní e-mail", required=False)
@@ -168,7 +172,7 @@ class DraftForm(forms.Form):
 
 class ApprovalForm(forms.Form):
     decision = forms.ChoiceField(label="Rozhodnutí", choices=[("approve", "Schválit"), ("return", "Vrátit k přepracování")],
-                                 widget=forms.RadioSelect,
+                                 widget=forms.RadioSelect, initial="approve",
                                  help_text="Schválením se vyjádření zmrazí a vyhotoví s číslem jednacím.")
     comment = forms.CharField(label="Připomínky pro zpracovatele", widget=forms.Textarea(attrs={"rows": 4}),
                               required=False,

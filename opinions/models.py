@@ -32,6 +32,8 @@ class OpinionEvent(models.TextChoices):
     IP_ANSWER = "ip_answer", _("Odpověď na upozornění k IP")
     IP_WARNING = "ip_warning", _("Upozornění na souběh s IP")
     NOTIFIED = "notified", _("Vyrozumění žadatele")
+    NOTIFY_QUEUED = "notify_queued", _("E-mail žadateli předán k odeslání")
+    NOTIFY_FAILED = "notify_failed", _("E-mail žadateli se nepodařilo odeslat")
     OPINION_DRAFT = "opinion_draft", _("Koncept vyjádření")
     OPINION_DRAFTER = "opinion_drafter", _("Zpracovatel vyjádření")
     OPINION_REQUEST = "opinion_request", _("Žádost o vyjádření")

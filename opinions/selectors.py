@@ -49,10 +49,6 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", normalize(text)) if len(w) >= 4 and w not in _STOP_WORDS}
 
 
-def _overlaps(a_start: date, a_end: date, b_start: date, b_end: date) -> bool:
-    return a_start <= b_end and b_start <= a_end
-
-
 # --------------------------------------------------------------------------- plans
 
 

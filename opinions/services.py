@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -575,40 +574,16 @@ def opinion_process_canceled(*, case_id: int, actor=None) -> None:
         _mark_withdrawn(opinion, actor, "proces zrušen")
 
 
-def _send_notification(opinion_pk: int) -> None:
-    opinion = Opinion.objects.select_related("case", "document").get(pk=opinion_pk)
-    if not opinion.contact_email:
-        return
-    doc = opinion.document
-    region = get_region()
-    send_mail(
-        subject=f"Vyjádření kraje k projektu „{opinion.project_title}“ – č. j. {doc.reference_number if doc else ''}",
-        message=(
-            f"Dobrý den,\n\n{region.office.name}, {region.office.department}, vydal vyjádření k podpoře projektu "
-            f"„{opinion.project_title}“ (žadatel {opinion.applicant_name}, IČO {opinion.applicant_ico}), "
-            f"č. j. {doc.reference_number if doc else ''}, sp. zn. {opinion.case.file_mark}.\n"
-            f"Vyjádření Vám bude doručeno obvyklou cestou; přiložte je k žádosti o podporu.\n\n"
-            f"{region.office.name}\n{region.office.email}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[opinion.contact_email],
-        fail_silently=False,
-    )
-
-
 @transaction.atomic
 def opinion_notify_applicant(*, opinion: Opinion) -> None:
-    """Mark the case done and e-mail the applicant after commit (a rollback sends nothing)."""
-    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
-    if opinion.notified_at is None:
-        opinion.notified_at = timezone.now()
-        opinion.save(update_fields=["notified_at"])
-        if opinion.contact_email:
-            record_event(case=opinion.case, action=OpinionEvent.NOTIFIED,
-                         summary=f"Žadatel vyrozuměn e-mailem ({opinion.contact_email})")
-            pk = opinion.pk
-            transaction.on_commit(lambda: _send_notification(pk))
-    set_case_state(case=opinion.case, state=Case.State.CLOSED, detail="vyjádření vydáno a žadatel vyrozuměn")
+    """Close the case; the applicant's e-mail goes out from a Celery task after commit, retried
+    while the mail server refuses, and ``notified_at`` is set once it was accepted
+    (opinions.notifications)."""
+    from .notifications import queue_notification
+
+    opinion = Opinion.objects.select_for_update().select_related("case").get(pk=opinion.pk)
+    queue_notification(opinion)
+    set_case_state(case=opinion.case, state=Case.State.CLOSED, detail="vyjádření vydáno a žadateli odeslán e-mail")
 
 
 __all__ = [

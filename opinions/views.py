@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import generic
 
+from workflows import preview
 from workflows.deadlines import working_days_between
 from workflows.formats import czech_date
 from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
@@ -25,10 +26,10 @@ from .models import Call, Opinion, PlanItem
 
 
 def _success_url(request) -> str:
-    try:
-        return request.activation.get_success_url(request)
-    except Exception:  # outside the Viewflow site (tests calling the view directly)
-        return "/app/"
+    """The user's next task on the case, else the case page (never Viewflow's pages)."""
+    from workflows.work_surface import landing_url
+
+    return landing_url(request.user, request.activation.process.case_id)
 
 
 def deadline_info(opinion: Opinion) -> dict:
@@ -45,6 +46,19 @@ def deadline_info(opinion: Opinion) -> dict:
         "too_late": opinion.too_late,
         "period_flags": selectors.period_flags(opinion),
     }
+
+
+def _take_draft(user, process) -> None:
+    """"Zpracuji sám/sama": the registering planner takes the routed draft task at once."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    task = Task.objects.filter(process_id=process.pk, flow_task_type="HUMAN", status=STATUS.NEW).first()
+    if task is None:
+        return
+    with task.activation() as activation:
+        if activation.task.status == STATUS.NEW and activation.assign.has_perm(user):
+            activation.assign(user)
 
 
 def warnings_with_answers(opinion: Opinion) -> list:
@@ -73,12 +87,14 @@ class RequestStartView(generic.FormView):
         activation = self.request.activation
         activation.process.case = opinion.case
         activation.execute()
+        if self.request.POST.get("take_draft"):
+            _take_draft(self.request.user, activation.process)
         msg = f"Žádost zaevidována: {opinion.case.file_mark}, lhůta pro koncept {czech_date(opinion.draft_deadline)}."
         if opinion.too_late:
             msg += " Pozor: žádost přišla pozdě vůči uzávěrce výzvy."
-        messages.success(self.request, msg, fail_silently=True)
+        messages.success(self.request, msg)
         for flag in selectors.period_flags(opinion):
-            messages.warning(self.request, flag, fail_silently=True)
+            messages.warning(self.request, flag)
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -175,7 +191,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
             form.apply_errors(exc)
             return self.form_invalid(form)
         if "_submit" not in self.request.POST:
-            messages.success(self.request, "Koncept uložen.", fail_silently=True)
+            messages.success(self.request, "Koncept uložen.")
             return HttpResponseRedirect(self.request.get_full_path())
         try:
             services.opinion_submit(opinion=self.opinion, actor=user, task=self.request.activation.task)
@@ -183,7 +199,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
         self.request.activation.execute()
-        messages.success(self.request, "Vyjádření předloženo ke schválení.", fail_silently=True)
+        messages.success(self.request, "Vyjádření předloženo ke schválení.")
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -208,7 +224,29 @@ class ApproveView(_OpinionTaskMixin, generic.FormView):
         )
         return ctx
 
+    def _step(self, form):
+        user, task = self.request.user, self.request.activation.task
+        if form.cleaned_data["decision"] == "approve":
+            services.opinion_approve(opinion=self.opinion, actor=user, task=task)
+        else:
+            services.opinion_return(opinion=self.opinion, actor=user, comment=form.cleaned_data["comment"], task=task)
+        self.request.activation.execute()
+        return self.request.activation.process
+
     def form_valid(self, form):
+        # preview → confirm: approval issues the numbered opinion; show it first (workflows/preview.py)
+        try:
+            shown = preview.preview_step(self.request, lambda: self._step(form))
+        except ValidationError as exc:
+            shown = None
+            form.add_error(None, exc.messages)
+        self.opinion = self.get_opinion()  # the simulation changed the object in memory only
+        if form.errors:
+            return self.form_invalid(form)
+        if shown is not None:
+            return self.render_to_response(self.get_context_data(
+                form=form, preview=shown, confirm_field=preview.CONFIRM_FIELD,
+                confirm_token=preview.confirm_token(self.request.POST)))
         user, task = self.request.user, self.request.activation.task
         try:
             if form.cleaned_data["decision"] == "approve":
@@ -222,7 +260,7 @@ class ApproveView(_OpinionTaskMixin, generic.FormView):
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
         self.request.activation.execute()
-        messages.success(self.request, msg, fail_silently=True)
+        messages.success(self.request, msg)
         return HttpResponseRedirect(_success_url(self.request))
 
 
@@ -254,7 +292,7 @@ def opinion_list(request):
     overdue = selectors.opinions_overdue(today) if staff else None
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "opinions/opinion_list.html", {
+    return render(request, "opinions/opinion_list.html", {"active_nav": "opinions",
         "rows": [_row(o, today) for o in page.object_list], "page": page, "total": total,
         "count_capped": total > COUNT_CAP, "count_cap": COUNT_CAP, "query": params.urlencode(),
         "today": today, "statuses": Opinion.Status.choices,
@@ -284,7 +322,7 @@ def _row(opinion: Opinion, today) -> dict:
 def opinion_detail(request, pk: int):
     _require_view(request.user)
     opinion = get_object_or_404(selectors.opinions_visible_to(request.user), pk=pk)
-    return render(request, "opinions/opinion_detail.html", {
+    return render(request, "opinions/opinion_detail.html", {"active_nav": "opinions",
         "opinion": opinion, "title": f"{opinion.case.file_mark} – vyjádření",
         "deadlines": deadline_info(opinion),
         "activities": opinion.activity_links.select_related("item__plan"),
@@ -305,9 +343,9 @@ def opinion_withdraw(request, pk: int):
     try:
         services.opinion_withdraw(opinion=opinion, actor=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages), fail_silently=True)
+        messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Žádost vzata zpět, případ zrušen.", fail_silently=True)
+        messages.success(request, "Žádost vzata zpět, případ zrušen.")
     return HttpResponseRedirect(f"/opinions/{pk}/")
 
 
@@ -319,7 +357,7 @@ def call_due(request, pk: int):
     call = get_object_or_404(Call.objects.select_related("programme", "area"), pk=pk)
     today = timezone.localdate()
     rows = [_row(o, today) for o in selectors.opinions_due_for_call(call)]
-    return render(request, "opinions/call_due.html", {
+    return render(request, "opinions/call_due.html", {"active_nav": "opinions",
         "call": call, "rows": rows, "today": today, "title": f"Vyjádření k výzvě {call}",
         "open_count": sum(1 for r in rows if r["o"].status in selectors.OPEN_STATUSES),
         "overdue_count": sum(1 for r in rows if r["overdue"]),

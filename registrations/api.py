@@ -16,11 +16,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.api.serializers import SubmissionResultSerializer
+from workflows.input_rules import validate_not_future, validate_sane_date
 from workflows.api.views import submitted, validation_response
 from workflows.permissions import ROLE_API_CLIENT, ROLE_HEAD, ROLE_REGISTRATION_OFFICER, has_role, user_roles
 
 from . import selectors
 from .flows.change_notice import ChangeNoticeFlow
+from .models import ChangeNoticeItem
+
+ICO_PATH = OpenApiParameter("ico", str, OpenApiParameter.PATH, required=True, pattern=r"^[0-9]{8}$",
+                            description="IČO poskytovatele (8 číslic).")
 
 
 class RegistryReader(BasePermission):
@@ -57,11 +62,18 @@ class ProviderServiceSerializer(serializers.Serializer):
 
 
 class ProviderSerializer(serializers.Serializer):
-    ico = serializers.CharField(allow_blank=True)
+    ico = serializers.CharField(allow_null=True, help_text="IČO; null u fyzické osoby bez IČO.")
     name = serializers.CharField()
     address = serializers.CharField(allow_blank=True)
     legal_form = serializers.CharField(allow_blank=True)
     services = ProviderServiceSerializer(many=True)
+
+
+class PaginatedProviderSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ProviderSerializer(many=True)
 
 
 class RegistryVersionSerializer(serializers.Serializer):
@@ -75,32 +87,36 @@ class RegistryVersionSerializer(serializers.Serializer):
 
 
 class ChangeNoticeItemSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="Druh změny z číselníku agendy registrací (např. staff, contact).")
-    description = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ChangeNoticeItem.Kind.choices, help_text="Druh změny z číselníku agendy registrací.")
+    description = serializers.CharField(max_length=ChangeNoticeItem._meta.get_field("description").max_length)
 
 
 class ChangeNoticeSerializer(serializers.Serializer):
-    provider_ico = serializers.CharField(max_length=8)
+    provider_ico = serializers.RegexField(r"^[0-9]{8}$", max_length=8,
+                                          help_text="IČO poskytovatele zapsaného v registru (8 číslic, kontrolní číslice).")
     service_identifier = serializers.CharField(required=False, allow_blank=True, default="",
                                                help_text="Identifikátor služby (§ 85) nebo spisová značka registrace.")
-    change_date = serializers.DateField(help_text="Den, kdy změna nastala.")
-    received_on = serializers.DateField(required=False, help_text="Den doručení (výchozí: dnes).")
-    items = ChangeNoticeItemSerializer(many=True)
+    change_date = serializers.DateField(help_text="Den, kdy změna nastala (2000–2100).", validators=[validate_sane_date])
+    received_on = serializers.DateField(required=False, help_text="Den doručení (výchozí: dnes; ne v budoucnosti).",
+                                        validators=[validate_not_future])
+    items = ChangeNoticeItemSerializer(many=True, allow_empty=False, max_length=50)
     acknowledge = serializers.BooleanField(required=False, default=False, help_text="Poskytovatel žádá potvrzení o přijetí.")
 
 
 class ProviderList(APIView):
     permission_classes = [RegistryReader]
+    pagination_class = generics.GenericAPIView.pagination_class
 
     @extend_schema(
         summary="Registr poskytovatelů",
+        operation_id="providers_list",
         parameters=[OpenApiParameter("q", str, description="Část názvu nebo začátek IČO.")],
-        responses=ProviderSerializer(many=True),
+        responses=PaginatedProviderSerializer,
         tags=["registr"],
     )
     def get(self, request):
         qs = selectors.provider_list(query=request.query_params.get("q", "").strip()[:100])
-        paginator = generics.GenericAPIView.pagination_class()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = ProviderSerializer([selectors.provider_payload(p) for p in page], many=True).data
         return paginator.get_paginated_response(data)
@@ -109,7 +125,8 @@ class ProviderList(APIView):
 class ProviderDetail(APIView):
     permission_classes = [RegistryReader]
 
-    @extend_schema(summary="Poskytovatel podle IČO", responses=ProviderSerializer, tags=["registr"])
+    @extend_schema(summary="Poskytovatel podle IČO", responses=ProviderSerializer, tags=["registr"],
+                   parameters=[ICO_PATH])
     def get(self, request, ico: str):
         provider = selectors.provider_by_ico(ico)
         if provider is None:
@@ -121,7 +138,7 @@ class ProviderHistory(APIView):
     permission_classes = [RegistryReader]
 
     @extend_schema(summary="Historie zápisů poskytovatele v registru", responses=RegistryVersionSerializer(many=True),
-                   tags=["registr"])
+                   tags=["registr"], parameters=[ICO_PATH])
     def get(self, request, ico: str):
         provider = selectors.provider_by_ico(ico)
         if provider is None:

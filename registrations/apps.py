@@ -12,7 +12,7 @@ class RegistrationsConfig(AppConfig):
         from workflows import agendas
         from workflows.permissions import ROLE_ADMIN, ROLE_DEPUTY, ROLE_HEAD, ROLE_REGISTRATION_OFFICER
 
-        from . import demo, document_specs, roles, selectors
+        from . import demo, document_specs, menu, roles, selectors
         from .api import register_routes
         from .flows.cancellation import CancellationFlow
         from .flows.change_application import ChangeApplicationFlow
@@ -41,6 +41,7 @@ class RegistrationsConfig(AppConfig):
             document_fields=document_specs.FIELDS,
             demo_seed=demo.seed,
             api_routes=register_routes,
+            start_links=menu.start_links,
         ))
 
         from .dispatch import connect

@@ -13,14 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from workflows import ares, deadlines
 from workflows.models import ServiceType, TargetGroup
 
-from .models import Appeal, ChecklistItem, DeliveryChannel, Proceeding, RegisteredService, ServiceForm
+from .models import Appeal, ChangeNoticeItem, ChecklistItem, DeliveryChannel, Proceeding, RegisteredService, ServiceForm
 from .selectors import checklist_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def date_field(label, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text)
+def date_field(label, required=True, help_text="", received=False):
+    """A date in the sane window (2000–2100); a day something was received is not in the future."""
+    from workflows.input_rules import validate_not_future, validate_sane_date
+
+    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text,
+                           validators=[validate_not_future if received else validate_sane_date])
 
 
 class TaskForm(forms.Form):
@@ -41,15 +45,33 @@ class ChecklistMixin:
     stage = ChecklistItem.Stage.COMPLETENESS
 
     def add_checklist_fields(self):
+        """One checkbox (+ note) per item the proceeding needs; a re-check starts from the last
+        answers; "všechny doloženy" ticks every item in one click."""
+        from .models import ChecklistAnswer
+
         self.items = checklist_for(self.proceeding, self.stage) if self.proceeding else []
+        last = {a.item_id: a for a in ChecklistAnswer.objects.filter(proceeding=self.proceeding, item__in=self.items)} \
+            if self.items else {}
+        if self.items:
+            self.fields["all_ok"] = forms.BooleanField(
+                label=_("všechny položky seznamu jsou doloženy a v pořádku"), required=False,
+                help_text=_("zaškrtnutí platí pro všechny položky níže; jednotlivé položky pak není třeba označovat"))
         for item in self.items:
             label = item.label + (f" ({item.legal_ground})" if item.legal_ground else "")
-            self.fields[f"ok_{item.code}"] = forms.BooleanField(label=label, required=False)
-            self.fields[f"note_{item.code}"] = forms.CharField(label=_("poznámka"), required=False, max_length=500)
+            previous = last.get(item.pk)
+            self.fields[f"ok_{item.code}"] = forms.BooleanField(
+                label=label, required=False, initial=bool(previous and previous.fulfilled))
+            self.fields[f"note_{item.code}"] = forms.CharField(
+                label=_("poznámka k položce „{}“").format(item.label), required=False, max_length=500,
+                initial=previous.note if previous else "",
+                widget=forms.TextInput(attrs={"placeholder": _("poznámka (nepovinné)")}))
+        # the checklist first, the rest of the form after it
+        self.order_fields(["all_ok"] + [n for i in self.items for n in (f"ok_{i.code}", f"note_{i.code}")])
 
     def answers(self) -> dict:
-        return {i.code: (self.cleaned_data.get(f"ok_{i.code}", False), self.cleaned_data.get(f"note_{i.code}", ""))
-                for i in self.items}
+        everything = bool(self.cleaned_data.get("all_ok"))
+        return {i.code: (everything or self.cleaned_data.get(f"ok_{i.code}", False),
+                         self.cleaned_data.get(f"note_{i.code}", "")) for i in self.items}
 
 
 class CompletenessForm(ChecklistMixin, TaskForm):
@@ -83,7 +105,7 @@ class DeliveryForm(TaskForm):
 
 
 class SupplementForm(TaskForm):
-    received_on = date_field(_("doplnění doručeno dne"))
+    received_on = date_field(_("doplnění doručeno dne"), received=True)
     note = forms.CharField(label=_("co bylo doplněno"), required=False, max_length=300)
 
 
@@ -144,7 +166,7 @@ class AppealPeriodForm(TaskForm):
         ("final", _("odvolání nepodáno – potvrdit právní moc")), ("appeal", _("bylo podáno odvolání"))])
     final_on = date_field(_("právní moc dne"), required=False)
     waived_on = date_field(_("účastník se vzdal odvolání dne"), required=False)
-    appeal_received_on = date_field(_("odvolání doručeno dne"), required=False)
+    appeal_received_on = date_field(_("odvolání doručeno dne"), required=False, received=True)
 
     def clean(self):
         data = super().clean()
@@ -222,7 +244,7 @@ ARES_PROVIDER_FILL = {"name": "name", "legal_form": "legal_form", "address": "ad
 class ApplicationForm(ProviderForm):
     """Intake of an application for registration with one service (more via the API/services)."""
 
-    received_on = date_field(_("žádost doručena dne"))
+    received_on = date_field(_("žádost doručena dne"), received=True)
     service_type = forms.ModelChoiceField(label=_("druh služby"), queryset=ServiceType.objects.all(),
                                           to_field_name="paragraph")
     form = forms.ChoiceField(label=_("forma"), choices=ServiceForm.choices)
@@ -274,12 +296,13 @@ class ChangeNoticeIntakeForm(forms.Form):
     service = forms.ModelChoiceField(label=_("služba"), queryset=RegisteredService.objects.filter(state="active"),
                                      required=False)
     change_date = date_field(_("datum změny"))
-    received_on = date_field(_("oznámení doručeno dne"))
+    received_on = date_field(_("oznámení doručeno dne"), received=True)
     kind = forms.ChoiceField(label=_("druh změny"), choices=[
         ("staff", _("pracovníci")), ("contact", _("kontaktní údaje")), ("hours", _("provozní doba")),
         ("description", _("popis realizace služby")), ("premises", _("nájemní smlouva / užívání prostor")),
         ("insurance", _("pojištění")), ("other", _("jiné"))])
-    description = forms.CharField(label=_("popis změny"), max_length=500)
+    description = forms.CharField(label=_("popis změny"),
+                                  max_length=ChangeNoticeItem._meta.get_field("description").max_length)
     file = forms.FileField(label=_("doložený dokument"), required=False)
     acknowledge = forms.BooleanField(label=_("zaslat potvrzení o přijetí"), required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -311,7 +334,7 @@ class CancellationIntakeForm(forms.Form):
         label=_("důvod zrušení z moci úřední (§ 82 odst. 3)"), required=False,
         choices=[("", "—"), *[c for c in Proceeding._meta.get_field("cancellation_ground").choices if c[0] != "request"]])
     grounds = forms.CharField(label=_("důvody / předmět řízení"), widget=forms.Textarea)
-    received_on = date_field(_("žádost doručena / řízení zahájeno dne"))
+    received_on = date_field(_("žádost doručena / řízení zahájeno dne"), received=True)
     service_ends_on = date_field(_("na žádost: poskytování služby končí dne"), required=False)
 
     def __init__(self, *args, activation=None, **kwargs):
@@ -336,7 +359,7 @@ class ChangeApplicationIntakeForm(forms.Form):
 
     service = forms.ModelChoiceField(label=_("měněná registrovaná služba"), queryset=RegisteredService.objects.filter(
         state="active").select_related("provider", "service_type"))
-    received_on = date_field(_("žádost doručena dne"))
+    received_on = date_field(_("žádost doručena dne"), received=True)
     form = forms.ChoiceField(label=_("nová forma (prázdné = beze změny)"), choices=[("", "—"), *ServiceForm.choices],
                              required=False)
     place = forms.CharField(label=_("nové místo poskytování"), required=False, max_length=300)
@@ -350,6 +373,13 @@ class ChangeApplicationIntakeForm(forms.Form):
         self.activation = activation
         super().__init__(*args, **kwargs)
         self.fields["submission_key"].initial = uuid.uuid4().hex
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(k) for k in ("form", "place", "territory", "target_groups")) and data.get("capacity") is None:
+            raise forms.ValidationError(_("Žádost o změnu registrace musí měnit aspoň jeden údaj: formu, místo "
+                                          "poskytování, územní působnost, kapacitu nebo okruh osob."))
+        return data
 
     def handler_kwargs(self):
         from .selectors import change_services_from_registered, provider_identity

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from workflows import deadlines
 from workflows.models import Case, Document
@@ -24,7 +24,6 @@ from .models import (
     DOC_DECISION_REFUSAL,
     DOC_DECISION_REGISTRATION,
     DOC_TERMINATION,
-    ChangeNotice,
     ChecklistAnswer,
     ChecklistItem,
     Proceeding,
@@ -81,6 +80,9 @@ FIELD_LABELS = {
     "age_from": "věk od", "age_to": "věk do", "place": "místo", "territory": "působnost", "capacity": "kapacita",
     "provided_from": "poskytována od", "national_id": "identifikátor", "state": "stav", "items": "změny",
     "change_date": "datum změny", "late": "opožděné", "name": "název", "address": "sídlo", "ico": "IČO",
+    "registered_on": "registrováno dne", "closed_on": "zrušeno dne", "email": "e-mail", "phone": "telefon",
+    "statutory_body": "statutární orgán", "data_box": "datová schránka", "legal_form": "právní forma",
+    "identifier": "identifikátor", "start_on": "poskytování od",
 }
 
 
@@ -104,6 +106,46 @@ def _rows(data) -> list[tuple[str, str]]:
     return rows
 
 
+FORM_VALUES = {"residential": "pobytová", "outpatient": "ambulantní", "field": "terénní"}
+STATE_VALUES = {"active": "aktivní", "closed": "zrušena", "pending": "čeká na právní moc"}
+
+
+def _shown(key: str, value) -> str:
+    """A stored value as a person reads it: Czech dates, yes/no, Czech form and state names."""
+    import datetime
+    import re
+
+    from workflows.formats import czech_date
+
+    if value in (None, "", []):
+        return "–"
+    if isinstance(value, bool):
+        return "ano" if value else "ne"
+    if isinstance(value, list):
+        return "; ".join((v.get("description", "") if isinstance(v, dict) else str(v)) for v in value)
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return czech_date(datetime.date.fromisoformat(text))
+    if key == "form":
+        return FORM_VALUES.get(text, text)
+    if key == "state":
+        return STATE_VALUES.get(text, text)
+    return text
+
+
+def changed_rows(before, after) -> list[tuple[str, str, str]]:
+    """Only what changed, as (Czech label, original, new) — "pole: původní → nová"."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    rows = []
+    for key in list(before) + [k for k in after if k not in before]:
+        old, new = before.get(key), after.get(key)
+        if old == new or (old in (None, "", []) and new in (None, "", [])):
+            continue
+        rows.append((FIELD_LABELS.get(key, key.replace("_", " ")), _shown(key, old), _shown(key, new)))
+    return rows
+
+
 def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
     """Everything about one provider: services, registry history, open cases, late notices."""
     services = list(
@@ -116,6 +158,7 @@ def provider_record(provider: Provider, *, user=None) -> ProviderRecord:
     for version in history:
         version.before_rows = _rows(version.before)
         version.after_rows = _rows(version.after)
+        version.changes = changed_rows(version.before, version.after)
     case_ids = set(provider.proceedings.values_list("case_id", flat=True)) | set(
         provider.change_notices.values_list("case_id", flat=True)
     )
@@ -210,7 +253,7 @@ def service_row(s: RegisteredService) -> dict:
 def provider_payload(provider) -> dict:
     """A provider with its services, as the API returns it."""
     services = provider.services.select_related("service_type", "registration_case").prefetch_related("target_groups")
-    return {"ico": provider.ico or "", "name": provider.name, "address": provider.address,
+    return {"ico": provider.ico or None, "name": provider.name, "address": provider.address,
             "legal_form": provider.legal_form, "services": [service_row(s) for s in services]}
 
 
@@ -219,28 +262,6 @@ def registered_service_by_identifier(ico: str, identifier: str):
     return RegisteredService.objects.filter(
         Q(national_id=identifier) | Q(registration_case__file_mark=identifier), provider__ico=ico
     ).first()
-
-
-def late_notices(*, since=None):
-    qs = ChangeNotice.objects.filter(is_late=True).select_related("provider", "case")
-    if since:
-        qs = qs.filter(received_on__gte=since)
-    return qs.order_by("-received_on")
-
-
-def open_proceedings():
-    return (Proceeding.objects.exclude(phase=Proceeding.Phase.FINAL)
-            .select_related("case", "provider").order_by("case__deadline"))
-
-
-def service_history(service: RegisteredService):
-    return service.versions.select_related("case", "document", "actor").order_by("at", "pk")
-
-
-def registered_services_of(provider: Provider):
-    return provider.services.filter(state=RegisteredService.State.ACTIVE).prefetch_related(
-        Prefetch("target_groups")
-    )
 
 
 # ------------------------------------------------------------------ hooks for the shared surfaces

@@ -9,7 +9,6 @@ is written (the handler runs in a savepoint).
 from __future__ import annotations
 
 import csv
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,8 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.flow.views import mixins as vf_mixins
 
+from workflows import preview
+from workflows.exports import csv_safe
 from workflows.models import Document
-from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role
+from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role, may
+from workflows.work_surface import landing_url, start_links
 
 from . import documents, selectors, services
 from .forms import NationalIdForm, ProviderIdentityForm, RemedyExtendForm
@@ -86,10 +88,30 @@ class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateName
         context["summary"] = task_summary(self.request.activation.process.case_id)
         return context
 
+    def get_success_url(self):
+        """The user's next task on the case, else the case page (never Viewflow's pages)."""
+        return landing_url(self.request.user, self.request.activation.process.case_id)
+
+    def _step(self, form):
+        activation = self.request.activation
+        getattr(activation.flow_class.instance, self.handler)(activation, user=self.request.user, **form.handler_kwargs())
+        activation.execute()
+        return activation.process
+
     def form_valid(self, form):
+        # preview → confirm: a step that issues an act shows it first (workflows/preview.py)
+        try:
+            shown = preview.preview_step(self.request, lambda: self._step(form))
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        if shown is not None:
+            return self.render_to_response(self.get_context_data(
+                form=form, preview=shown, confirm_field=preview.CONFIRM_FIELD,
+                confirm_token=preview.confirm_token(self.request.POST)))
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message, fail_silently=True)
+        messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -108,12 +130,21 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
         kwargs["activation"] = self.request.activation
         return kwargs
 
+    def get_initial(self):
+        """Started from the provider's page: the provider (and its services) prefilled."""
+        initial = super().get_initial()
+        provider = Provider.objects.filter(pk=self.request.GET.get("poskytovatel") or 0).first() \
+            if str(self.request.GET.get("poskytovatel", "")).isdigit() else None
+        if provider is not None and hasattr(self.form_class, "initial_for_provider"):
+            initial.update(self.form_class.initial_for_provider(provider))
+        return initial
+
     def form_valid(self, form):
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
         case = self.request.activation.process.case
-        messages.success(self.request, _("Případ založen: {}").format(case.file_mark), fail_silently=True)
-        return redirect("cases:case_detail", pk=case.pk)
+        messages.success(self.request, _("Případ založen: {}").format(case.file_mark))
+        return redirect(landing_url(self.request.user, case.pk))
 
 
 # ------------------------------------------------------------------ registry pages
@@ -155,6 +186,7 @@ def provider_detail(request, pk: int):
     identity_form = ProviderIdentityForm(initial={f: getattr(provider, f) for f in ("ico", *IDENTITY_FIELDS)}) if can_edit else None
     return render(request, "registrations/provider_detail.html", {"record": record, "provider": provider, "active_nav": "registry",
                                                                   "staff": can_work_on_agenda(request.user, "registrations"),
+                                                                  "start_links": start_links(request.user, provider=provider),
                                                                   "id_form": NationalIdForm(), "identity_form": identity_form})
 
 
@@ -185,8 +217,8 @@ def provider_identity(request, pk: int):
 
 @login_required
 def service_national_id(request, pk: int):
-    if request.method != "POST" or not can_work_on_agenda(request.user, "registrations"):
-        raise PermissionDenied
+    if request.method != "POST" or not may(request.user, "registrations.change_registeredservice"):
+        raise PermissionDenied  # the § 85 identifier is the officer's write; head and deputy only read it
     service = get_object_or_404(RegisteredService, pk=pk)
     form = NationalIdForm(request.POST)
     if form.is_valid():
@@ -203,9 +235,9 @@ def remedy_extend(request, pk: int):
     """§ 39 odst. 2: extend the remedy deadline of a suspended proceeding (officer)."""
     from workflows.models import Case
 
-    if request.method != "POST" or not can_work_on_agenda(request.user, "registrations"):
-        raise PermissionDenied
-    case = get_object_or_404(Case, pk=pk)
+    if request.method != "POST" or not may(request.user, "registrations.change_proceeding"):
+        raise PermissionDenied  # extending a deadline is the officer's act
+    case = get_object_or_404(Case, pk=pk, proceeding__isnull=False)  # a registration proceeding, nothing else
     form = RemedyExtendForm(request.POST)
     if form.is_valid():
         try:
@@ -234,9 +266,5 @@ def registry_export(request, fmt: str):
     writer = csv.DictWriter(response, fieldnames=selectors.PUBLIC_COLUMNS, delimiter=";")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: (", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
+        writer.writerow({k: csv_safe(", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
     return response
-
-
-def registry_json_text() -> str:
-    return json.dumps(selectors.registry_public_rows(), ensure_ascii=False)

@@ -6,6 +6,8 @@ source "$(dirname "$0")/bootstrap.sh"
 HOST="${OSV_HOST:-127.0.0.1}"
 PORT="${OSV_PORT:-8000}"
 export OSV_BASE_URL="${OSV_BASE_URL:-http://$HOST:$PORT}"
+# people use this server: Czech error pages (templates/404.html, 500.html), never Django's debug page
+export DEBUG="${DEBUG:-0}"
 
 python manage.py migrate --noinput -v0
 python manage.py collectstatic --noinput -v0

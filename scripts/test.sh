@@ -9,6 +9,15 @@ if [ -n "${DATABASE_URL:-}" ]; then
 else
     echo "» Testy na vestavěném nastavení (SQLite + souborový broker)"
 fi
+# real-browser tests need Debian's Chromium: installed here when we may (root), as .ci/run does;
+# otherwise those tests skip, and the summary counts them and names the apt-get line
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        bash "$ROOT/.ci/ensure-browser" || echo "!! Chromium se nepodařilo nainstalovat – testy v prohlížeči se přeskočí" >&2
+    else
+        echo "!! Chybí /usr/bin/chromium: testy v prohlížeči se přeskočí. Nainstalujte: sudo apt-get install -y chromium" >&2
+    fi
+fi
 # test data (SQLite test database, documents, broker folders) stays out of the demo's var/
 # directory login tests need slapd and the optional extra `ldap`: installed when we may (root)
 if [ "$(id -u)" -eq 0 ]; then bash scripts/ensure-ldap.sh || echo "!! Doplněk ldap se nepodařilo nainstalovat (testy přihlášení přes adresář se přeskočí)"; fi

@@ -24,9 +24,57 @@ def on_servers() -> bool:
     ).startswith("redis")
 
 
-server_only = pytest.mark.skipif(
-    not on_servers(), reason="jen na PostgreSQL + Redis (vestavěné nastavení tento test neumí)"
-)
+# The only skips the suite allows (counted in the summary): server-only, embedded-only, and a
+# missing Debian package whose reason names the ``apt-get install`` line:
+SERVER_ONLY = "jen na PostgreSQL + Redis (vestavěné nastavení tento test neumí)"
+EMBEDDED_ONLY = "jen na vestavěném nastavení (testuje se v prvním průchodu)"
+MISSING_PACKAGE = "chybí Debian balík {package} – nainstalujte: sudo apt-get install -y {package}"
+
+server_only = pytest.mark.skipif(not on_servers(), reason=SERVER_ONLY)
+embedded_only = pytest.mark.skipif(on_servers(), reason=EMBEDDED_ONLY)
+
+
+def missing_package(*packages: str) -> str:
+    """The skip reason for a test that needs Debian packages this machine lacks."""
+    return MISSING_PACKAGE.format(package=" ".join(packages))
+
+
+def _skips(stats) -> tuple[dict[str, int], list[str]]:
+    """Skipped tests by allowed reason (count), and the skips with any other reason."""
+    allowed: dict[str, int] = {}
+    unexpected: list[str] = []
+    for report in stats.get("skipped", []):
+        reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else ""
+        reason = reason.removeprefix("Skipped: ")
+        if reason in (SERVER_ONLY, EMBEDDED_ONLY) or "apt-get install" in reason:  # a named missing package
+            allowed[reason] = allowed.get(reason, 0) + 1
+        else:
+            unexpected.append(f"{report.nodeid}: {reason}")
+    return allowed, unexpected
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say how many tests skipped and why, so a newcomer knows what did not run."""
+    allowed, unexpected = _skips(terminalreporter.stats)
+    if not allowed and not unexpected:
+        return
+    terminalreporter.section("přeskočené testy")
+    for reason, count in allowed.items():
+        terminalreporter.write_line(f"{count:4d} × {reason}")
+    for line in unexpected:
+        terminalreporter.write_line(f"!! nečekaně přeskočeno: {line}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (which installs every package, .ci/run) only the server-only and embedded-only
+    skips are allowed: any other hides a test that never ran, and fails the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if os.environ.get("CI") != "true" or reporter is None or exitstatus != 0:
+        return
+    allowed, unexpected = _skips(reporter.stats)
+    if unexpected or set(allowed) - {SERVER_ONLY, EMBEDDED_ONLY}:
+        reporter.write_line("!! CI: přeskočeny testy, které se přeskočit nesmějí (viz výše)")
+        session.exitstatus = 1
 
 
 @pytest.fixture
@@ -47,6 +95,42 @@ def demo_users(roles):
     ensure_demo_users()
     User = get_user_model()
     return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def no_dispatch(monkeypatch):
+    """Jobs are not sent to a broker; the test runs them itself (``tests.flowkit.run_jobs`` or
+    ``workflows.jobs.run_job``). Returns the list of task ids that would have been sent."""
+    from workflows import jobs
+
+    sent: list[int] = []
+    monkeypatch.setattr(jobs, "dispatch_job", sent.append)
+    return sent
+
+
+@pytest.fixture
+def tasks_in_process(monkeypatch):
+    """Tasks sent by name (workflows.outbox) run here and now, retries included, as the
+    worker would run them — for tests without a worker process."""
+    from celery import current_app
+
+    from workflows import outbox
+
+    import worker.tasks  # noqa: F401 (registers the tasks)
+
+    from celery.exceptions import Retry
+
+    def run(task_name, *args, **options):
+        task = current_app.tasks[task_name]
+        for retries in range(100):  # a retry runs at once (the countdown is the worker's business)
+            try:
+                task.apply(args=list(args), retries=retries, throw=True)
+                return True
+            except Retry:
+                continue
+        raise AssertionError(f"{task_name} se stále opakuje")
+
+    monkeypatch.setattr(outbox, "dispatch", run)
 
 
 def _worker_env() -> dict[str, str]:

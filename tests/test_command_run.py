@@ -14,11 +14,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
 
-from tests.conftest import ROOT, on_servers
+from tests.conftest import ROOT, embedded_only
 
-pytestmark = pytest.mark.skipif(on_servers(), reason="Command 1 is the embedded set-up; tested in the embedded pass")
+pytestmark = embedded_only  # Command 1 is the embedded set-up
 
 
 def free_port() -> int:

@@ -117,8 +117,8 @@ def test_old_processes_migrate_and_complete_on_the_new_layout(old_layout_rows, m
     from registrations.flows.change_notice import ChangeNoticeFlow as N
     from registrations.flows.registration import RegistrationFlow as R
     from registrations.models import Proceeding
-    from tests.opinions import flowkit as ok
-    from tests.registrations.conftest import checklist, do, run_jobs
+    from tests import flowkit as ok
+    from tests.flowkit import checklist, do, run_jobs
     from workflows.catalogues import load_catalogues
     from workflows.flows.letter import LetterFlow
     from workflows.roles import ensure_groups

@@ -1,13 +1,15 @@
 """Celery tasks: thin wrappers that call the engine's and agendas' services."""
 
 from celery import shared_task
+from django.conf import settings
 
 from workflows import jobs
 
 from .beat_lock import single_run
 
 
-@shared_task(name=jobs.RUN_JOB_TASK, acks_late=True)
+@shared_task(name=jobs.RUN_JOB_TASK, acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=settings.OSV_JOB_TIME_LIMIT_SECONDS, time_limit=settings.OSV_JOB_TIME_LIMIT_SECONDS + 10)
 def run_job(task_pk: int) -> str:
     """Run one Viewflow job node step (see workflows.jobs)."""
     return jobs.run_job(task_pk)
@@ -37,6 +39,27 @@ def scan_deadlines() -> dict:
         return scan() if alone else {"skipped": "another scan is running"}
 
 
+@shared_task(name="osv.notify_opinion_applicant", bind=True, acks_late=True, max_retries=None)
+def notify_opinion_applicant(self, opinion_pk: int) -> str:
+    """The applicant's e-mail about an issued opinion; retried while the mail server refuses."""
+    from django.conf import settings
+
+    from opinions import notifications
+
+    try:
+        return notifications.send_notification(opinion_pk=opinion_pk)
+    except notifications.MAIL_ERRORS as exc:
+        if self.request.retries >= settings.OSV_MAIL_MAX_RETRIES:
+            notifications.notification_failed(opinion_pk=opinion_pk, error=str(exc) or type(exc).__name__)
+            return "failed"
+        raise self.retry(exc=exc, countdown=notifications.retry_delay(self.request.retries))
+
+
+@shared_task(name="osv.resend_pending_notifications")
+def resend_pending_notifications() -> int:
+    from opinions import notifications
+
+    return notifications.resend_pending()
 @shared_task(name="osv.advance_dispatch", bind=True, acks_late=True, max_retries=None)
 def advance_dispatch(self, dispatch_pk: int) -> str:
     """One act on its way out: PDF/A, signature, data box (workflows.dispatch.services).
@@ -48,7 +71,10 @@ def advance_dispatch(self, dispatch_pk: int) -> str:
     try:
         return services.advance(dispatch_pk)
     except services.DispatchRetry as exc:
-        countdown = min(settings.OSV_DISPATCH_RETRY_SECONDS * (2 ** min(self.request.retries, 6)), 3600)
+        # kept below the broker's visibility timeout, or Redis would hand the waiting message out
+        # twice (the dispatch sweep picks up what is left longer)
+        cap = max(1, settings.OSV_BROKER_VISIBILITY_SECONDS - 30)
+        countdown = min(settings.OSV_DISPATCH_RETRY_SECONDS * (2 ** min(self.request.retries, 6)), cap)
         raise self.retry(exc=exc, countdown=countdown)
 
 

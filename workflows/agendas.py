@@ -41,7 +41,8 @@ class Agenda:
     document_fields: dict[str, list] = field(default_factory=dict)
     demo_seed: Callable[..., Any] | None = None  #: (stdout=None) -> None
     api_routes: Callable[[], list] | None = None  #: -> URL patterns added to /api/
-    start_links: Callable[[Any], list[dict]] | None = None  #: user -> [{"label", "url"}]
+    start_links: Callable[..., list[dict]] | None = None  #: (user, **context) -> [{"label", "url"}] "Nový případ"
+    nav_links: Callable[[Any], list[dict]] | None = None  #: user -> [{"label", "url", "key"}] main navigation
 
 
 _AGENDAS: dict[str, Agenda] = {}

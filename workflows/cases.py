@@ -26,7 +26,10 @@ def case_open(
     file_mark: str | None = None,
 ) -> Case:
     """Open a case with its spisová značka (issued by the numbering service)."""
+    from .input_rules import fit
+
     received_on = received_on or timezone.localdate()
+    title, applicant_name = fit(Case, "title", title), fit(Case, "applicant_name", applicant_name)
     case = Case.objects.create(
         kind=kind,
         title=title,

@@ -295,6 +295,14 @@ def generate_document(
     status: str = Document.Status.ISSUED,
 ) -> Document:
     """Render, number and store one document exactly once per ``source_key``."""
+    from . import preview
+
+    if preview.capturing_active():  # preview → confirm: render only, no č. j., nothing stored
+        full_context = {**base_context(case, handler=actor), **context,
+                        "reference_number": "(přidělí se po potvrzení)" if numbered else ""}
+        preview.capture(title=title, content=render_docx(template_code, full_context))
+        return Document(case=case, kind=kind, title=title, status=status, personal_data=personal_data,
+                        created_at=timezone.now(), version=1)
     existing = Document.objects.filter(source_key=source_key).first()
     if existing:
         return existing

@@ -14,8 +14,6 @@ message, a killed worker) — so no case stalls.
 from __future__ import annotations
 
 import logging
-import os
-import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -149,7 +147,6 @@ def run_job(task_pk: int) -> str:
     try:
         with transaction.atomic():
             node.run(activation)
-            _test_delay()
     except Exception as exc:  # recorded on the task and routed by .OnError
         logger.exception("Job %s failed", task_pk)
         with _locked_activation(task) as activation:
@@ -165,20 +162,10 @@ def run_job(task_pk: int) -> str:
     return "done"
 
 
-def _test_delay() -> None:
-    """Test-only knob: hold the job's transaction open (rendered, not committed) for
-    OSV_TEST_JOB_DELAY seconds, so a reliability test can kill the worker mid-render.
-    Read only when OSV_ENV=test; production never sleeps here."""
-    if settings.OSV_ENV == "test":
-        delay = float(os.environ.get("OSV_TEST_JOB_DELAY") or 0)
-        if delay > 0:
-            time.sleep(delay)
-
-
 def stuck_jobs(now=None):
     """Jobs that should have run by now: SCHEDULED or STARTED longer than the threshold."""
     now = now or timezone.now()
-    limit = now - timedelta(minutes=settings.OSV_JOB_STUCK_MINUTES)
+    limit = now - timedelta(seconds=settings.OSV_JOB_STUCK_SECONDS)
     return list(
         Task.objects.filter(flow_task_type="JOB")
         .filter(

@@ -42,6 +42,21 @@ def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
 
 
+def may(user, permission: str) -> bool:
+    """May the user take this action (``app.codename``)? Granted by a role (group) only: a
+    superuser's blanket rights are for the admin site, not for acts of an agenda."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    cache = getattr(user, "_osv_role_perms", None)
+    if cache is None:
+        from django.contrib.auth.models import Permission
+
+        cache = {f"{app}.{code}" for app, code in Permission.objects.filter(group__user=user)
+                 .values_list("content_type__app_label", "codename")}
+        user._osv_role_perms = cache
+    return permission in cache
+
+
 def can_work_on_agenda(user, agenda: str) -> bool:
     """Which roles work on (see everything of) an agenda is what the agenda registered."""
     registered = agendas.get(agenda)

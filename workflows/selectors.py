@@ -28,7 +28,7 @@ from .deadlines import add_working_days, working_days_between
 from .counters import NO_DEADLINE
 from .models import Case, CaseProcess, FinishedCount, TaskCount
 from . import agendas
-from .permissions import ROLE_ADMIN, ROLE_HEAD, can_work_on_agenda, has_role, user_roles
+from .permissions import ROLE_ADMIN, ROLE_HEAD, ROLE_DEPUTY, can_work_on_agenda, has_role, user_roles
 
 #: path from Task to its Case
 CASE_PATH = "process__caseprocess__case"
@@ -128,7 +128,8 @@ def can_see_team(user) -> bool:
 
 
 def can_reassign(user) -> bool:
-    return has_role(user, ROLE_HEAD)
+    """The head of department, and the deputy standing in for the head, hand tasks over."""
+    return has_role(user, ROLE_HEAD, ROLE_DEPUTY)
 
 
 def _base_tasks() -> QuerySet:

@@ -19,3 +19,14 @@ def document_download(request, pk: int):
                      summary=f"Zobrazen dokument s osobními údaji: {document.title}", document=document)
     filename = document.file.name.rsplit("/", 1)[-1]
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
+
+
+def not_found(request, exception=None):
+    """404: JSON for the API (its clients read JSON), the usual page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Záznam neexistuje nebo k němu nemáte přístup."}, status=404,
+                            json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)

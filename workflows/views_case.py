@@ -24,6 +24,9 @@ from .models import Case, CaseProcess, Document
 from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_document, has_role
 
 
+EDGE_LABELS = {"yes": "ano", "no": "ne"}
+
+
 def _diagram(process: CaseProcess) -> str:
     flow_class = process.flow_class
     if flow_class is None:
@@ -37,6 +40,8 @@ def _diagram(process: CaseProcess) -> str:
         for task in tasks:
             if task.flow_task in nodes:
                 grid[task.flow_task].status = task.status
+        for edge in grid.edges:  # Viewflow labels If branches in English
+            edge.label = EDGE_LABELS.get(edge.label, edge.label)
         svg = chart.grid_to_svg(grid)
     except Exception:  # a diagram must never break the case page
         return ""
@@ -97,6 +102,8 @@ def _case_context(request, case: Case, *, printable: bool) -> dict:
         "extensions": list(case.extensions.all()),
         "processes": processes,
         "task_rows": sel.to_rows(open_tasks),
+        "claimable": {t.pk for t in open_tasks if t.status == "NEW" and t.flow_task is not None
+                      and t.flow_task.can_assign(user, t)},
         "diagrams": diagrams,
         "agenda_template": agenda_template,
         "agenda": agenda_context,

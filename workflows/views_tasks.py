@@ -139,6 +139,10 @@ def claim(request, task_pk: int):
                 messages.error(request, "Úkol už převzal někdo jiný. Vyberte si prosím jiný úkol z fronty.")
                 return HttpResponseRedirect(_back(request, reverse("cases:queue")))
             messages.success(request, f"Úkol „{task.title}“ jste převzal(a).")
+    if request.POST.get("open"):  # "Převzít a otevřít": straight to the task's form
+        from .work_surface import execute_url
+
+        return HttpResponseRedirect(execute_url(task))
     return HttpResponseRedirect(_back(request, reverse("cases:inbox")))
 
 
@@ -152,8 +156,11 @@ def release(request, task_pk: int):
         if current.status != STATUS.ASSIGNED:
             messages.error(request, "Úkol nelze vrátit do fronty: už se na něm pracuje nebo je vyřízený.")
             return HttpResponseRedirect(_back(request, reverse("cases:inbox")))
-        if not activation.unassign.has_perm(request.user):
-            raise PermissionDenied("Tento úkol nemůžete vrátit do fronty.")
+        if current.owner_id == request.user.pk:
+            if not activation.unassign.has_perm(request.user):
+                raise PermissionDenied("Tento úkol nemůžete vrátit do fronty.")
+        elif not (sel.can_reassign(request.user) and _in_agenda_i_lead(request.user, current)):
+            raise PermissionDenied("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce.")
         activation.unassign()
     messages.success(request, f"Úkol „{task.title}“ je zpět ve frontě.")
     return HttpResponseRedirect(_back(request, reverse("cases:inbox")))
@@ -170,14 +177,25 @@ def _assignable(task, users) -> list:
     return [u for u in users if task.flow_task.can_assign(u, probe)]
 
 
+def _in_agenda_i_lead(user, task) -> bool:
+    """The head sees the team's tasks; the deputy standing in, the tasks of her agendas."""
+    if sel.can_see_team(user):
+        return sel.tasks_for(user, sel.SCOPE_TEAM).filter(pk=task.pk).exists()
+    from .models import CaseProcess
+    from .permissions import can_view_case
+
+    case_process = CaseProcess.objects.filter(pk=task.process_id).select_related("case").first()
+    return bool(case_process and can_view_case(user, case_process.case))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def reassign(request, task_pk: int):
     """Department head hands a task to a colleague (e.g. during an absence)."""
     if not sel.can_reassign(request.user):
-        raise PermissionDenied("Předávat úkoly může jen vedoucí odboru.")
+        raise PermissionDenied("Předávat úkoly může jen vedoucí odboru nebo jeho zástupce.")
     task = _human_task(task_pk)
-    if not sel.tasks_for(request.user, sel.SCOPE_TEAM).filter(pk=task.pk).exists():
+    if not _in_agenda_i_lead(request.user, task):
         raise PermissionDenied("Tento úkol nepatří do agendy, kterou řídíte.")
     candidates = _assignable(task, sel.eligible_assignees(task))
     if request.method == "POST":

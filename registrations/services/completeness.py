@@ -24,6 +24,11 @@ from ..selectors import checklist_for
 
 
 @transaction.atomic
+def _items(n: int) -> str:
+    """1 položka, 2–4 položky, 5+ položek."""
+    return f"{n} položka" if n == 1 else f"{n} položky" if 2 <= n <= 4 else f"{n} položek"
+
+
 def completeness_record(
     *, proceeding: Proceeding, answers: dict[str, tuple[bool, str]], deficiency_note: str = "",
     remedy_days: int | None = None, actor=None,
@@ -53,7 +58,7 @@ def completeness_record(
     proceeding.save(update_fields=["deficiency_note", "remedy_days"])
     record_event(
         case=proceeding.case, actor=actor, action=RegistrationEvent.COMPLETENESS,
-        summary="Žádost je úplná" if complete else f"Žádost je neúplná: chybí {len(missing)} položek",
+        summary="Žádost je úplná" if complete else f"Žádost je neúplná: chybí {_items(len(missing))}",
         after={"complete": complete, "missing": [i.label for i in missing], "note": proceeding.deficiency_note},
     )
     if complete:

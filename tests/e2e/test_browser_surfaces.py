@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import wait_for
-from tests.e2e.conftest import login, logout
-from tests.workflows.surface_helpers import days, make_case, make_task
-from workflows.models import Case, Document
 from opinions.models import OpinionCaseKind
 from registrations.models import RegistrationCaseKind
+from tests.conftest import wait_for
+from tests.e2e.conftest import login, logout
+from tests.workflows.factories import CaseFactory, TaskFactory, days
+from workflows.models import Case, Document
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,23 +27,23 @@ def office(demo_users, celery_worker):
 
     ref, ref2 = demo_users["referent"], demo_users["referent2"]
     K = RegistrationCaseKind
-    main = make_case(title="Žádost o registraci – odlehčovací služba", applicant="Chata u lesa, z.ú.",
+    main = CaseFactory(title="Žádost o registraci – odlehčovací služba", applicant_name="Chata u lesa, z.ú.",
                      ico="27005496", deadline=days(-2), actor=ref, kind=K.REGISTRATION)
     cases = [
         main,
-        make_case(title="Oznámení změn – nový vedoucí služby", applicant="Domov Pod Lesem, o.p.s.", ico="25596641",
+        CaseFactory(title="Oznámení změn – nový vedoucí služby", applicant_name="Domov Pod Lesem, o.p.s.", ico="25596641",
                   deadline=days(3), actor=ref, kind=K.CHANGE_NOTICE),
-        make_case(title="Žádost o změnu registrace – kapacita", applicant="Čtyřlístek, z.s.", ico="26593548",
+        CaseFactory(title="Žádost o změnu registrace – kapacita", applicant_name="Čtyřlístek, z.s.", ico="26593548",
                   deadline=days(12), actor=ref, kind=K.CHANGE_APPLICATION),
-        make_case(title="Zrušení registrace na žádost", applicant="Hospic sv. Anny, o.p.s.", ico="25232801",
+        CaseFactory(title="Zrušení registrace na žádost", applicant_name="Hospic sv. Anny, o.p.s.", ico="25232801",
                   deadline=days(20), actor=ref, kind=K.CANCELLATION),
     ]
-    tasks = [make_task(case, owner=ref) for case in cases]
-    make_task(make_case(title="Oznámení změn – provozní doba", applicant="Žirafa, z.ú.", ico="27016803",
+    tasks = [TaskFactory(case=case, owner=ref) for case in cases]
+    TaskFactory(case=CaseFactory(title="Oznámení změn – provozní doba", applicant_name="Žirafa, z.ú.", ico="27016803",
                         deadline=days(-1)), owner=ref2)
-    make_task(make_case(title="Žádost o registraci – terénní program", applicant="Ulice Cheb, z.s.",
+    TaskFactory(case=CaseFactory(title="Žádost o registraci – terénní program", applicant_name="Ulice Cheb, z.s.",
                         ico="22823964", deadline=days(6)))
-    make_task(make_case(title="Vyjádření – sociální rehabilitace", applicant="Ledovec, z.s.", ico="69980560",
+    TaskFactory(case=CaseFactory(title="Vyjádření – sociální rehabilitace", applicant_name="Ledovec, z.s.", ico="69980560",
                         deadline=days(1), state=Case.State.WAITING, kind=OpinionCaseKind.OPINION))
     letter_send(case=main, subject="Výzva k doplnění žádosti", body="Žádáme o doplnění dokladů.\nS pozdravem", actor=ref)
     wait_for(lambda: Document.objects.filter(case=main).exists(), timeout=90, message="worker nevyhotovil dopis")
@@ -64,9 +64,19 @@ def test_reader_cannot_open_officers_task_and_staff_find_their_work(page, live_s
         response = page.goto(live_server.url + url)
         assert response.status == 403, url
         assert "Chata u lesa" not in page.content()
+    # searching the applicant's IČO, the reader finds the issued letter (with its addressee) and
+    # nothing of the case: no case table, no file mark, no link to the case, the name nowhere else
     page.goto(f"{live_server.url}/hledat/?q=27005496")
-    assert "Chata u lesa" not in page.content() or "KK/" in page.content()  # only issued documents, never the case
-    assert main.file_mark not in page.content()
+    letter = Document.objects.get(case=main)
+    found = page.locator("#document-results tbody tr")
+    assert found.count() == 1 and letter.reference_number in found.first.inner_text()
+    assert page.locator("#case-results").count() == 0
+    content = page.content()
+    assert main.file_mark not in content and f"/pripady/{main.pk}/" not in content
+    outside_documents = page.evaluate(
+        "() => { const b = document.body.cloneNode(true); b.querySelector('#document-results').remove();"
+        " return b.innerText; }")
+    assert "Chata u lesa" not in outside_documents
     logout(page, live_server)
 
     # the officer: dashboard first, then the inbox sorted by deadline, overdue highlighted, in Czech

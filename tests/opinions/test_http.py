@@ -9,7 +9,7 @@ from opinions.models import Opinion
 from opinions.flows import OpinionFlow
 from workflows.models import ServiceType, TargetGroup
 
-from . import flowkit as fk
+from tests import flowkit as fk
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,16 @@ def test_request_draft_approve_over_http_and_reader_sees_issued_only(
     assert page.status_code == 200 and "Navazuje na prioritu 4" in page.content.decode()
     no_comment = client.post(_task_url(approve, "execute"), {"decision": "return", "comment": ""})
     assert "napište připomínky" in no_comment.content.decode()
-    assert client.post(_task_url(approve, "execute"), {"decision": "approve"}).status_code == 302
+    # approval issues the numbered opinion: preview first (nothing written), then confirmed
+    shown = client.post(_task_url(approve, "execute"), {"decision": "approve"})
+    assert shown.status_code == 200 and "Náhled před vydáním" in shown.content.decode()
+    opinion.refresh_from_db()
+    assert opinion.status != Opinion.Status.APPROVED
+    from workflows.preview import CONFIRM_FIELD
+
+    confirmed = client.post(_task_url(approve, "execute"),
+                            {"decision": "approve", CONFIRM_FIELD: shown.context["confirm_token"]})
+    assert confirmed.status_code == 302
     opinion.refresh_from_db()
     assert opinion.status == Opinion.Status.APPROVED and opinion.approver == head
 

@@ -10,7 +10,7 @@ from tests.registrations.test_acts_render import FORM, flat, needs_pdf_tools, pd
 from workflows import converter
 from workflows.models import ActKind, Document
 
-from . import flowkit as fk
+from tests import flowkit as fk
 from .conftest import request_data
 
 pytestmark = pytest.mark.django_db

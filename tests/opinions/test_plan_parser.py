@@ -2,20 +2,18 @@
 
 Run: ``.venv/bin/python -m pytest -p no:django tests/opinions/test_plan_parser.py -q``
 
-The seed documents are read from ``$OSV_SEEDS_DIR`` (default ``<repo>/../shared/seeds``);
-expected values below were checked by hand against their text.
+The seed documents are the repository's copies in ``opinions/data/plans/``; expected values
+below were checked by hand against their text.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import pytest
 
 from opinions.plan_parser import (
-    DEFAULT_DATA_DIR,
     FORMAT_CARDS,
     FORMAT_WORKPLAN,
     ParsedItem,
@@ -28,15 +26,12 @@ from opinions.plan_parser import (
     parse_plan_file,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-SEEDS_DIR = Path(os.environ.get("OSV_SEEDS_DIR", REPO.parent / "shared" / "seeds"))
-WORKPLAN_SEED = SEEDS_DIR / "000_f437bd62eee4e5d3.txt"  # Karlovarský kraj, plán práce 2011–2012
-CARDS_SEED = SEEDS_DIR / "001_c1cc851ef9f5f2e0.txt"  # Liberecký kraj, karty aktivit 2014–2017
+PLANS_DIR = Path(__file__).resolve().parents[2] / "opinions" / "data" / "plans"
+WORKPLAN_SEED = PLANS_DIR / "karlovarsky-kraj-plan-prace-2011-2012.txt"  # Karlovarský kraj, plán práce 2011–2012
+CARDS_SEED = PLANS_DIR / "liberecky-kraj-sprss-2014-2017-karty.txt"  # Liberecký kraj, karty aktivit 2014–2017
 
 
 def _seed(path: Path) -> str:
-    if not path.exists():
-        pytest.skip(f"seed file {path} not found (set OSV_SEEDS_DIR)")
     return path.read_text(encoding="utf-8")
 
 
@@ -55,14 +50,6 @@ def _messages(plan: ParsedPlan, number: str | None = None) -> list[str]:
 
 
 # --------------------------------------------------------------------------- catalogues
-
-
-def test_shared_catalogues_are_identical_copies_in_workflows_data():
-    shared = REPO.parent / "shared" / "design" / "data"
-    if not shared.exists():
-        pytest.skip("shared design data not present")
-    for name in ("service-types.csv", "target-groups.csv"):
-        assert (DEFAULT_DATA_DIR / name).read_bytes() == (shared / name).read_bytes()
 
 
 def test_catalogue_loads_33_service_types_and_target_groups():

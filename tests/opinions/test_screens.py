@@ -14,7 +14,7 @@ from opinions import services
 from workflows.deadlines import working_days_between
 from opinions.flows import OpinionFlow
 
-from . import flowkit as fk
+from tests import flowkit as fk
 from .conftest import request_data
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +66,8 @@ def test_draft_page_sections_field_by_field_with_czech_labels(client, catalogues
     left = working_days_between(timezone.localdate(), opinion.case.deadline)
     assert "Aktuální lhůta" in html and ("pracovní" in html or left == 0)
     assert "Předkladatel – záznam" in html
-    # the page lives in Viewflow's frame but uses the agenda's look
-    assert 'class="vf-card__form osv-op osv-draft"' in html
+    # the page lives in the project's frame (issue 12) with the agenda's look
+    assert 'class="osv-op osv-draft"' in html and '<header class="top"' in html and "<vf-page" not in html
 
 
 def test_draft_page_ip_warnings_have_visibly_required_answers_and_save_still_works(client, catalogues):

@@ -10,7 +10,7 @@ from opinions.models import Opinion
 from tests.conftest import wait_for
 from workflows.models import Case, Document
 
-from . import flowkit as fk
+from tests import flowkit as fk
 from .conftest import request_data
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -27,8 +27,10 @@ def test_worker_renders_the_approved_opinion(celery_worker, catalogues, kk_plan,
         return process.status == PROCESS.DONE
 
     wait_for(finished, timeout=90, message="worker nevyhotovil vyjádření")
-    opinion = fk.opinion_of(process)
-    assert opinion.status == Opinion.Status.ISSUED and opinion.notified_at
+    # the applicant's e-mail is a task of its own, after the process has ended
+    opinion = wait_for(lambda: (o := fk.opinion_of(process)).notified_at and o, timeout=60,
+                       message="žadatel nebyl vyrozuměn")
+    assert opinion.status == Opinion.Status.ISSUED
     assert opinion.case.state == Case.State.CLOSED
     doc = Document.objects.get(case=opinion.case, kind="opinion")
     assert doc.reference_number and doc.sha256

@@ -15,7 +15,8 @@ from registrations.flows.cancellation import CancellationFlow as C
 from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case, Document
 
-from .conftest import PROVIDER, checklist, do, run_jobs, service
+from tests.flowkit import checklist, do, run_jobs
+from tests.registrations.factories import PROVIDER_ICO, ProviderDataFactory, ServiceDataFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +24,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_services(officer):
     """A provider registered for two services (final 8. 9. 2026)."""
-    process = F.receive.run(user=officer, provider=PROVIDER, received_on=date(2026, 8, 3),
-                            services=[service(), service(service_type="39", form="field", capacity=5, place="Cheb")])
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), received_on=date(2026, 8, 3),
+                            services=[ServiceDataFactory(), ServiceDataFactory(service_type="39", form="field", capacity=5, place="Cheb")])
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, answers=checklist(proceeding))
     do(process, F.assess, officer, answers=checklist(proceeding, "conditions"), proposal="granted", omit_reasoning=True)
     do(process, F.deliver_decision, officer, channel="data_box", ready_on=date(2026, 8, 20), collected_on=date(2026, 8, 21))
     do(process, F.appeal_period, officer, final_on=date(2026, 9, 8))
-    return list(RegisteredService.objects.filter(provider__ico=PROVIDER["ico"]).order_by("pk"))
+    return list(RegisteredService.objects.filter(provider__ico=PROVIDER_ICO).order_by("pk"))
 
 
 def test_ex_officio_cancellation_whose_grounds_fail_ends_by_usneseni_noted_in_file(officer, two_services, docx_text):
@@ -83,7 +84,7 @@ def test_ending_some_of_several_services_is_a_change_of_registration(officer, tw
 
 
 def test_expert_opinion_extends_by_the_time_it_takes(officer):
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 9, 1))
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, answers=checklist(proceeding))
     do(process, F.assess, officer, answers=checklist(proceeding, "conditions"), proposal="granted",
@@ -104,7 +105,7 @@ def test_expert_opinion_extends_by_the_time_it_takes(officer):
 
 
 def test_a_refusal_cites_a_condition_really_unmet(officer):
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 9, 1))
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, answers=checklist(proceeding))
     with pytest.raises(ValidationError, match="cituje podmínku registrace, která není splněna"):

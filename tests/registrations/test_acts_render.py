@@ -28,7 +28,8 @@ from workflows import converter
 from workflows.documents import generate_document
 from workflows.models import Case, Document, StaffProfile
 
-from .conftest import PROVIDER, checklist, service
+from tests.flowkit import checklist
+from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,12 +85,12 @@ def world(officer):
 
 
 def _application(officer, provider=None, services=None, kind=Proceeding.Kind.REGISTRATION):
-    return svc.application_receive(kind=kind, provider=provider or PROVIDER, services=services or [service()],
+    return svc.application_receive(kind=kind, provider=provider or ProviderDataFactory(), services=services or [ServiceDataFactory()],
                                    received_on=RECEIVED, actor=officer)
 
 
 def _registered(provider: Provider, officer, *, national_id="", **kw) -> RegisteredService:
-    case = _application(officer, provider={**PROVIDER, "ico": provider.ico, "name": provider.name}).case
+    case = _application(officer, provider=ProviderDataFactory(ico=provider.ico, name=provider.name)).case
     data = dict(service_type=_service_type("49"), form="residential", place="Sluneční 12, Cheb",
                 territory="okres Cheb", capacity=24, age_from=65, registered_on=RECEIVED, provided_from=RECEIVED)
     data.update(kw)
@@ -166,7 +167,7 @@ def build_refusal(officer):
 
 
 def build_registration(officer):
-    proceeding = _application(officer, services=[service(start_on=TODAY + timedelta(days=40))])
+    proceeding = _application(officer, services=[ServiceDataFactory(start_on=TODAY + timedelta(days=40))])
     _assess(proceeding, officer, reasoning="Podmínky registrace jsou splněny.")
     doc = docs.render_decision(proceeding, source_key=_key("registration"), actor=officer)
     start = TODAY + timedelta(days=40)
@@ -186,7 +187,7 @@ def build_registration_natural_person(officer):
         kind=Proceeding.Kind.REGISTRATION, received_on=RECEIVED, actor=officer,
         provider={"name": "Marie Smyšlená", "address": "Lipová 3, 357 35 Chodov", "ico": "", "is_natural_person": True,
                   "birth_date": date(1975, 4, 12), "residence_address": "Lipová 3, 357 35 Chodov"},
-        services=[service(service_type="40", form="field", place="Chodov", target_groups=["S"])])
+        services=[ServiceDataFactory(service_type="40", form="field", place="Chodov", target_groups=["S"])])
     _assess(proceeding, officer, omit_reasoning=True)
     doc = docs.render_decision(proceeding, source_key=_key("natural"), actor=officer)
     return doc, ["Marie Smyšlená, nar. 12. 4. 1975, trvale bytem Lipová 3, 357 35 Chodov", "nar. 12. 4. 1975",
@@ -197,7 +198,7 @@ def build_change(officer):
     provider = Provider.objects.get(pk=_application(officer).provider_id)
     registered = _registered(provider, officer, national_id="7654321")
     data = selectors.change_services_from_registered(registered, capacity=30, place="Sluneční 12 a 14, Cheb")
-    proceeding = svc.application_receive(kind=Proceeding.Kind.CHANGE, provider=PROVIDER, services=[data],
+    proceeding = svc.application_receive(kind=Proceeding.Kind.CHANGE, provider=ProviderDataFactory(), services=[data],
                                          received_on=RECEIVED, actor=officer)
     _assess(proceeding, officer, reasoning="Nové prostory splňují podmínky.")
     doc = docs.render_decision(proceeding, source_key=_key("change"), actor=officer)

@@ -13,7 +13,8 @@ from registrations.flows.change_notice import ChangeNoticeFlow as N
 from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case, CaseProcess, Document
 
-from .conftest import PROVIDER, checklist, do, run_jobs, service
+from tests.flowkit import checklist, do, run_jobs
+from tests.registrations.factories import PROVIDER_ICO, ProviderDataFactory, ServiceDataFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,18 +22,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def registered(officer):
     """A provider registered through A1 (received 1. 8., final 8. 9. 2026)."""
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 8, 3))
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 8, 3))
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, answers=checklist(proceeding))
     do(process, F.assess, officer, answers=checklist(proceeding, "conditions"), proposal="granted", omit_reasoning=True)
     do(process, F.deliver_decision, officer, channel="data_box", ready_on=date(2026, 8, 20), collected_on=date(2026, 8, 21))
     do(process, F.appeal_period, officer, final_on=date(2026, 9, 8))
-    return RegisteredService.objects.get(provider__ico=PROVIDER["ico"])
+    return RegisteredService.objects.get(provider__ico=PROVIDER_ICO)
 
 
 def test_late_notice_is_flagged_recorded_and_acknowledged(officer, registered, docx_text):
     process = N.receive.run(
-        user=officer, ico=PROVIDER["ico"], service=registered, change_date=date(2026, 9, 10), received_on=date(2026, 10, 20),
+        user=officer, ico=PROVIDER_ICO, service=registered, change_date=date(2026, 9, 10), received_on=date(2026, 10, 20),
         acknowledge=True, items=[{"kind": "staff", "description": "Nastoupila sociální pracovnice Bc. Eva Smyšlená",
                                   "personal_data": True}],
     )
@@ -56,7 +57,7 @@ def test_late_notice_is_flagged_recorded_and_acknowledged(officer, registered, d
 
 
 def test_notice_in_time_is_not_late_and_updates_contacts(officer, registered):
-    process = N.receive.run(user=officer, ico=PROVIDER["ico"], change_date=date(2026, 10, 3), received_on=date(2026, 11, 16),
+    process = N.receive.run(user=officer, ico=PROVIDER_ICO, change_date=date(2026, 10, 3), received_on=date(2026, 11, 16),
                             items=[{"kind": "contact", "description": "Nový telefon"}])
     assert not ChangeNotice.objects.get(case=process.case).is_late  # 15. 11. Sun → Mon 16. 11.
     with pytest.raises(ValidationError, match="7 znaků"):
@@ -77,7 +78,7 @@ def test_notice_for_provider_not_in_registry_is_refused(officer):
 
 
 def test_notice_converted_to_change_application_and_change_on_finality(officer, registered, docx_text):
-    process = N.receive.run(user=officer, ico=PROVIDER["ico"], service=registered, change_date=date(2026, 10, 1),
+    process = N.receive.run(user=officer, ico=PROVIDER_ICO, service=registered, change_date=date(2026, 10, 1),
                             received_on=date(2026, 10, 5), items=[{"kind": "other", "description": "Navýšení kapacity na 30 lůžek"}])
     do(process, N.check_notice, officer, action="convert", capacity=30, note="Kapacita je údaj rozhodnutí (§ 82 odst. 2).")
     notice = ChangeNotice.objects.get(case=process.case)
@@ -187,14 +188,14 @@ def test_national_id_and_applicant_record(officer, registered):
     registered.refresh_from_db()
     assert registered.identifier == "1234567"
     rows = selectors.registry_public_rows()
-    assert rows[0]["service_identifier"] == "1234567" and rows[0]["provider_ico"] == PROVIDER["ico"]
+    assert rows[0]["service_identifier"] == "1234567" and rows[0]["provider_ico"] == PROVIDER_ICO
     assert "referent" not in str(rows) and "Nováková" not in str(rows)
-    record = selectors.applicant_record(PROVIDER["ico"])
+    record = selectors.applicant_record(PROVIDER_ICO)
     assert record["services"][0]["service_type"] == "49"
 
 
 def test_notice_submitted_twice_is_written_once(officer, registered):
-    data = dict(user=officer, ico=PROVIDER["ico"], change_date=date(2026, 10, 3), received_on=date(2026, 11, 2),
+    data = dict(user=officer, ico=PROVIDER_ICO, change_date=date(2026, 10, 3), received_on=date(2026, 11, 2),
                 items=[{"kind": "hours", "description": "Nová provozní doba"}], submission_key="form-42")
     N.receive.run(**data)
     with pytest.raises(ValidationError, match="už bylo podáno"):

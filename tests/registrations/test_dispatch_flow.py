@@ -23,16 +23,17 @@ from workflows.dispatch.models import Dispatch
 from workflows.documents import czech_date
 from registrations.flows.registration import RegistrationFlow as F
 
-from .conftest import PROVIDER, checklist, do, open_task, service
+from tests.flowkit import checklist, do, open_task
+from tests.registrations.factories import PROVIDER_ICO, ProviderDataFactory, ServiceDataFactory
 
 pytestmark = pytest.mark.django_db
-BOX = PROVIDER["data_box"]
+BOX = ProviderDataFactory()["data_box"]
 
 
-def _decided(officer, provider=PROVIDER):
+def _decided(officer, provider=ProviderDataFactory()):
     """An application received a month ago, complete, assessed: the decision job has run."""
     received = timezone.localdate() - timedelta(days=30)
-    process = F.receive.run(user=officer, provider=provider, services=[service()], received_on=received)
+    process = F.receive.run(user=officer, provider=provider, services=[ServiceDataFactory()], received_on=received)
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, answers=checklist(proceeding))
     do(process, F.assess, officer, answers=checklist(proceeding, "conditions"), proposal="granted", reasoning="Splněno.")
@@ -42,7 +43,7 @@ def _decided(officer, provider=PROVIDER):
 @pytest.mark.parametrize("fiction", [False, True], ids=["login", "fiction"])
 def test_decision_goes_out_signed_and_the_reported_delivery_sets_the_deadlines(officer, dispatch_on, client, fiction):
     sim = dispatch_on
-    sim.box(BOX, name=PROVIDER["name"])
+    sim.box(BOX, name=ProviderDataFactory()["name"])
     start = timezone.now() - timedelta(days=14)
     sim.set_clock(start)
     process, proceeding = _decided(officer)
@@ -90,7 +91,7 @@ def test_decision_goes_out_signed_and_the_reported_delivery_sets_the_deadlines(o
 
 
 def test_paper_delivery_stays_manual_and_records_who_entered_it(officer, dispatch_on):
-    provider = {**PROVIDER, "data_box": ""}
+    provider = ProviderDataFactory(data_box="")
     process, proceeding = _decided(officer, provider)
     [dispatch] = Dispatch.objects.filter(case=process.case)
     assert dispatch.channel == Dispatch.Channel.PAPER
@@ -120,8 +121,8 @@ def test_notice_acknowledgement_goes_out_under_the_office_seal(officer, dispatch
     do(process, F.appeal_period, officer, final_on=deadlines.finality_date(ready))
     settings.OSV_DISPATCH_ENABLED = True
     dispatch_on.box(BOX)
-    registered = RegisteredService.objects.get(provider__ico=PROVIDER["ico"])
-    notice = N.receive.run(user=officer, ico=PROVIDER["ico"], service=registered, acknowledge=True,
+    registered = RegisteredService.objects.get(provider__ico=PROVIDER_ICO)
+    notice = N.receive.run(user=officer, ico=PROVIDER_ICO, service=registered, acknowledge=True,
                            change_date=timezone.localdate() - timedelta(days=3), received_on=timezone.localdate(),
                            items=[{"kind": "contact", "description": "Nový telefon"}])
     do(notice, N.check_notice, officer, action="record", note="V pořádku.")

@@ -13,7 +13,7 @@ from registrations.models import Proceeding, RegisteredService
 from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case
 
-from .conftest import checklist, run_jobs
+from tests.flowkit import checklist, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,13 @@ def task_url(process, node):
 
 
 def post_task(client, process, node, data):
+    """Post the task form; a step that issues an act shows its preview first, then is confirmed."""
+    from workflows.preview import CONFIRM_FIELD
+
     url, _ = task_url(process, node)
     response = client.post(url, data)
+    if response.status_code == 200 and response.context.get("preview") is not None:
+        response = client.post(url, {**data, CONFIRM_FIELD: response.context["confirm_token"]})
     assert response.status_code == 302, response.content.decode()[:3000]
     run_jobs(process)
 
@@ -111,9 +116,9 @@ def test_registration_over_http(demo_users, officer):
 
 
 def test_planner_cannot_take_registration_tasks(demo_users, officer):
-    from .conftest import PROVIDER, service
+    from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
 
-    process = F.receive.run(user=demo_users["portal"], provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    process = F.receive.run(user=demo_users["portal"], provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 9, 1))
     task = Task.objects.get(process=process, flow_task=F.check)
     assert task.owner is None  # from the portal: in the officers' queue
     with task.activation() as activation:

@@ -13,15 +13,14 @@ from registrations.models import Delivery, Proceeding, Provider, RegisteredServi
 from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case, CaseEvent, Document, Suspension
 
-from .conftest import PROVIDER, checklist, do, open_task, open_tasks, service
+from tests.flowkit import checklist, do, open_task, open_tasks, upload_broken_template, withdraw_template
+from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def start(officer, **kw):
-    data = {"provider": PROVIDER, "services": [service(), service(service_type="39", form="field", capacity=5,
-                                                                    target_groups=["OZP", "S"], age_from=18, age_to=None,
-                                                                    place="Cheb a okolí")],
+    data = {"provider": ProviderDataFactory(), "services": [ServiceDataFactory(), ServiceDataFactory(field=True)],
             "received_on": date(2026, 9, 1)}
     data.update(kw)
     process = F.receive.run(user=officer, **data)
@@ -43,7 +42,7 @@ def test_happy_path_with_suspension_delivery_finality_and_registry(officer, docx
     assert case.kind == RegistrationCaseKind.REGISTRATION and case.ico == "26997789"
     assert case.deadline == date(2026, 10, 1)  # 30 days from receipt
     provider = Provider.objects.get(ico="26997789")
-    assert provider.name == PROVIDER["name"]
+    assert provider.name == ProviderDataFactory()["name"]
 
     # incomplete: výzva + usnesení o přerušení, rendered by the worker job
     do(process, F.check, officer, answers=checklist(proceeding, missing=("clean_record", "hygiene")), remedy_days=30)
@@ -154,7 +153,7 @@ def test_timeout_then_termination_ends_unregistered(officer, docx_text):
 
 
 def test_refusal_with_evidence_notice_and_appeal_upheld(officer, docx_text):
-    process, proceeding = start(officer, services=[service()])
+    process, proceeding = start(officer, services=[ServiceDataFactory()])
     do(process, F.check, officer, answers=checklist(proceeding))
     conditions = checklist(proceeding, "conditions", missing=("cond_material",))
     with pytest.raises(ValidationError, match="Zamítnutí musí být odůvodněno"):
@@ -200,7 +199,7 @@ def test_refusal_with_evidence_notice_and_appeal_upheld(officer, docx_text):
 
 
 def test_refusal_appeal_granted_by_the_office_registers(officer):
-    process, proceeding = start(officer, services=[service()])
+    process, proceeding = start(officer, services=[ServiceDataFactory()])
     do(process, F.check, officer, answers=checklist(proceeding))
     do(process, F.assess, officer, answers=checklist(proceeding, "conditions", missing=("cond_premises",)),
        proposal="refused", reasoning="Chybí právo užívat prostory.")
@@ -222,11 +221,11 @@ def test_refusal_appeal_granted_by_the_office_registers(officer):
 def test_bad_intake_writes_nothing(officer):
     before = (Case.objects.count(), Provider.objects.count())
     bad = [
-        ({"provider": {**PROVIDER, "ico": "26997788"}}, "kontrolní číslici"),
-        ({"provider": {**PROVIDER, "ico": "1234"}}, "8 číslic"),
-        ({"services": [service(service_type="99")]}, "Neznámý druh sociální služby"),
-        ({"services": [service(capacity=0)]}, "větší než nula"),
-        ({"services": [service(age_from=70, age_to=18)]}, "obrácené"),
+        ({"provider": ProviderDataFactory(ico="26997788")}, "kontrolní číslici"),
+        ({"provider": ProviderDataFactory(ico="1234")}, "8 číslic"),
+        ({"services": [ServiceDataFactory(service_type="99")]}, "Neznámý druh sociální služby"),
+        ({"services": [ServiceDataFactory(capacity=0)]}, "větší než nula"),
+        ({"services": [ServiceDataFactory(age_from=70, age_to=18)]}, "obrácené"),
     ]
     for kwargs, message in bad:
         with pytest.raises(ValidationError, match=message):
@@ -234,9 +233,10 @@ def test_bad_intake_writes_nothing(officer):
     assert (Case.objects.count(), Provider.objects.count()) == before
     # natural person without IČO is fine
     with pytest.raises(ValidationError, match="datem narození"):
-        start(officer, provider={**PROVIDER, "ico": "", "is_natural_person": True, "name": "Marie Smyšlená"})
-    process, proceeding = start(officer, provider={**PROVIDER, "ico": "", "is_natural_person": True,
-                                                   "name": "Marie Smyšlená", "birth_date": date(1975, 4, 12)})
+        start(officer, provider=ProviderDataFactory(ico="", is_natural_person=True, name="Marie Smyšlená"))
+    process, proceeding = start(officer, provider=ProviderDataFactory(ico="", is_natural_person=True,
+                                                                      name="Marie Smyšlená",
+                                                                      birth_date=date(1975, 4, 12)))
     assert proceeding.provider.ico is None
     assert proceeding.provider.identification.startswith("Marie Smyšlená, nar. 12. 4. 1975, trvale bytem Sluneční 12")
 
@@ -260,7 +260,7 @@ def test_delivery_dates_in_wrong_order(officer):
 
 
 def test_supplement_posted_on_the_last_day_continues_after_the_timer(officer):
-    process, proceeding = start(officer, services=[service()])
+    process, proceeding = start(officer, services=[ServiceDataFactory()])
     do(process, F.check, officer, answers=checklist(proceeding, missing=("premises",)), remedy_days=10)
     do(process, F.deliver_deficiency, officer, channel="data_box", ready_on=date(2026, 9, 2), collected_on=date(2026, 9, 2))
     assert fire_due_timers() == 1
@@ -277,7 +277,7 @@ def test_supplement_posted_on_the_last_day_continues_after_the_timer(officer):
 def test_remedy_deadline_extended_on_request_moves_the_timer(officer):
     from django.test import Client
 
-    process, proceeding = start(officer, services=[service()])
+    process, proceeding = start(officer, services=[ServiceDataFactory()])
     do(process, F.check, officer, answers=checklist(proceeding, missing=("premises",)), remedy_days=30)
     today = timezone.localdate()
     do(process, F.deliver_deficiency, officer, channel="data_box", ready_on=today - timedelta(days=5),
@@ -298,25 +298,23 @@ def test_remedy_deadline_extended_on_request_moves_the_timer(officer):
     assert fire_due_timers() == 0  # not due yet
 
 
-def test_failed_document_job_goes_to_repair_and_is_retried(officer, monkeypatch):
-    from registrations import documents as docs
+def test_failed_document_job_goes_to_repair_and_is_retried(officer):
+    """A faulty uploaded decision template: the job fails for real, the officer withdraws it
+    and retries from the repair step; one decision is issued."""
     from workflows import jobs
 
-    process, proceeding = start(officer, services=[service()])
+    process, proceeding = start(officer, services=[ServiceDataFactory()])
     do(process, F.check, officer, answers=checklist(proceeding))
-    original = docs.render_decision
-    monkeypatch.setattr(docs, "render_decision", lambda *a, **k: (_ for _ in ()).throw(FileNotFoundError("Šablona chybí")))
-    task = open_task(process, F.assess)
-    with task.activation() as activation:
-        activation.start(None)
-        F.instance.handle_assessment(activation, user=officer, answers=checklist(proceeding, "conditions"),
-                                     proposal="granted", reasoning="ok")
-        activation.execute()
+    faulty = upload_broken_template("reg_decision_registration")
+    do(process, F.assess, officer, in_process_jobs=False, answers=checklist(proceeding, "conditions"),
+       proposal="granted", reasoning="ok")
     job = Task.objects.get(process=process, flow_task=F.issue_decision)
     assert jobs.run_job(job.pk) == "error"
+    job.refresh_from_db()
+    assert job.status == STATUS.CANCELED  # routed to the repair step by .OnError
     assert not Document.objects.filter(case=process.case, kind="reg_decision_registration").exists()
     assert CaseEvent.objects.filter(case=process.case, action="job_error").exists()
-    monkeypatch.setattr(docs, "render_decision", original)
+    withdraw_template(faulty)
     do(process, F.repair, officer, note="šablona nahrána znovu")
     assert Document.objects.filter(case=process.case, kind="reg_decision_registration").count() == 1
     assert open_task(process, F.deliver_decision)

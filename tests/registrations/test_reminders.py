@@ -10,14 +10,14 @@ from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Reminder
 from workflows.reminders import scan_deadlines
 
-from .conftest import PROVIDER, service
+from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_missed_decision_deadline_reminds_officer_and_head_once(officer, demo_users, django_capture_on_commit_callbacks):
     received = timezone.localdate() - timedelta(days=33)
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=received)
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=received)
     case = process.case
     case.refresh_from_db()
     assert case.deadline < timezone.localdate()  # 30 days from receipt, already missed

@@ -10,7 +10,8 @@ from registrations.models import Provider, RegistryVersion
 from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case, CaseEvent
 
-from .conftest import PROVIDER, checklist, do, service
+from tests.flowkit import checklist, do
+from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,30 +33,30 @@ def test_valid_ico_forms():
 
 
 def test_provider_is_one_record_per_ico(officer):
-    first = svc.provider_upsert(actor=officer, **PROVIDER)
-    again = svc.provider_upsert(actor=officer, **{**PROVIDER, "name": "Jiný název"})
+    first = svc.provider_upsert(actor=officer, **ProviderDataFactory())
+    again = svc.provider_upsert(actor=officer, **ProviderDataFactory(name="Jiný název"))
     assert first.pk == again.pk and Provider.objects.count() == 1
     assert RegistryVersion.objects.filter(action="provider_created").count() == 1
 
 
 def test_change_application_for_a_service_of_another_provider_is_refused(officer):
     with pytest.raises(ValidationError, match="registrované služby tohoto poskytovatele"):
-        svc.application_receive(kind="change", provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1),
+        svc.application_receive(kind="change", provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 9, 1),
                                 actor=officer)
     assert not Case.objects.exists()
 
 
 def test_application_without_services_or_in_the_future(officer):
     with pytest.raises(ValidationError, match="alespoň jednu"):
-        svc.application_receive(kind="registration", provider=PROVIDER, services=[], actor=officer)
+        svc.application_receive(kind="registration", provider=ProviderDataFactory(), services=[], actor=officer)
     with pytest.raises(ValidationError, match="budoucnosti"):
-        svc.application_receive(kind="registration", provider=PROVIDER, services=[service()],
+        svc.application_receive(kind="registration", provider=ProviderDataFactory(), services=[ServiceDataFactory()],
                                 received_on=date(2099, 1, 1), actor=officer)
     assert not Case.objects.exists() and not Provider.objects.exists()
 
 
 def test_proceeding_steps_out_of_order_write_nothing(officer):
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 9, 1))
     proceeding = process.case.proceeding
     events = CaseEvent.objects.count()
     with pytest.raises(ValidationError, match="nebylo doručeno"):
@@ -84,7 +85,7 @@ def test_proceeding_steps_out_of_order_write_nothing(officer):
 
 
 def test_appeal_before_delivery_and_finality_rules(officer):
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 9, 1))
     proceeding = process.case.proceeding
     do(process, F.check, officer, answers=checklist(proceeding))
     do(process, F.assess, officer, answers=checklist(proceeding, "conditions"), proposal="granted", reasoning="ok")

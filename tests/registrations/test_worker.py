@@ -11,12 +11,13 @@ from tests.conftest import wait_for
 from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Document
 
-from .conftest import PROVIDER, checklist, do, service
+from tests.flowkit import checklist, do
+from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
 
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_renders_deficiency_and_decision(celery_worker, officer, docx_text):
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()], received_on=date(2026, 9, 1))
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=date(2026, 9, 1))
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, in_process_jobs=False, answers=checklist(proceeding, missing=("premises",)))
     deficiency = wait_for(lambda: Document.objects.filter(case=process.case, kind="reg_deficiency").first(),

@@ -10,13 +10,11 @@ import threading
 import pytest
 from django.db import connections
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from tests.conftest import ROOT, _worker_env
-from workflows import jobs
+from tests.flowkit import letter_with_failed_render
 from workflows.cases import case_open
-from workflows.flows.letter import LetterFlow, letter_send
-from workflows.models import Case
+from workflows.flows.letter import LetterFlow
 from registrations.models import RegistrationCaseKind
 
 
@@ -30,34 +28,12 @@ def new_letter_case(actor, title="Sdělení poskytovateli"):
 
 
 @pytest.fixture
-def no_dispatch(monkeypatch):
-    """Jobs are not sent to a broker; the test runs ``jobs.run_job`` itself."""
-    sent: list[int] = []
-    monkeypatch.setattr(jobs, "dispatch_job", lambda pk: sent.append(pk))
-    return sent
-
-
-@pytest.fixture
-def failed_letter(demo_users, no_dispatch, monkeypatch):
-    """A letter whose rendering failed: its 'repair' View task is NEW, waiting for an officer."""
+def failed_letter(demo_users, no_dispatch):
+    """A letter whose rendering failed (a faulty template, withdrawn since): its 'repair' View
+    task is NEW, waiting for an officer."""
 
     def make():
-        case = new_letter_case(demo_users["referent"])
-        process = letter_send(case=case, subject="Sdělení", body="Vážení,\nsdělujeme.", actor=demo_users["referent"])
-        task = render_task(process)
-        original = LetterFlow.render._func
-
-        def broken(activation):
-            raise FileNotFoundError("Šablona dokumentu 'letter' neexistuje (test)")
-
-        LetterFlow.render._func = broken
-        try:
-            assert jobs.run_job(task.pk) == "error"
-        finally:
-            LetterFlow.render._func = original
-        repair = Task.objects.get(process=process, flow_task=LetterFlow.repair)
-        assert repair.status == STATUS.NEW
-        return process, repair
+        return letter_with_failed_render(new_letter_case(demo_users["referent"]), demo_users["referent"])
 
     return make
 
@@ -101,8 +77,3 @@ def spawn_django_script(code: str, *, env_extra: dict | None = None) -> subproce
     prologue = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup()\n"
     return subprocess.Popen([sys.executable, "-c", prologue + code], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def db_is_postgres() -> bool:
-    return connections["default"].vendor == "postgresql"
-

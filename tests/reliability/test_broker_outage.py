@@ -34,12 +34,12 @@ def test_send_fails_after_commit_then_the_sweep_resends(celery_worker, demo_user
     assert task.status == STATUS.SCHEDULED
     assert "could not be sent to the broker" in caplog.text
 
-    settings.OSV_JOB_STUCK_MINUTES = 0
+    settings.OSV_JOB_STUCK_SECONDS = 0
     assert jobs.sweep_stuck_jobs() == 1  # still down: logged again, the task stays SCHEDULED
     assert Task.objects.get(pk=task.pk).status == STATUS.SCHEDULED
 
     monkeypatch.undo()  # the broker is back
-    settings.OSV_JOB_STUCK_MINUTES = 0
+    settings.OSV_JOB_STUCK_SECONDS = 0
     assert jobs.sweep_stuck_jobs() >= 1
     wait_for(lambda: Task.objects.get(pk=task.pk).status == STATUS.DONE, timeout=60,
              message="úloha po obnovení brokeru neproběhla")
@@ -66,7 +66,7 @@ def test_a_process_with_a_dead_broker_url_commits_and_the_sweep_delivers(celery_
     task_pk, case_pk = (int(x) for x in out.stdout.split("TASK", 1)[1].split())
     assert Task.objects.get(pk=task_pk).status == STATUS.SCHEDULED  # committed, not lost
 
-    settings.OSV_JOB_STUCK_MINUTES = 0
+    settings.OSV_JOB_STUCK_SECONDS = 0
     assert task_pk in jobs.stuck_jobs()
     jobs.sweep_stuck_jobs()
     wait_for(lambda: Task.objects.get(pk=task_pk).status == STATUS.DONE, timeout=60,

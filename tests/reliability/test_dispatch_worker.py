@@ -20,7 +20,8 @@ from django.utils import timezone
 from registrations.models import Delivery, Proceeding
 from tests.conftest import ROOT, wait_for
 from tests.dispatch_fixtures import dispatch_env, dispatch_on, isds_sim, pki  # noqa: F401 — fixtures
-from tests.registrations.conftest import PROVIDER, checklist, do, service
+from tests.flowkit import checklist, do
+from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
 from tests.reliability.test_worker_crash import QUEUE, QueueWorker
 from workflows import converter, deadlines, jobs, signing
 from workflows.dispatch import services
@@ -28,7 +29,7 @@ from workflows.dispatch.models import Dispatch
 from registrations.flows.registration import RegistrationFlow as F
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-BOX = PROVIDER["data_box"]
+BOX = ProviderDataFactory()["data_box"]
 
 
 class Unoserver:
@@ -84,7 +85,7 @@ def setup(dispatch_on, pki, monkeypatch, settings, tmp_path, unoserver):  # noqa
 
 
 def _decision(officer):
-    process = F.receive.run(user=officer, provider=PROVIDER, services=[service()],
+    process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()],
                             received_on=timezone.localdate() - timedelta(days=30))
     proceeding = Proceeding.objects.get(case=process.case)
     do(process, F.check, officer, in_process_jobs=False, answers=checklist(proceeding))
@@ -103,7 +104,7 @@ def officer(demo_users):
 
 def test_killed_converter_and_killed_worker_lose_nothing_and_send_once(setup, dispatch_on, unoserver, officer):
     sim = dispatch_on
-    sim.box(BOX, name=PROVIDER["name"])
+    sim.box(BOX, name=ProviderDataFactory()["name"])
     start = timezone.now() - timedelta(days=14)
     sim.set_clock(start)
     sim.control("fail", {"slow_create_responses": 1, "slow_seconds": 120})  # the first answer comes too late

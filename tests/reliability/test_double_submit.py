@@ -13,6 +13,7 @@ from django.test import Client
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from tests.flowkit import claim
 from tests.reliability.conftest import new_letter_case, render_task, run_together
 from workflows import jobs
 from workflows.flows.letter import LetterFlow, letter_send
@@ -28,8 +29,7 @@ def cj_counter() -> int:
 def test_view_task_submitted_twice_moves_once_and_issues_one_document(failed_letter, demo_users, no_dispatch):
     process, repair = failed_letter()
     officer = demo_users["referent"]
-    with repair.activation() as activation:
-        activation.assign(officer)
+    claim(repair, officer)
     url = f"/app/workflow/flows/letter/{process.pk}/repair/{repair.pk}/execute/"
     clients = [Client(), Client()]
     for c in clients:

@@ -7,20 +7,17 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from tests.flowkit import claim, execute, upload_broken_template, withdraw_template
+from tests.workflows.factories import CaseFactory
 from workflows import jobs
-from workflows.cases import case_open
 from workflows.flows.letter import LetterFlow, letter_send
-from workflows.models import Case, CaseEvent, Document
-from registrations.models import RegistrationCaseKind
+from workflows.models import CaseEvent, Document
 
 
 @pytest.fixture
-def sent(monkeypatch, demo_users):
-    dispatched = []
-    monkeypatch.setattr(jobs, "dispatch_job", lambda pk: dispatched.append(pk))
-    case = case_open(kind=RegistrationCaseKind.LETTER, title="Dopis", actor=demo_users["referent"],
-                     parties=[{"name": "Spolek Pomoc, z.s.", "ico": "26997789"}])
-    return case, dispatched
+def sent(no_dispatch, demo_users):
+    case = CaseFactory(title="Dopis", applicant_name="Spolek Pomoc, z.s.", ico="26997789", actor=demo_users["referent"])
+    return case, no_dispatch
 
 
 def job_task(process):
@@ -67,30 +64,35 @@ def test_redelivery_while_started_reuses_the_document(sent):
     task = job_task(process)
     with task.activation() as activation:
         activation.start()
-    LetterFlow.instance.render_letter(type("A", (), {"process": process, "task": task})())
+    LetterFlow.render.run(activation)  # the worker rendered and stored it, then died before completing
     assert jobs.run_job(task.pk) == "done"
     assert Document.objects.filter(case=case).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_failure_is_recorded_and_routed_to_repair(sent, monkeypatch):
+def test_failure_is_recorded_and_routed_to_repair(sent):
+    """A faulty uploaded template fails the job: the failure is on the task and in the history,
+    and ``.OnError`` cancels the job and opens the repair step; no document, no number."""
     case, _ = sent
     process = letter_send(case=case, subject="Sdělení", body="text")
     task = job_task(process)
-
-    def broken(self, activation):
-        raise FileNotFoundError("Šablona dokumentu 'letter' neexistuje")
-
-    monkeypatch.setattr(LetterFlow, "render_letter", broken)
-    monkeypatch.setattr(LetterFlow.render, "_func", lambda activation: broken(None, activation))
+    faulty = upload_broken_template("letter")
     assert jobs.run_job(task.pk) == "error"
     task.refresh_from_db()
-    assert task.status == STATUS.CANCELED or task.status == STATUS.ERROR
-    assert "neexistuje" in task.data["_exception"]["title"]
+    assert task.status == STATUS.CANCELED  # error recorded, then cancelled by the OnError route
+    assert "expected token" in task.data["_exception"]["title"]  # Jinja's own message, kept on the task
     repair = Task.objects.get(process=process, flow_task=LetterFlow.repair)
     assert repair.status == STATUS.NEW
-    assert CaseEvent.objects.filter(case=case, action="job_error").exists()
+    event = CaseEvent.objects.get(case=case, action="job_error")
+    assert "expected token" in event.summary
     assert not Document.objects.filter(case=case).exists()
+
+    # the office withdraws the faulty upload; the retry from the repair step issues the letter
+    withdraw_template(faulty)
+    execute(claim(repair, case.created_by), case.created_by, lambda activation: None)
+    retry = Task.objects.filter(process=process, flow_task=LetterFlow.render).latest("pk")
+    assert retry.pk != task.pk and jobs.run_job(retry.pk) == "done"
+    assert Document.objects.filter(case=case, kind="letter").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,30 +2,23 @@ import datetime
 
 import pytest
 from django.core import mail
-from viewflow.workflow.models import Task
 
-from workflows import deadlines, jobs
+from registrations.models import RegistrationCaseKind
+from tests.flowkit import claim, letter_with_failed_render
+from workflows import deadlines
 from workflows.cases import case_open
-from workflows.flows.letter import LetterFlow, letter_send
 from workflows.models import Case, Reminder
 from workflows.reminders import due_cases, scan_deadlines
-from registrations.models import RegistrationCaseKind
 
 DEADLINE = datetime.date(2026, 12, 28)  # Mon; 24-26 Dec holidays/Sat → 5 working days before: Thu 2026-12-17
 
 
 @pytest.fixture
-def assigned_case(demo_users, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(jobs, "dispatch_job", lambda pk: None)
+def assigned_case(demo_users, no_dispatch):
+    """A case whose one open step (a letter's repair) is assigned to the officer."""
     case = case_open(kind=RegistrationCaseKind.LETTER, title="Odpověď na dotaz", deadline=DEADLINE)
-    with django_capture_on_commit_callbacks(execute=True):
-        process = letter_send(case=case, subject="s", body="b")
-    task = Task.objects.get(process=process, flow_task=LetterFlow.render)
-    monkeypatch.setattr(LetterFlow.render, "_func", lambda a: 1 / 0)
-    jobs.run_job(task.pk)
-    repair = Task.objects.get(process=process, flow_task=LetterFlow.repair)
-    with repair.activation() as activation:
-        activation.assign(demo_users["referent"])
+    _, repair = letter_with_failed_render(case, subject="s", body="b")
+    claim(repair, demo_users["referent"])
     return case
 
 

@@ -3,36 +3,38 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
-from django.core.files.base import ContentFile
 
-from tests.workflows.surface_helpers import days, make_case, make_task
-from workflows.models import Case, Document
+from tests.workflows.factories import CaseFactory, DocumentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _doc(case, *, kind="letter", status=Document.Status.ISSUED, personal=False, ref="KK/1/SV/2026", content=b"x"):
-    version = Document.objects.filter(case=case, kind=kind).count() + 1
-    d = Document(case=case, kind=kind, title=f"Dokument {kind} v{version}", version=version, status=status,
-                 personal_data=personal, reference_number=ref, sha256=Document.hash_bytes(content), size=len(content))
-    d.file.save(f"{kind}-{version}.docx", ContentFile(content), save=False)
-    d.save()
-    return d
+def diagram_of(html: str, case) -> str:
+    """The diagram block of the case's (only) process."""
+    process = case.processes.get()
+    start = html.index(f'<div class="diagram" id="diagram-{process.pk}">')
+    return html[start:html.index("</div>", start)]
+
+
+def node_states(svg: str) -> dict[str, str]:
+    """Flow nodes drawn with a task state: ``{node id: state class}`` (nodes without one left out)."""
+    return dict(re.findall(r'<g id="([\w]+)"[^>]*\bclass="([\w]+)"', svg))
 
 
 @pytest.fixture
 def case(demo_users):
-    case = make_case(title="Žádost o registraci", applicant="Chata u lesa, z.ú.", ico="27005496",
-                     deadline=days(-1), actor=demo_users["referent"])
-    make_task(case, owner=demo_users["referent"])
+    case = CaseFactory(title="Žádost o registraci", applicant_name="Chata u lesa, z.ú.", ico="27005496",
+                     overdue=True, actor=demo_users["referent"])
+    TaskFactory(case=case, owner=demo_users["referent"])
     return case
 
 
 def test_case_page_shows_data_parties_documents_history_and_diagram(client, demo_users, case):
-    v1 = _doc(case, content=b"one")
-    v2 = _doc(case, content=b"two", ref="KK/2/SV/2026")
+    v1 = DocumentFactory(case=case, content=b"one", reference_number="KK/1/SV/2026")
+    v2 = DocumentFactory(case=case, content=b"two", reference_number="KK/2/SV/2026")
     client.force_login(demo_users["referent"])
     response = client.get(f"/pripady/{case.pk}/")
     html = response.content.decode()
@@ -44,15 +46,18 @@ def test_case_page_shows_data_parties_documents_history_and_diagram(client, demo
     assert v2.sha256 in html and v1.sha256 in html and "starší verze" in html
     assert f"/documents/{v2.pk}/download/" in html and "KK/2/SV/2026" in html
     assert "Založen případ" in html  # history timeline from CaseEvent
-    assert "<svg" in html and 'class="assigned"' in html.replace("'", '"') or "assigned" in html  # current step
+    assert node_states(diagram_of(html, case)) == {"repair": "assigned"}  # the current step, and only it
     assert "Verze pro tisk" in html
 
 
 def test_diagram_highlights_current_step(client, demo_users, case):
+    """The open step's node carries its task state; the stylesheet inside the SVG names every
+    state, so the test reads the node's own class, not the page's text."""
     client.force_login(demo_users["referent"])
     html = client.get(f"/pripady/{case.pk}/").content.decode()
-    diagram = html[html.index('id="diagram-'):]
-    assert "<svg" in diagram and "assigned" in diagram
+    diagram = diagram_of(html, case)
+    assert "<svg" in diagram
+    assert node_states(diagram) == {"repair": "assigned"}
 
 
 def test_print_variant_has_no_navigation(client, demo_users, case):
@@ -73,9 +78,9 @@ def test_case_page_is_forbidden_outside_the_agenda(client, demo_users, case):
 
 
 def test_drafts_and_personal_data_hidden_from_reader_in_search(client, demo_users, case):
-    issued = _doc(case, ref="KK/7/SV/2026")
-    draft = _doc(case, kind="draft", status=Document.Status.DRAFT, ref="KK/8/SV/2026")
-    personal = _doc(case, kind="staff", personal=True, ref="KK/9/SV/2026")
+    issued = DocumentFactory(case=case, reference_number="KK/7/SV/2026")
+    draft = DocumentFactory(case=case, draft=True, reference_number="KK/8/SV/2026")
+    personal = DocumentFactory(case=case, personal=True, reference_number="KK/9/SV/2026")
     client.force_login(demo_users["ctenar"])
     html = client.get("/hledat/?q=KK/").content.decode()
     assert "KK/7/SV/2026" in html
@@ -94,8 +99,8 @@ def test_drafts_and_personal_data_hidden_from_reader_in_search(client, demo_user
     lambda c, d: "registraci",
 ])
 def test_search_finds_case_by_ico_name_file_mark_reference_and_title(client, demo_users, case, term_of):
-    other = make_case(title="Jiná věc", applicant="Hora, z.s.", ico="11111111")
-    doc = _doc(case, ref="KK/55/SV/2026")
+    other = CaseFactory(title="Jiná věc", applicant_name="Hora, z.s.", ico="11111111")
+    doc = DocumentFactory(case=case, reference_number="KK/55/SV/2026")
     client.force_login(demo_users["referent"])
     response = client.get("/hledat/", {"q": term_of(case, doc)})
     cases = list(response.context["page"].object_list)
@@ -123,19 +128,17 @@ def test_search_export_xlsx_and_csv(client, demo_users, case):
 
 def test_case_page_query_count_is_bounded(client, demo_users, case, django_assert_max_num_queries):
     for i in range(5):
-        _doc(case, kind=f"k{i}", ref=f"KK/{i}/SV/2026")
+        DocumentFactory(case=case, kind=f"k{i}")
     client.force_login(demo_users["referent"])
     with django_assert_max_num_queries(25):
         assert client.get(f"/pripady/{case.pk}/").status_code == 200
 
 
-def test_demo_office_each_role_finds_its_work_on_the_first_page(client, demo_users, monkeypatch):
+def test_demo_office_each_role_finds_its_work_on_the_first_page(client, demo_users, no_dispatch):
     """On the demo data of both agendas every working role lands on a Czech dashboard whose
     first rows are its own tasks by deadline; the deputy sees what waits for approval."""
-    from workflows import jobs
     from workflows.demo import seed_agendas
 
-    monkeypatch.setattr(jobs, "dispatch_job", lambda pk: None)
     seed_agendas()
     for username in ("referent", "referent2", "planovac", "koordinator", "vedouci", "zastupce", "spravce"):
         client.force_login(demo_users[username])

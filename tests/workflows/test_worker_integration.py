@@ -7,7 +7,7 @@ from viewflow.workflow.status import STATUS
 from tests.conftest import wait_for
 from workflows.cases import case_open
 from workflows.flows.letter import LetterFlow, letter_send
-from workflows.models import Case, Document
+from workflows.models import Document
 from registrations.models import RegistrationCaseKind
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -38,7 +38,7 @@ class LetterFlow(flow.Flow):
         .Next(this.render)
     )
 
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Konec"))
 
     def start_letter(self, activation, *, case, subject, body, actor=None):
         activation.process.case = case

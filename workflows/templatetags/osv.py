@@ -77,11 +77,11 @@ def bar_chart(items, label_key="label", value_key="count", title="", width=520, 
 
 
 @register.simple_tag(takes_context=True)
-def nav_link(context, url_name, label, key):
+def nav_link(context, url_name, label, key, url=""):
     from django.urls import reverse
 
     active = context.get("active_nav") == key
-    return format_html('<a href="{}"{}>{}</a>', reverse(url_name), mark_safe(' class="active" aria-current="page"') if active else "", label)
+    return format_html('<a href="{}"{}>{}</a>', url or reverse(url_name), mark_safe(' class="active" aria-current="page"') if active else "", label)
 
 
 @register.simple_tag
@@ -89,6 +89,7 @@ def user_nav(user) -> dict:
     """What the navigation shows for this user (roles are cached on the user object)."""
     from workflows import selectors as sel
     from workflows.permissions import ROLE_ADMIN, ROLE_API_CLIENT, has_role
+    from workflows.work_surface import nav_links, start_links
 
     works = bool(sel.user_agendas(user)) if getattr(user, "is_authenticated", False) else False
     return {
@@ -96,6 +97,8 @@ def user_nav(user) -> dict:
         "team": works and sel.can_see_team(user),
         "search": getattr(user, "is_authenticated", False) and not (has_role(user, ROLE_API_CLIENT) and not works),
         "admin": has_role(user, ROLE_ADMIN),
+        "agenda_links": nav_links(user),
+        "start_links": start_links(user) if works else [],
         "roles": ", ".join(sel.roles_display(user)) if getattr(user, "is_authenticated", False) else "",
     }
 
@@ -104,3 +107,41 @@ def user_nav(user) -> dict:
 def user_label(user) -> str:
     """Full name, else the login (``workflows.formats.user_label``)."""
     return _user_label(user)
+
+
+@register.simple_tag
+def work_title(request) -> str:
+    """Title of a start or task page: the node's Czech title (its ``Annotation``)."""
+    activation = getattr(request, "activation", None)
+    task = getattr(activation, "task", None) if activation is not None else None
+    node = getattr(task, "flow_task", None) or getattr(activation, "flow_task", None)
+    title = getattr(node, "task_title", "") if node is not None else ""
+    return str(title or "Úkol")
+
+
+@register.simple_tag
+def form_error_count(form) -> int:
+    return sum(len(errors) for errors in form.errors.values())
+
+
+@register.filter
+def cz_count(n, forms: str) -> str:
+    """``3|cz_count:"chybu,chyby,chyb"`` → "3 chyby" (Czech plural: 1 / 2–4 / 5+)."""
+    one, few, many = forms.split(",")
+    n = int(n or 0)
+    word = one if n == 1 else few if 2 <= n <= 4 else many
+    return f"{n} {word}"
+
+
+@register.filter
+def widget_kind(bound_field) -> str:
+    """How osv/_field.html lays a field out: "check" (one checkbox), "choices" (radios or
+    checkboxes in a fieldset), else "input"."""
+    from django import forms
+
+    widget = bound_field.field.widget
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return "choices"
+    if isinstance(widget, forms.CheckboxInput):
+        return "check"
+    return "input"

@@ -1,0 +1,158 @@
+"""Request/response guards every page and API call goes through.
+
+* ``NoStoreMiddleware``: responses to a signed-in user or an API client (case pages, lists,
+  document downloads — all of them carry personal data) are never stored by a browser or
+  a shared proxy: ``Cache-Control: no-store, private``.
+"""
+
+from __future__ import annotations
+
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+def _carries_personal_data(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated) or request.path.startswith(("/api/", "/documents/"))
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _carries_personal_data(request):
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+# ------------------------------------------------------------------ control characters
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+class ControlCharactersMiddleware:
+    """A NUL byte or another control character in the path, a query parameter or a submitted
+    field gets a clear Czech 400 — before any view (PostgreSQL cannot store NUL, and such
+    text is never what a person typed). Line breaks and tabs are fine in submitted text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .input_rules import CONTROL_MESSAGE, has_control_characters
+
+        bad = has_control_characters(request.path, multiline=False) or any(
+            has_control_characters(s, multiline=False) for key, values in request.GET.lists() for s in [key, *values])
+        if not bad and request.method in ("POST", "PUT", "PATCH"):
+            content_type = request.META.get("CONTENT_TYPE", "")
+            if content_type.startswith("application/json"):
+                import json
+
+                try:
+                    body = json.loads(request.body or b"null")
+                except (ValueError, UnicodeDecodeError):
+                    body = None  # malformed JSON is the parser's business (400 from DRF)
+                bad = any(has_control_characters(s) for s in _strings(body))
+            elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+                bad = any(has_control_characters(s) for key, values in request.POST.lists() for s in [key, *values])
+        if bad:
+            return self.refuse(request, CONTROL_MESSAGE)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, message):
+        from django.http import HttpResponse, JsonResponse
+
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
+        from django.utils.html import escape
+
+        return HttpResponse(f'<!DOCTYPE html><html lang="cs"><head><meta charset="utf-8"><title>Neplatný požadavek'
+                            f'</title></head><body><h1>Neplatný požadavek</h1><p>{escape(message)}</p>'
+                            f'<p><a href="/">Zpět na úvod</a></p></body></html>', status=400)
+
+
+# ------------------------------------------------------------------ Viewflow task URLs
+
+class TaskBelongsToProcessMiddleware:
+    """A Viewflow task URL (``…/<process_pk>/<node>/<task_pk>/…``) answers 404 unless the task
+    is a task of that process and of that node. Viewflow checks only that the task belongs to
+    the URL's flow, so any process's number in the URL would do — and the page and the
+    history would name the wrong process."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        process_pk, task_pk = view_kwargs.get("process_pk"), view_kwargs.get("task_pk")
+        if process_pk is None or task_pk is None or not request.user.is_authenticated:
+            return None  # an anonymous visitor is sent to the login page by the view
+        from django.http import Http404
+        from viewflow.workflow.models import Task
+
+        row = Task.objects.filter(pk=task_pk).values_list("process_id", "flow_task").first()
+        if row is None or row[0] != int(process_pk):
+            raise Http404("Úkol k tomuto procesu nepatří.")
+        flow_task = row[1]
+        node = getattr(flow_task, "name", None) or str(flow_task).rsplit(".", 1)[-1]
+        import re
+
+        # …/<process_pk>/<node>/<task_pk>/… — the node name right before the task number
+        match = re.search(rf"/{int(process_pk)}/([^/]+)/{int(task_pk)}(/|$)", request.path_info)
+        if match is None or match.group(1) != node:
+            raise Http404("Úkol k tomuto kroku procesu nepatří.")
+        return None
+
+
+# ------------------------------------------------------------------ Viewflow's task actions
+
+class ViewflowActionGuardMiddleware:
+    """What Viewflow's manage permission would open to every flow manager, limited to what
+    the process design gives:
+
+    * ``undo`` / ``revive`` of a worker job: nobody — a job issued an act (a number, a
+      document); undoing or reviving it would issue a second act. A failed job is retried
+      by its flow's repair step or the sweep.
+    * ``unassign`` of somebody else's task: only the head of department and the deputy
+      standing in (``workflows.selectors.can_reassign``); one's own task anyone may release.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        task_pk = view_kwargs.get("task_pk")
+        match = getattr(request, "resolver_match", None)
+        if task_pk is None or match is None or match.url_name not in ("undo", "revive", "unassign"):
+            return None
+        from django.core.exceptions import PermissionDenied
+        from viewflow.workflow.models import Task
+
+        from .selectors import can_reassign
+
+        task = Task.objects.filter(pk=task_pk).values("flow_task_type", "owner_id").first()
+        if task is None:
+            return None
+        if match.url_name in ("undo", "revive") and task["flow_task_type"] == "JOB":
+            raise PermissionDenied("Úlohu, která vydala akt, nelze vrátit ani obnovit: vydal by se druhý akt.")
+        if match.url_name == "unassign" and task["owner_id"] not in (None, request.user.pk) \
+                and not can_reassign(request.user):
+            raise PermissionDenied("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce.")
+        return None
