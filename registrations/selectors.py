@@ -43,6 +43,8 @@ def provider_list(*, query: str = ""):
     """Providers by name with their active services and late notices: counted by a subquery per
     row, so a page of the registry counts for its own rows only."""
     from django.db.models import IntegerField, OuterRef, Subquery
+
+    from .models import ChangeNotice
     from django.db.models.functions import Coalesce
 
     def count_of(qs):

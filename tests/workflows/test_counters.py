@@ -8,7 +8,15 @@ import pytest
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
-from tests.workflows.surface_helpers import days, make_case, make_task
+from tests.workflows.factories import CaseFactory, TaskFactory, days
+
+
+def make_case(*, title="Dotaz", applicant="Domov Pod Lesem, o.p.s.", deadline=None):
+    return CaseFactory(title=title, applicant_name=applicant, deadline=deadline)
+
+
+def make_task(case, *, owner=None):
+    return TaskFactory(case=case, owner=owner)
 from workflows import counters
 from workflows import selectors as sel
 from workflows.models import Case, FinishedCount, TaskCount

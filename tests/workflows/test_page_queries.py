@@ -9,7 +9,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.workflows.surface_helpers import days, make_case, make_task
+from tests.workflows.factories import CaseFactory, TaskFactory, days
+
+
+def make_case(*, title="Dotaz", applicant="Domov Pod Lesem, o.p.s.", deadline=None):
+    return CaseFactory(title=title, applicant_name=applicant, deadline=deadline)
+
+
+def make_task(case, *, owner=None):
+    return TaskFactory(case=case, owner=owner)
 
 pytestmark = pytest.mark.django_db
 
