@@ -128,6 +128,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-osv.sqlite3")}
 else:
+    # Pages and jobs read a page of rows through indexes: a parallel query would start worker
+    # processes for it, which costs more than the query (measured at 200 000 processes under
+    # load: the queue page's ids query 45 ms with parallel workers, 0.3 ms without). Big
+    # reports may raise it per session (OSV_PG_PARALLEL_WORKERS sets the default).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c max_parallel_workers_per_gather={int(env('OSV_PG_PARALLEL_WORKERS', '0'))}")
+    if env_bool("OSV_PGBOUNCER", False):  # transaction pooling (docs/deployment.md)
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("TEST", {})
     if env("OSV_TEST_DB_NAME"):  # parallel test runs on one server each get their own test database
         DATABASES["default"]["TEST"]["NAME"] = env("OSV_TEST_DB_NAME")
@@ -283,6 +292,10 @@ OSV_REGION_FILE = env("OSV_REGION_FILE", str(BASE_DIR / "config" / "regions" / "
 OSV_NUMBERING_BACKEND = env("OSV_NUMBERING_BACKEND", "local")  # local | manual
 OSV_REFERENCE_PATTERN = env("OSV_REFERENCE_PATTERN", "{region}/{seq}/SV/{year}")
 OSV_FILE_MARK_PATTERN = env("OSV_FILE_MARK_PATTERN", "SZ {region}/{seq}/SV/{year}")
+OSV_JOB_STUCK_MINUTES = int(env("OSV_JOB_STUCK_MINUTES", "10"))
+#: the beat's lock needs a session of its own: behind PgBouncer in transaction mode, give it a
+#: direct PostgreSQL URL (worker/beat_lock.py)
+OSV_BEAT_LOCK_DATABASE_URL = env("OSV_BEAT_LOCK_DATABASE_URL", "")
 OSV_BASE_URL = env("OSV_BASE_URL", "http://127.0.0.1:8000")
 
 # company lookup by IČO in ARES (workflows.ares; docs/office-integration.md)

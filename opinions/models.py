@@ -364,6 +364,8 @@ class Opinion(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("vyjádření")
         verbose_name_plural = _("vyjádření")
+        indexes = [models.Index(fields=["call", "status"], name="opinion_open_call",
+                                condition=models.Q(status__in=["drafting", "waiting", "returned", "approved"]))]
 
     def __str__(self):
         return f"{self.case.file_mark} – {self.applicant_name}: {self.project_title}"

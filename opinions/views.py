@@ -275,19 +275,37 @@ def _require_view(user):
 
 @login_required
 def opinion_list(request):
+    """All opinions by deadline, a page at a time (the count is capped: a region has hundreds of
+    thousands after some years), with the overdue ones and the calls that still have open ones."""
+    from django.core.paginator import Paginator
+
+    from workflows.selectors import COUNT_CAP, Counted
+
     _require_view(request.user)
-    qs = selectors.opinions_visible_to(request.user).order_by("case__deadline", "-case__received_on")
+    qs = selectors.opinions_visible_to(request.user).order_by("case__deadline", "-case__received_on", "pk")
     status = request.GET.get("status")
     if status:
         qs = qs.filter(status=status)
     today = timezone.localdate()
     staff = can_work_on_agenda(request.user, "opinions")
+    total = qs.order_by()[:COUNT_CAP + 1].count()
+    page = Paginator(Counted(qs, total), PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue = selectors.opinions_overdue(today) if staff else None
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(request, "opinions/opinion_list.html", {"active_nav": "opinions",
-        "rows": [_row(o, today) for o in qs[:500]], "today": today, "statuses": Opinion.Status.choices,
+        "rows": [_row(o, today) for o in page.object_list], "page": page, "total": total,
+        "count_capped": total > COUNT_CAP, "count_cap": COUNT_CAP, "query": params.urlencode(),
+        "today": today, "statuses": Opinion.Status.choices,
         "status": status or "", "title": "Vyjádření k projektům", "staff": staff,
-        "overdue": [_row(o, today) for o in selectors.opinions_overdue(today)] if staff else [],
+        "overdue": [_row(o, today) for o in overdue[:OVERDUE_SHOWN]] if staff else [],
+        "overdue_total": overdue.order_by()[:COUNT_CAP + 1].count() if staff else 0,
         "calls": selectors.calls_with_open_opinions().order_by("submission_deadline") if staff else [],
     })
+
+
+PAGE_SIZE = 50
+OVERDUE_SHOWN = 20
 
 
 def _row(opinion: Opinion, today) -> dict:

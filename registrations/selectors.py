@@ -86,11 +86,22 @@ def public_version_data(data, *, natural_person: bool):
 
 
 def provider_list(*, query: str = "", public: bool = False):
-    """Providers for the registry page and the API; ``public`` (reader, portal): registered only."""
+    """Providers for the registry page and the API; ``public`` (reader, portal): registered only.
+    Active services and late notices are counted by a subquery per row, so a page of the
+    registry counts for its own rows only."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    def count_of(qs):
+        return Coalesce(Subquery(qs.order_by().values("provider").annotate(c=Count("pk")).values("c"),
+                                 output_field=IntegerField()), 0)
+
     qs = Provider.objects.annotate(
-        active_services=Count("services", filter=Q(services__state=RegisteredService.State.ACTIVE), distinct=True),
-        late_notices=Count("change_notices", filter=Q(change_notices__is_late=True), distinct=True),
-    ).order_by("name")
+        active_services=count_of(RegisteredService.objects.filter(provider=OuterRef("pk"),
+                                                                  state=RegisteredService.State.ACTIVE)),
+        late_notices=count_of(ChangeNotice.objects.filter(provider=OuterRef("pk"),
+                                                             is_late=True)),
+    ).order_by("name", "pk")
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(ico__startswith=query))
     if public:

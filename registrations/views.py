@@ -24,7 +24,7 @@ from workflows import access_log
 from workflows import preview
 from workflows.exports import csv_safe
 from workflows.models import Document
-from workflows.permissions import ROLE_READER, can_work_on_agenda, has_role, may
+from workflows.permissions import ROLE_READER, has_role, may
 from workflows.work_surface import landing_url, start_links
 
 from . import documents, selectors, services
@@ -158,14 +158,24 @@ def _can_see_registry(user) -> bool:
     return bool(user_agendas(user)) or has_role(user, ROLE_READER)
 
 
+REGISTRY_PAGE = 50
+
+
 @login_required
 def registry(request):
     if not _can_see_registry(request.user):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
     staff = selectors.is_registry_staff(request.user)
-    providers = selectors.provider_list(query=query, public=not staff)
-    return render(request, "registrations/registry.html", {"providers": providers, "query": query, "active_nav": "registry",
+    from django.core.paginator import Paginator
+
+    page = Paginator(selectors.provider_list(query=query, public=not staff), REGISTRY_PAGE).get_page(
+        request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "registrations/registry.html", {"providers": page.object_list, "page": page,
+                                                           "params": params.urlencode(),
+                                                           "query": query, "active_nav": "registry",
                                                            "staff": staff})
 
 

@@ -13,3 +13,9 @@ class WorkerConfig(AppConfig):
         from .schedules import BEAT_SCHEDULE
 
         app.conf.beat_schedule = BEAT_SCHEDULE
+
+        from celery.signals import beat_init
+
+        from .beat_lock import on_beat_init
+
+        beat_init.connect(on_beat_init, weak=False)

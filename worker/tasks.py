@@ -5,6 +5,8 @@ from django.conf import settings
 
 from workflows import jobs
 
+from .beat_lock import single_run
+
 
 @shared_task(name=jobs.RUN_JOB_TASK, acks_late=True, reject_on_worker_lost=True,
              soft_time_limit=settings.OSV_JOB_TIME_LIMIT_SECONDS, time_limit=settings.OSV_JOB_TIME_LIMIT_SECONDS + 10)
@@ -15,7 +17,8 @@ def run_job(task_pk: int) -> str:
 
 @shared_task(name="osv.sweep_stuck_jobs")
 def sweep_stuck_jobs() -> int:
-    return jobs.sweep_stuck_jobs()
+    with single_run("sweep_stuck_jobs") as alone:
+        return jobs.sweep_stuck_jobs() if alone else 0
 
 
 @shared_task(name="osv.fire_timers")
@@ -23,7 +26,8 @@ def fire_timers() -> int:
     """Fire Viewflow's database timers that are due (only one beat runs this)."""
     from viewflow.workflow.timers import fire_due_timers
 
-    return fire_due_timers()
+    with single_run("fire_timers") as alone:
+        return fire_due_timers() if alone else 0
 
 
 @shared_task(name="osv.scan_deadlines")
@@ -31,7 +35,8 @@ def scan_deadlines() -> dict:
     """Deadline reminders and escalation to the head (idempotent)."""
     from workflows.reminders import scan_deadlines as scan
 
-    return scan()
+    with single_run("scan_deadlines") as alone:
+        return scan() if alone else {"skipped": "another scan is running"}
 
 
 @shared_task(name="osv.notify_opinion_applicant", bind=True, acks_late=True, max_retries=None)

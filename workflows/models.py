@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.fields import FlowReferenceField, TaskReferenceField
 from viewflow.workflow.models import Process
 
 from . import agendas
@@ -310,6 +311,50 @@ class Reminder(models.Model):
         ordering = ["-sent_at"]
         verbose_name = _("upozornění")
         verbose_name_plural = _("upozornění")
+
+
+class TaskCount(models.Model):
+    """Open human tasks counted by what the dashboards and the list headings filter on.
+
+    Kept in step with Viewflow's task table and the case's deadline and kind by database
+    triggers (migration 0006, ``workflows.counters``), so a dashboard sums a few thousand
+    counter rows instead of scanning every open task. ``owner_id`` 0 is nobody,
+    ``deadline`` :data:`workflows.counters.NO_DEADLINE` is a case without a deadline (NULLs would
+    break the unique key the triggers upsert on).
+    """
+
+    status = models.CharField(max_length=50)
+    owner_id = models.IntegerField(default=0)
+    flow_task = TaskReferenceField()
+    owner_permission = models.CharField(max_length=255, default="")
+    case_kind = models.CharField(max_length=32, default="")
+    deadline = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("počet otevřených úkolů")
+        verbose_name_plural = _("počty otevřených úkolů")
+        constraints = [models.UniqueConstraint(
+            fields=["status", "owner_id", "flow_task", "owner_permission", "case_kind", "deadline"],
+            name="osv_taskcount_key")]
+
+
+class FinishedCount(models.Model):
+    """Processes finished per day, flow and case kind with the sum of their lead times in days
+    (receipt → end), kept by a trigger (migration 0006): the head's lead-time table sums at most
+    90 days × flows rows instead of reading every finished process."""
+
+    flow_class = FlowReferenceField()
+    case_kind = models.CharField(max_length=32, default="")
+    finished_on = models.DateField()
+    n = models.IntegerField(default=0)
+    days_total = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("počet ukončených procesů")
+        verbose_name_plural = _("počty ukončených procesů")
+        constraints = [models.UniqueConstraint(fields=["flow_class", "case_kind", "finished_on"],
+                                               name="osv_finishedcount_key")]
 
 
 class StaffProfile(models.Model):

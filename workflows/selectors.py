@@ -18,14 +18,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from .collation import czech_order
 from .deadlines import add_working_days, working_days_between
-from .models import Case, CaseProcess
+from .counters import NO_DEADLINE
+from .models import Case, CaseProcess, FinishedCount, TaskCount
 from . import agendas
 from .permissions import ROLE_ADMIN, ROLE_HEAD, ROLE_DEPUTY, can_work_on_agenda, has_role, user_roles
 
@@ -269,6 +270,93 @@ class DeadlineOrdered:
         return [rows[pk] for pk in ids if pk in rows]
 
 
+#: a list whose filters the counters cannot answer (provider, agenda filters) counts at most this
+#: many rows and says "more than"; the page itself is read by index whatever the total
+COUNT_CAP = 1000
+
+
+def task_counts(user, scope: str) -> QuerySet:
+    """The ``TaskCount`` rows of a list (the same rule as :func:`tasks_for`): dashboards and list
+    headings sum them instead of counting tasks."""
+    flows = available_flows(user) if scope == SCOPE_QUEUE else registered_flows()
+    qs = TaskCount.objects.filter(flow_task__in=human_nodes(flows))
+    if scope == SCOPE_INBOX:
+        return qs.filter(owner_id=user.pk, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+    if scope == SCOPE_QUEUE:
+        qs = qs.filter(status=STATUS.NEW)
+        if not user.is_superuser:
+            qs = qs.filter(owner_permission__in=["", *sorted(user.get_all_permissions())])
+        return qs
+    if scope == SCOPE_TEAM:
+        if not can_see_team(user):
+            return qs.none()
+        qs = qs.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED])
+        if not user.is_superuser:
+            qs = qs.filter(case_kind__in=_kinds_of_agendas(user_agendas(user)))
+        return qs
+    raise ValueError(scope)
+
+
+def _sum(qs: QuerySet) -> int:
+    return qs.order_by().aggregate(n=Sum("n"))["n"] or 0
+
+
+def count_tasks(user, scope: str) -> int:
+    return _sum(task_counts(user, scope))
+
+
+def list_count(user, scope: str, filters: TaskFilters, tasks: QuerySet, today: datetime.date | None = None) -> int:
+    """The number of tasks of a filtered list: from the counters when the filters are the ones
+    they hold (process, deadline window, overdue), else counted up to :data:`COUNT_CAP` + 1."""
+    if filters.provider or filters.extra:
+        return tasks.order_by()[:COUNT_CAP + 1].count()
+    today = today or timezone.localdate()
+    qs = task_counts(user, scope)
+    if filters.process:
+        flow = {flow_key(f): f for f in registered_flows()}.get(filters.process)
+        if flow is None:
+            return 0
+        qs = qs.filter(flow_task__in=human_nodes([flow]))
+    if filters.window == "overdue" or filters.overdue:
+        qs = qs.filter(deadline__lt=today)
+    if filters.window == "today":
+        qs = qs.filter(deadline__lte=today)
+    elif filters.window == "none":
+        qs = qs.filter(deadline=NO_DEADLINE)
+    elif filters.window.isdigit():
+        qs = qs.filter(deadline__lte=add_working_days(today, int(filters.window)))
+    return _sum(qs)
+
+
+#: a list this short is sorted from its own rows (owner / filter index, then a top-N sort); a
+#: longer one is read in deadline order from the case side (:class:`DeadlineOrdered`), which
+#: stops after the page but walks every case when the list is short or empty
+SHORT_LIST = 500
+
+
+def paged_tasks(qs: QuerySet, total: int, sort: str):
+    """The sliceable rows of a task list for its paginator, the plan chosen by its size."""
+    if sort == DEFAULT_SORT and total > SHORT_LIST:
+        return DeadlineOrdered(qs)
+    return qs
+
+
+class Counted:
+    """A sliceable list with a count known beforehand (``Paginator`` asks ``count()``)."""
+
+    def __init__(self, items, count: int):
+        self.items, self._count = items, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, item):
+        return self.items[item]
+
+
 def process_choices(user, scope: str) -> list[tuple[str, str]]:
     flows = registered_flows() if scope != SCOPE_QUEUE else available_flows(user)
     return [(flow_key(f), flow_label(f)) for f in flows]
@@ -357,25 +445,23 @@ def eligible_assignees(task) -> QuerySet:
 
 
 def team_load(user, today: datetime.date | None = None) -> list[dict]:
-    """Open tasks per person: assigned, overdue (one grouped query)."""
+    """Open tasks per person: assigned, overdue (from the counters, then the people's names)."""
     today = today or timezone.localdate()
-    qs = tasks_for(user, SCOPE_TEAM).filter(owner__isnull=False)
     rows = (
-        qs.order_by()
-        .values("owner_id", "owner__username", "owner__first_name", "owner__last_name")
-        .annotate(
-            total=Count("pk"),
-            overdue=Count("pk", filter=Q(**{f"{CASE_PATH}__deadline__lt": today})),
-        )
+        task_counts(user, SCOPE_TEAM).exclude(owner_id=0).order_by().values("owner_id")
+        .annotate(total=Sum("n"), overdue=Sum("n", filter=Q(deadline__lt=today)))
+        .filter(total__gt=0)
     )
+    counts = {r["owner_id"]: r for r in rows}
+    people = get_user_model().objects.filter(pk__in=counts).only("username", "first_name", "last_name")
     out = [
         {
-            "user_id": r["owner_id"],
-            "name": f"{r['owner__first_name']} {r['owner__last_name']}".strip() or r["owner__username"],
-            "total": r["total"],
-            "overdue": r["overdue"],
+            "user_id": person.pk,
+            "name": f"{person.first_name} {person.last_name}".strip() or person.username,
+            "total": counts[person.pk]["total"],
+            "overdue": counts[person.pk]["overdue"] or 0,
         }
-        for r in rows
+        for person in people
     ]
     from .collation import czech_sort_key
 
@@ -384,42 +470,46 @@ def team_load(user, today: datetime.date | None = None) -> list[dict]:
 
 
 def queue_summary(user, today: datetime.date | None = None) -> dict:
+    """Unassigned open tasks of the team: all and overdue (counters)."""
     today = today or timezone.localdate()
-    qs = tasks_for(user, SCOPE_TEAM).filter(owner__isnull=True).order_by()
-    return qs.aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=Q(**{f"{CASE_PATH}__deadline__lt": today})),
-    )
+    agg = task_counts(user, SCOPE_TEAM).filter(owner_id=0).order_by().aggregate(
+        total=Sum("n"), overdue=Sum("n", filter=Q(deadline__lt=today)))
+    return {"total": agg["total"] or 0, "overdue": agg["overdue"] or 0}
 
 
 def waiting_for_approval(user, limit: int = 20) -> list[TaskRow]:
     """Tasks of cases waiting for approval (case state WAITING), nearest deadline first: the whole
     team's for the head, the ones the user may take (e.g. the deputy head) otherwise."""
     scope = SCOPE_TEAM if can_see_team(user) else SCOPE_QUEUE
-    qs = tasks_for(user, scope).filter(**{f"{CASE_PATH}__state": Case.State.WAITING})
+    # the waiting cases first (index on state, deadline), then their tasks: a join from the task
+    # side would read every open task when few cases wait
+    waiting = Case.objects.filter(state=Case.State.WAITING)
+    if not user.is_superuser:
+        waiting = waiting.filter(kind__in=_kinds_of_agendas(user_agendas(user)))
+    case_ids = list(waiting.order_by(F("deadline").asc(nulls_last=True), "pk").values_list("pk", flat=True)[:limit * 5])
+    qs = tasks_for(user, scope).filter(**{f"{CASE_PATH}__in": case_ids})
     return to_rows(qs.order_by(*SORTS[DEFAULT_SORT][1]())[:limit])
 
 
 def lead_times(user, days: int = 90) -> list[dict]:
     """Average lead time per flow: from the case's receipt to the process's end, over the
-    processes finished in the last ``days`` (one query; calendar days)."""
-    since = timezone.now() - datetime.timedelta(days=days)
+    processes finished in the last ``days`` (calendar days; from ``FinishedCount``)."""
+    since = timezone.localdate() - datetime.timedelta(days=days)
     names = user_agendas(user) if not user.is_superuser else {a.name for a in agendas.agendas()}
     rows = (
-        CaseProcess.objects.filter(finished__gte=since, case__kind__in=_kinds_of_agendas(names))
-        .order_by()
-        .values_list("flow_class", "case__received_on", "created", "finished")
+        FinishedCount.objects.filter(finished_on__gte=since, case_kind__in=_kinds_of_agendas(names))
+        .order_by().values("flow_class").annotate(count=Sum("n"), total=Sum("days_total"))
     )
-    labels = {f: flow_label(f) for f in registered_flows()}
-    totals: dict[str, list[float]] = {}
-    for flow, received_on, created, finished in rows.iterator():
-        local_finished = timezone.localtime(finished).date()
-        start = received_on or timezone.localtime(created).date()
-        label = labels.get(flow, flow_label(flow) if flow else "?")
-        totals.setdefault(label, []).append(max(0, (local_finished - start).days))
+    totals: dict[str, list[int]] = {}
+    for r in rows:
+        flow = r["flow_class"]
+        label = flow_label(flow) if flow else "?"
+        acc = totals.setdefault(label, [0, 0])
+        acc[0] += r["count"]
+        acc[1] += r["total"]
     out = [
-        {"flow": label, "count": len(values), "avg_days": round(sum(values) / len(values), 1)}
-        for label, values in totals.items()
+        {"flow": label, "count": count, "avg_days": round(total / count, 1)}
+        for label, (count, total) in totals.items() if count
     ]
     out.sort(key=lambda r: r["flow"])
     return out
@@ -434,20 +524,20 @@ def agenda_dashboards(user) -> dict:
     return out
 
 
-def deadline_histogram(tasks_qs: QuerySet, today: datetime.date | None = None) -> list[dict]:
-    """Counts of open tasks by deadline bucket (for the dashboard plot), one query."""
+def deadline_histogram(counts: QuerySet, today: datetime.date | None = None) -> list[dict]:
+    """Open tasks by deadline bucket (the dashboard plot): one sum over ``TaskCount`` rows
+    (``task_counts(user, scope)``)."""
     today = today or timezone.localdate()
-    d = f"{CASE_PATH}__deadline"
     buckets = [
-        ("po lhůtě", Q(**{f"{d}__lt": today})),
-        ("dnes", Q(**{d: today})),
-        ("do 5 prac. dnů", Q(**{f"{d}__gt": today, f"{d}__lte": add_working_days(today, 5)})),
-        ("do 10 prac. dnů", Q(**{f"{d}__gt": add_working_days(today, 5), f"{d}__lte": add_working_days(today, 10)})),
-        ("později", Q(**{f"{d}__gt": add_working_days(today, 10)})),
-        ("bez lhůty", Q(**{f"{d}__isnull": True})),
+        ("po lhůtě", Q(deadline__lt=today)),
+        ("dnes", Q(deadline=today)),
+        ("do 5 prac. dnů", Q(deadline__gt=today, deadline__lte=add_working_days(today, 5))),
+        ("do 10 prac. dnů", Q(deadline__gt=add_working_days(today, 5), deadline__lte=add_working_days(today, 10))),
+        ("později", Q(deadline__gt=add_working_days(today, 10)) & ~Q(deadline=NO_DEADLINE)),
+        ("bez lhůty", Q(deadline=NO_DEADLINE)),
     ]
-    agg = tasks_qs.order_by().aggregate(**{f"b{i}": Count("pk", filter=q) for i, (_, q) in enumerate(buckets)})
-    return [{"label": label, "count": agg[f"b{i}"], "danger": i == 0} for i, (label, _) in enumerate(buckets)]
+    agg = counts.order_by().aggregate(**{f"b{i}": Sum("n", filter=q) for i, (_, q) in enumerate(buckets)})
+    return [{"label": label, "count": agg[f"b{i}"] or 0, "danger": i == 0} for i, (label, _) in enumerate(buckets)]
 
 
 def roles_display(user) -> list[str]:

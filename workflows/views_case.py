@@ -231,7 +231,8 @@ def search(request):
         return export_response(export, "vysledky-hledani", header, data)
     from django.core.paginator import Paginator
 
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    total = cases.order_by()[:sel.COUNT_CAP + 1].count()  # capped: a million cases match no term
+    page = Paginator(sel.Counted(cases, total), 25).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("export", None)
@@ -249,4 +250,5 @@ def search(request):
         "kind_choices": [(k, label) for k, label in agendas.case_kind_choices() if k in agendas.kinds_of(sel.user_agendas(user))],
         "query": params.urlencode(),
         "api_client_only": has_role(user, ROLE_API_CLIENT) and not works,
+        "count_capped": total > sel.COUNT_CAP, "count_cap": sel.COUNT_CAP,
     })

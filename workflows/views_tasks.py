@@ -57,7 +57,8 @@ def task_list_view(request, scope: str):
             for r in rows
         ]
         return export_response(export, {"inbox": "moje-ukoly", "queue": "fronta", "team": "ukoly-tymu"}[scope], header, data)
-    paginator = Paginator(sel.DeadlineOrdered(qs) if filters.sort == sel.DEFAULT_SORT else qs, PAGE_SIZE)
+    total = sel.list_count(user, scope, filters, qs)
+    paginator = Paginator(sel.Counted(sel.paged_tasks(qs, total, filters.sort), total), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = sel.to_rows(page.object_list, back=request.get_full_path())
     extra_filters = [
@@ -80,6 +81,8 @@ def task_list_view(request, scope: str):
         "query": params.urlencode(),
         "can_reassign": sel.can_reassign(user),
         "active_nav": scope,
+        "count_capped": total > sel.COUNT_CAP and bool(filters.provider or filters.extra),
+        "count_cap": sel.COUNT_CAP,
     })
 
 

@@ -133,7 +133,7 @@ def in_process_pipeline(count: int) -> dict:
     return {"documents": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2)}
 
 
-def _start_worker(log_path: Path, concurrency: int) -> subprocess.Popen:
+def _start_worker(log_path: Path, concurrency: int, index: int = 0) -> subprocess.Popen:
     env = dict(os.environ)
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
@@ -143,14 +143,15 @@ def _start_worker(log_path: Path, concurrency: int) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
          f"--concurrency={concurrency}", "--pool=prefork", "--without-heartbeat", "--without-gossip",
-         "--without-mingle", f"--hostname=bench-{os.getpid()}@%h"],
+         "--without-mingle", f"--hostname=bench-{os.getpid()}-{index}@%h"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     return proc
 
 
-def worker_pipeline(count: int, concurrency: int, progress=print) -> dict:
-    """letter_send × count from here; a real Celery worker renders; time until all are DONE."""
+def worker_pipeline(count: int, concurrency: int, progress=print, processes: int = 1) -> dict:
+    """letter_send × count from here; real Celery workers (``processes`` of them) render; time
+    until all are DONE."""
     import signal
 
     from viewflow.workflow.models import Task
@@ -160,7 +161,9 @@ def worker_pipeline(count: int, concurrency: int, progress=print) -> dict:
 
     log_path = Path(settings.VAR_DIR) / "bench" / "worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    proc = _start_worker(log_path, concurrency)
+    procs = [_start_worker(log_path.with_name(f"worker-{i}.log"), concurrency, index=i) for i in range(processes)]
+    proc = procs[0]
+    log_path = log_path.with_name("worker-0.log")
     try:
         # wait until the worker consumes: send one warm-up letter and wait for it
         process = letter_send(case=_letter_case(), subject="warm-up", body="x")
@@ -170,6 +173,8 @@ def worker_pipeline(count: int, concurrency: int, progress=print) -> dict:
             if proc.poll() is not None or time.time() > deadline:
                 raise RuntimeError("worker did not start: " + log_path.read_text()[-2000:])
             time.sleep(0.2)
+        if processes > 1:
+            time.sleep(5)  # the other workers finish starting (the warm-up proved one consumes)
         progress(f"  documents: worker ready, sending {count} letters")
         t0 = time.perf_counter()
         pks = []
@@ -184,13 +189,14 @@ def worker_pipeline(count: int, concurrency: int, progress=print) -> dict:
             time.sleep(0.05)
         seconds = time.perf_counter() - t0
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
     return {"documents": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2),
-            "send_seconds": round(sent, 2), "worker_concurrency": concurrency}
+            "send_seconds": round(sent, 2), "worker_concurrency": concurrency, "worker_processes": processes}
 
 
 # ------------------------------------------------------------------------------ deadline scan
@@ -293,3 +299,93 @@ def opinion_flows(count: int, users, concurrency: int, progress=print) -> dict:
             os.killpg(proc.pid, signal.SIGKILL)
     return {"flows": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2),
             "drive_seconds": round(driven, 2), "worker_concurrency": concurrency}
+
+
+# ------------------------------------------------------------------------------ scale-out
+
+
+def worker_scaling(count: int, workers: list[int], progress=print) -> dict:
+    """Documents/s through the real pipeline with 1, 2, 4 … separate worker processes (each
+    ``--concurrency=1``, as if on machines of their own), the same drain of ``count`` letters."""
+    out = {}
+    for n in workers:
+        progress(f"  scale: {n} worker process(es) × {count} documents")
+        out[str(n)] = worker_pipeline(count, 1, progress=progress, processes=n)
+    base = out[str(workers[0])]["per_second"]
+    for n in workers:
+        out[str(n)]["ratio_to_first"] = round(out[str(n)]["per_second"] / base, 2)
+    return out
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_scaling(user, path: str, instances: list[int], requests: int = 200, clients: int = 8,
+                 progress=print) -> dict:
+    """Requests/s of one page over real HTTP with 1 and 2 gunicorn instances (each 1 worker
+    process × 4 threads), ``clients`` concurrent clients spread over the instances."""
+    import concurrent.futures
+    import signal
+    import urllib.request
+
+    from django.conf import settings as dj_settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = f"{dj_settings.SESSION_COOKIE_NAME}={client.cookies[dj_settings.SESSION_COOKIE_NAME].value}"
+    env = {**os.environ, "DEBUG": "0"}  # as served in production (no query log)
+    out = {}
+    for n in instances:
+        procs, ports = [], []
+        log_path = Path(settings.VAR_DIR) / "bench" / f"gunicorn-{n}.log"
+        log = open(log_path, "w")
+        try:
+            for _ in range(n):
+                port = _free_port()
+                ports.append(port)
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                     "--workers", "1", "--threads", "4"],
+                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+
+            def get(i: int) -> float:
+                port = ports[i % len(ports)]
+                req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+                t0 = time.perf_counter()
+                with urllib.request.urlopen(req, timeout=60) as resp:
+                    resp.read()
+                    assert resp.status == 200
+                return (time.perf_counter() - t0) * 1000
+
+            deadline = time.time() + 60
+            while True:
+                try:
+                    for i in range(len(ports)):
+                        get(i)
+                    break
+                except Exception:
+                    if time.time() > deadline:
+                        raise RuntimeError("gunicorn did not start: " + log_path.read_text()[-2000:])
+                    time.sleep(0.5)
+            progress(f"  scale: {n} gunicorn instance(s), {clients} clients × {requests} requests of {path}")
+            t0 = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+                times = list(pool.map(get, range(requests)))
+            seconds = time.perf_counter() - t0
+        finally:
+            for proc in procs:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                    proc.wait(20)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    os.killpg(proc.pid, signal.SIGKILL)
+        out[str(n)] = {"instances": n, "requests": requests, "clients": clients, "seconds": round(seconds, 2),
+                       "per_second": round(requests / seconds, 1), "p50_ms": round(percentile(times, 0.5), 1),
+                       "p95_ms": round(percentile(times, 0.95), 1)}
+    return out

@@ -60,10 +60,20 @@ class Command(BaseCommand):
         parser.add_argument("--documents", type=int, default=40, help="documents per throughput run")
         parser.add_argument("--worker-concurrency", type=int, default=1)
         parser.add_argument("--due", type=int, default=300, help="cases due for a reminder (same at every size)")
-        parser.add_argument("--scan-sizes", default="20000,200000",
-                            help="sizes at which to time the deadline scan (growing the data in between)")
+        parser.add_argument("--scan-sizes", "--sizes", dest="scan_sizes", default="20000,200000,1000000",
+                            help="sizes at which the pages and the deadline scan are measured (the data grows "
+                                 "in between; sizes above --processes are left out)")
+        parser.add_argument("--merge", nargs="*", default=[],
+                            help="JSON files of earlier runs (other databases, other sizes): their pages join "
+                                 "this run's table, so every size sits side by side with its growth ratio")
+        parser.add_argument("--scale-workers", default="1,2,4", help="worker processes for the scaling run")
+        parser.add_argument("--scale-http", default="1,2", help="gunicorn instances for the scaling run")
+        parser.add_argument("--clone", action="store_true",
+                            help="PostgreSQL: grow past 20 000 by copying the generated rows server-side (fast)")
+        parser.add_argument("--before", default="",
+                            help="a git revision: its pages are measured too, from a worktree, on the same data")
         parser.add_argument("--opinions", type=int, default=30, help="complete opinion flows to time")
-        parser.add_argument("--skip", default="", help="comma list of: pages,documents,worker,scan,opinions")
+        parser.add_argument("--skip", default="", help="comma list of: pages,documents,worker,scan,opinions,scale")
         parser.add_argument("--force", action="store_true", help="run on a database with non-benchmark cases")
         parser.add_argument("--json", default="", help="output file (default var/bench/bench-<db>-<n>-<time>.json)")
 
@@ -72,7 +82,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def handle(self, *args, **opt):
-        from tests.perf import bench_data, bench_run
+        from tests.perf import bench_data, bench_pages, bench_run
         from workflows.models import Case
 
         foreign = (Case.objects.exclude(file_mark__startswith="SZ BENCH/")
@@ -86,19 +96,29 @@ class Command(BaseCommand):
         steps = sorted(set(scan_sizes) | {target})
         result = {"started": timezone.now().isoformat(), "machine": machine(), "options": {
             k: opt[k] for k in ("processes", "users", "requests", "documents", "worker_concurrency", "due",
-                                "scan_sizes")}}
+                                "scan_sizes", "before")}}
         self.log(f"» benchmark on {result['machine']['database']} ({result['machine']['nproc']} CPU, "
                  f"{result['machine']['memory']}): {target:,} processes, {opt['users']} users")
         users = bench_data.ensure_users(opt["users"])
         result["generate"] = []
         result["scan"] = {}
+        result["pages"], result["pages_before"] = {}, {}
         for size in steps:
             t0 = time.perf_counter()
-            info = bench_data.grow_to(size, users=users, due=opt["due"], progress=self.log)
+            if opt["clone"] and bench_data.existing_count() >= 20_000 and connection.vendor == "postgresql":
+                info = bench_data.clone_to(size, users=users, progress=self.log)
+                if info["added"]:
+                    bench_data.finish_generation(self.log)
+            else:
+                info = bench_data.grow_to(size, users=users, due=opt["due"], progress=self.log)
             result["generate"].append({"size": size, **info, "wall_seconds": round(time.perf_counter() - t0, 1)})
             if size in scan_sizes and "scan" not in skip:
                 self.log(f"  scan: deadline/reminder scan at {size:,} processes")
                 result["scan"][str(size)] = bench_run.measure_scan()
+            if "pages" not in skip:
+                result["pages"][str(size)] = bench_pages.measure_all(opt["requests"], progress=self.log)
+                if opt["before"]:
+                    result["pages_before"][str(size)] = self.pages_before(opt["before"], opt["requests"])
         result["data"] = bench_data.data_summary()
         self.log(f"  data: {result['data']}")
         if len(scan_sizes) >= 2 and "scan" not in skip:
@@ -108,8 +128,6 @@ class Command(BaseCommand):
 
         busy = users[0][0]
         result["busy_user"] = {"username": busy.username, "role": users[0][1]}
-        if "pages" not in skip:
-            result["pages"] = bench_run.measure_pages(busy, opt["requests"], progress=self.log)
         if "documents" not in skip:
             n = opt["documents"]
             self.log(f"  documents: raw docxtpl × {n}")
@@ -125,12 +143,28 @@ class Command(BaseCommand):
                 if key in result["documents"]:
                     result["documents"][key]["ratio_to_raw"] = round(result["documents"][key]["per_second"] / raw, 3)
 
+        if "scale" not in skip:
+            workers = [int(x) for x in opt["scale_workers"].split(",") if x.strip()]
+            result["scale"] = {"workers": bench_run.worker_scaling(opt["documents"], workers, progress=self.log)}
+            instances = [int(x) for x in opt["scale_http"].split(",") if x.strip()]
+            from django.urls import reverse
+
+            result["scale"]["http"] = bench_run.http_scaling(busy, reverse("cases:inbox"), instances,
+                                                             progress=self.log)
         if "opinions" not in skip and opt["opinions"]:
             self.log(f"  opinions: {opt['opinions']} complete flows with the real worker")
             result["opinion_flows"] = bench_run.opinion_flows(opt["opinions"], users, opt["worker_concurrency"],
                                                               progress=self.log)
 
+        for path in opt["merge"]:
+            earlier = json.loads(Path(path).read_text())
+            for key in ("pages", "pages_before"):
+                for size, pages in earlier.get(key, {}).items():
+                    result[key].setdefault(size, pages)
+            result.setdefault("merged", []).append({"file": str(path), "load_average": earlier.get("load_average"),
+                                                    "data": earlier.get("data")})
         result["finished"] = timezone.now().isoformat()
+        result["load_average"] = os.getloadavg()
         self.print_table(result)
         out = Path(opt["json"]) if opt["json"] else Path(settings.VAR_DIR) / "bench" / (
             f"bench-{connection.vendor}-{target}-{timezone.now():%Y%m%d-%H%M%S}.json")
@@ -138,24 +172,85 @@ class Command(BaseCommand):
         out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
         self.log(f"» JSON: {out}")
 
+    def pages_before(self, rev: str, requests: int) -> dict:
+        """The pages as ``rev`` serves them: a git worktree of that revision under var/bench, this
+        tree's page runner started there (same database, same method)."""
+        import subprocess
+        import sys
+
+        root = Path(settings.BASE_DIR)
+        sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=root, check=True, capture_output=True,
+                             text=True).stdout.strip()
+        tree = Path(settings.VAR_DIR) / "bench" / f"before-{sha}"
+        if not tree.exists():
+            subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], cwd=root, check=True,
+                           capture_output=True)
+        out = Path(settings.VAR_DIR) / "bench" / f"pages-before-{sha}.json"
+        self.log(f"  pages: before = {rev} ({sha}) from {tree}")
+        subprocess.run([sys.executable, str(root / "tests" / "perf" / "bench_pages.py"), "--requests", str(requests),
+                        "--json", str(out)], cwd=tree, check=True, env={**os.environ, "PYTHONPATH": str(tree)})
+        return {"revision": sha, **json.loads(out.read_text())}
+
+    def page_table(self, r):
+        """Every page × every size: p50/p95 and queries, the growth of p95 per 10× data and the
+        "before" revision's p95 beside it."""
+        sizes = sorted(r.get("pages", {}), key=int)
+        if not sizes:
+            return
+        names = list(dict.fromkeys(n for size in sizes for n in r["pages"][size]))
+        head = ["page"] + [f"@{int(s):,}" for s in sizes] + ["growth p95 /10×"]
+        if r.get("pages_before"):
+            head.append(f"before p95 @{int(sizes[-1]):,}")
+        rows = [head]
+        r["page_growth"] = {}
+        for name in names:
+            cells = [name]
+            p95 = []
+            for size in sizes:
+                p = r["pages"][size].get(name, {})
+                if p.get("status") == 200:
+                    cells.append(f"{p['p50_ms']}/{p['p95_ms']} ms · {p['queries']} q")
+                    p95.append((int(size), p["p95_ms"]))
+                else:
+                    cells.append(str(p.get("status", "–")))
+            if len(p95) >= 2:
+                import math
+
+                (s0, t0), (s1, t1) = p95[0], p95[-1]
+                growth = round((t1 / max(t0, 1e-9)) ** (1 / max(math.log10(s1 / s0), 1e-9)), 2)
+                r["page_growth"][name] = growth
+                cells.append(f"×{growth}")
+            else:
+                cells.append("–")
+            if r.get("pages_before"):
+                before = r["pages_before"].get(sizes[-1], {}).get(name, {})
+                cells.append(f"{before['p95_ms']} ms · {before['queries']} q" if before.get("status") == 200
+                             else str(before.get("status", "–")))
+            rows.append(cells)
+        widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+        self.log("")
+        self.log("pages (busy officer bench01, planner, deputy, head): p50/p95, queries of one request")
+        for i, row in enumerate(rows):
+            self.log(" | ".join(c.ljust(w) for c, w in zip(row, widths)))
+            if i == 0:
+                self.log("-+-".join("-" * w for w in widths))
+
     def print_table(self, r):
         rows = [("measure", "value")]
         d = r["data"]
         rows.append(("processes / tasks", f"{d['processes']:,} / {d['tasks']:,}"))
         rows.append(("queue (NEW) / assigned tasks", f"{d['queue_new_tasks']:,} / {d['assigned_tasks']:,}"))
-        for name, p in r.get("pages", {}).items():
-            if isinstance(p, dict):
-                if p.get("status") != 200:
-                    rows.append((name, f"HTTP {p.get('status')}"))
-                else:
-                    rows.append((name, f"p50 {p['p50_ms']} ms · p95 {p['p95_ms']} ms · {p['queries']} queries · "
-                                       f"{p['bytes'] // 1024} kB"))
-            else:
-                rows.append((name, str(p)))
+        rows.append(("load average (1, 5, 15 min) at the end", " ".join(f"{x:.2f}" for x in r["load_average"])))
         for name, v in r.get("documents", {}).items():
             extra = f" · ×{v['ratio_to_raw']} of raw" if "ratio_to_raw" in v else ""
             rows.append((f"documents: {name}", f"{v['per_second']} docs/s ({v['documents']} in {v['seconds']} s)"
                                                f"{extra}"))
+        for n, v in r.get("scale", {}).get("workers", {}).items():
+            rows.append((f"scale: {n} worker process(es)", f"{v['per_second']} docs/s ({v['documents']} in {v['seconds']} s)"
+                                                         f" · ×{v['ratio_to_first']} of 1"))
+        for n, v in r.get("scale", {}).get("http", {}).items():
+            rows.append((f"scale: {n} gunicorn instance(s)", f"{v['per_second']} req/s of the inbox, p50 {v['p50_ms']} ms,"
+                                                           f" p95 {v['p95_ms']} ms ({v['clients']} clients)"))
         if "opinion_flows" in r:
             v = r["opinion_flows"]
             rows.append(("opinion flows (start→DOCX→end)", f"{v['per_second']} flows/s ({v['flows']} in {v['seconds']} s,"
@@ -167,6 +262,7 @@ class Command(BaseCommand):
                              f"{v['reminders']} reminders)"))
             else:
                 rows.append((f"scan {size}", str(v)))
+        self.page_table(r)
         width = max(len(a) for a, _ in rows)
         self.log("")
         for i, (a, b) in enumerate(rows):

@@ -1,0 +1,98 @@
+"""Every page a person opens costs a pinned number of SQL queries, the same with 3 tasks as with
+40 (no query per row, no count that grows with the data). Times are for the benchmark
+(``manage.py bench``, docs/performance.md); this test only shows a regression in the count.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.workflows.factories import CaseFactory, TaskFactory, days
+
+
+def make_case(*, title="Dotaz", applicant="Domov Pod Lesem, o.p.s.", deadline=None):
+    return CaseFactory(title=title, applicant_name=applicant, deadline=deadline)
+
+
+def make_task(case, *, owner=None):
+    return TaskFactory(case=case, owner=owner)
+
+pytestmark = pytest.mark.django_db
+
+#: (user, URL) → queries of one request. A change here is a decision: say why in the commit.
+PAGES = {
+    ("referent", "/ukoly/"): 8,
+    ("referent", "/fronta/"): 8,
+    ("referent", "/fronta/?window=overdue"): 8,
+    ("referent", "/fronta/?provider=Poskytovatel"): 8,
+    ("referent", "/prehled/"): 8,
+    ("planovac", "/prehled/"): 7,
+    ("zastupce", "/prehled/"): 8,
+    ("vedouci", "/prehled/"): 14,
+    ("vedouci", "/tym/"): 10,
+    ("referent", "case"): 16,  # + dispatch (main)
+    ("referent", "/hledat/"): 7,
+    ("referent", "/hledat/?q=Poskytovatel"): 8,
+    ("referent", "/registry/"): 6,  # + the national registry status (main)
+    ("planovac", "/opinions/"): 9,
+    ("referent", "/ukoly/?export=csv"): 4,
+    ("referent", "/ukoly/?export=xlsx"): 4,
+    ("vedouci", "/tym/?export=csv"): 4,
+}
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _grow(users, n: int) -> None:
+    for i in range(n):
+        make_task(make_case(title=f"A{i}", applicant=f"Poskytovatel {i}", deadline=days(i - 5)),
+                  owner=users["referent"])
+        make_task(make_case(title=f"Q{i}", applicant=f"Poskytovatel {i}", deadline=days(i - 5)))
+        make_task(make_case(title=f"R{i}", deadline=days(i)), owner=users["referent2"])
+
+
+def _measure(client, users, case_pk) -> dict:
+    out = {}
+    for (username, url) in PAGES:
+        client.force_login(users[username])
+        target = f"/pripady/{case_pk}/" if url == "case" else url
+        _queries(client, target)  # session, caches
+        out[(username, url)] = _queries(client, target)
+    return out
+
+
+def test_every_page_costs_a_pinned_number_of_queries(client, demo_users):
+    case = make_case(title="Případ stránky", deadline=days(3))
+    make_task(case, owner=demo_users["referent"])
+    _grow(demo_users, 3)
+    small = _measure(client, demo_users, case.pk)
+    _grow(demo_users, 15)
+    large = _measure(client, demo_users, case.pk)
+    assert small == large, {k: (small[k], large[k]) for k in small if small[k] != large[k]}
+    assert large == PAGES, "; ".join(f"{k}: {large[k]} (pinned {PAGES[k]})" for k in PAGES if large[k] != PAGES[k])
+
+
+#: lists longer than ``selectors.SHORT_LIST`` are read from the case side in two steps (the page's
+#: ids in deadline order, then its rows): one query more than a short list's single query
+LONG_LIST_EXTRA = {("referent", "/ukoly/"), ("referent", "/fronta/"), ("referent", "/fronta/?window=overdue"),
+                   ("referent", "/fronta/?provider=Poskytovatel"),
+                   ("referent", "/prehled/"), ("vedouci", "/tym/")}
+
+
+def test_long_lists_cost_one_query_more(client, demo_users, monkeypatch):
+    from workflows import selectors
+
+    monkeypatch.setattr(selectors, "SHORT_LIST", 0)
+    case = make_case(title="Případ stránky", deadline=days(3))
+    make_task(case, owner=demo_users["referent"])
+    _grow(demo_users, 5)
+    got = _measure(client, demo_users, case.pk)
+    expected = {k: v + (1 if k in LONG_LIST_EXTRA else 0) for k, v in PAGES.items()}
+    assert got == expected, "; ".join(f"{k}: {got[k]} (expected {expected[k]})" for k in PAGES if got[k] != expected[k])
