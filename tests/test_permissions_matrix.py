@@ -37,6 +37,8 @@ CASES_GET = {
     "cases:reassign": {"vedouci", "zastupce"},
     "cases:claim": "*post-only",
     "cases:release": "*post-only",
+    "cases:dispatch_retry": "*post-only",
+    "cases:dispatch_to_paper": "*post-only",
     "cases:case_detail": "by-object",
     "cases:case_print": "by-object",
     "cases:search": EVERYONE - {"portal"},
