@@ -32,7 +32,7 @@ PAGES = {
     ("zastupce", "/prehled/"): 8,
     ("vedouci", "/prehled/"): 14,
     ("vedouci", "/tym/"): 10,
-    ("referent", "case"): 16,  # + dispatch (main)
+    ("referent", "case"): 18,  # + dispatch, + the access log entry of a read with personal data (issue 13)
     ("referent", "/hledat/"): 7,
     ("referent", "/hledat/?q=Poskytovatel"): 8,
     ("referent", "/registry/"): 6,  # + the national registry status (main)
