@@ -39,14 +39,24 @@ _FKEY = "flow_class, case_kind, finished_on"
 _PG_INSTALL = f"""
 CREATE OR REPLACE FUNCTION osv_taskcount_add(p_process bigint, p_status varchar, p_owner integer,
         p_flow_task varchar, p_perm varchar, p_delta integer) RETURNS void AS $$
-    INSERT INTO workflows_taskcount ({_KEY}, n)
-    SELECT p_status, coalesce(p_owner, 0), p_flow_task, coalesce(p_perm, ''), coalesce(c.kind, ''),
-           coalesce(c.deadline, DATE '9999-12-31'), p_delta
-    FROM (SELECT 1) AS one
-    LEFT JOIN workflows_caseprocess cp ON cp.process_ptr_id = p_process
-    LEFT JOIN workflows_case c ON c.id = cp.case_id
-    ON CONFLICT ({_KEY}) DO UPDATE SET n = workflows_taskcount.n + EXCLUDED.n;
-$$ LANGUAGE sql;
+DECLARE
+    v_kind varchar := '';
+    v_deadline date := DATE '9999-12-31';
+BEGIN
+    SELECT coalesce(c.kind, ''), coalesce(c.deadline, DATE '9999-12-31') INTO v_kind, v_deadline
+    FROM workflows_caseprocess cp JOIN workflows_case c ON c.id = cp.case_id WHERE cp.process_ptr_id = p_process;
+    v_kind := coalesce(v_kind, '');
+    v_deadline := coalesce(v_deadline, DATE '9999-12-31');
+    IF p_delta < 0 THEN  -- a decrement only lowers an existing row: never a negative row
+        UPDATE workflows_taskcount SET n = n + p_delta
+        WHERE status = p_status AND owner_id = coalesce(p_owner, 0) AND flow_task = p_flow_task
+          AND owner_permission = coalesce(p_perm, '') AND case_kind = v_kind AND deadline = v_deadline;
+    ELSE
+        INSERT INTO workflows_taskcount ({_KEY}, n)
+        VALUES (p_status, coalesce(p_owner, 0), p_flow_task, coalesce(p_perm, ''), v_kind, v_deadline, p_delta)
+        ON CONFLICT ({_KEY}) DO UPDATE SET n = workflows_taskcount.n + EXCLUDED.n;
+    END IF;
+END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION osv_taskcount_task() RETURNS trigger AS $$
 BEGIN
@@ -119,6 +129,19 @@ DROP FUNCTION IF EXISTS osv_taskcount_add(bigint, varchar, integer, varchar, var
 
 
 def _sqlite_add(row: str, delta: int, condition: str) -> str:
+    """One unit into (``delta`` 1) or out of (-1) the task's counter row. A decrement only lowers
+    an existing row, so deleting tasks after their counters (a flush deletes table by table, in
+    any order) never leaves a negative row that would hide a later task from the lists."""
+    case = f"(SELECT {{col}} FROM workflows_caseprocess cp JOIN workflows_case c ON c.id = cp.case_id " \
+           f"WHERE cp.process_ptr_id = {row}.process_id)"
+    if delta < 0:
+        return f"""
+    UPDATE workflows_taskcount SET n = n - 1
+    WHERE status = {row}.status AND owner_id = coalesce({row}.owner_id, 0) AND flow_task = {row}.flow_task
+      AND owner_permission = coalesce({row}.owner_permission, '')
+      AND case_kind = coalesce({case.format(col='c.kind')}, '')
+      AND deadline = coalesce({case.format(col='c.deadline')}, '9999-12-31')
+      AND {condition};"""
     return f"""
     INSERT INTO workflows_taskcount ({_KEY}, n)
     SELECT {row}.status, coalesce({row}.owner_id, 0), {row}.flow_task, coalesce({row}.owner_permission, ''),
@@ -239,3 +262,9 @@ def migrate_forward(apps, schema_editor) -> None:
 
 def migrate_backward(apps, schema_editor) -> None:
     uninstall(schema_editor)
+
+
+def reinstall(apps, schema_editor) -> None:
+    """Replace the triggers with the current ones and recompute the counters (migration 0009)."""
+    uninstall(schema_editor)
+    migrate_forward(apps, schema_editor)
