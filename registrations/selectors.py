@@ -424,6 +424,17 @@ def returned_appeal(proceeding: Proceeding):
             .order_by("-ministry_notified_on", "-pk").first())
 
 
+def return_to_follow(proceeding: Proceeding):
+    """The appeal on which the ministry returned the case, when it is the latest appeal: the decision
+    the office issues now follows that return (§ 90 odst. 1 písm. b)); else None."""
+    from .models import Appeal
+
+    appeal = proceeding.current_appeal
+    if appeal is not None and appeal.outcome == Appeal.Outcome.CANCELLED_RETURNED:
+        return appeal
+    return None
+
+
 def ministry_outcome_records() -> list[dict]:
     """The ministry's outcomes as the act catalogue lists them (registrations/acts.yaml, ``received``)."""
     from workflows.acts import received_acts

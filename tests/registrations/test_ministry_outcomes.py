@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from registrations.flows.registration import RegistrationFlow as F
 from registrations.models import Appeal, Proceeding, RegisteredService, RegistryVersion
+from workflows.formats import czech_date
 from workflows.models import Case, CaseEvent, Document
 
 from tests.flowkit import checklist, do, open_task
@@ -120,7 +122,7 @@ def test_dismissed_as_inadmissible_finality_is_the_day_after_the_appeal_period(o
     assert history(case, "finality") == ["Právní moc potvrzena ke dni 7. 10. 2026"]
 
 
-def test_cancelled_and_returned_the_office_decides_again_bound_by_the_ministrys_view(officer):
+def test_cancelled_and_returned_the_office_decides_again_bound_by_the_ministrys_view(officer, docx_text):
     process, proceeding = forwarded(officer, proposal="refused")
     refusal = Document.objects.get(case=proceeding.case, kind="reg_decision_refusal")
     with pytest.raises(ValidationError, match="závazný právní názor"):
@@ -158,6 +160,12 @@ def test_cancelled_and_returned_the_office_decides_again_bound_by_the_ministrys_
     # decided again as the ministry's view says: registration, final on the waiver
     do(process, F.assess, officer, answers=checklist(proceeding, "conditions"), proposal="granted", omit_reasoning=True)
     new = Document.objects.get(case=case, kind="reg_decision_registration")
+    issued = czech_date(timezone.localtime(refusal.created_at).date())
+    text = " ".join(docx_text(new).split())
+    assert (f"rozhodnutím č. j. {REF} ze dne 5. 11. 2026 zrušilo podle § 90 odst. 1 písm. b) správního řádu "
+            f"rozhodnutí č. j. {refusal.reference_number} ze dne {issued} a věc vrátilo k novému projednání") in text
+    assert f"vázán právním názorem odvolacího orgánu: {view}" in text
+    assert "§ 87" not in text
     do(process, F.deliver_decision, officer, channel="data_box", ready_on=date(2026, 11, 20), collected_on=date(2026, 11, 20))
     do(process, F.appeal_period, officer, waived_on=date(2026, 11, 23))
     service = RegisteredService.objects.get(provider=proceeding.provider)
@@ -230,9 +238,6 @@ def test_changed_a_refusal_to_registration_over_http_the_registry_follows_the_mi
 
 
 def test_autoremedy_marks_the_appealed_decision_replaced_on_the_case_page(officer):
-    from workflows.formats import czech_date
-    from django.utils import timezone
-
     process = F.receive.run(user=officer, provider=ProviderDataFactory(), received_on=date(2026, 9, 1),
                             services=[ServiceDataFactory()])
     proceeding = Proceeding.objects.get(case=process.case)
