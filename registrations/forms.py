@@ -205,7 +205,8 @@ class MinistryOutcomeForm(TaskForm):
     outcome_on = date_field(_("rozhodnutí odvolacího orgánu ze dne"), received=True)
     notified_on = date_field(_("rozhodnutí odvolacího orgánu oznámeno (doručeno) dne"), received=True,
                              help_text=_("den doručení účastníkovi; od něj se odvozuje právní moc"))
-    document = forms.FileField(label=_("rozhodnutí odvolacího orgánu (soubor PDF nebo DOCX)"))
+    document = forms.FileField(label=_("rozhodnutí odvolacího orgánu (soubor PDF nebo DOCX)"),
+                               widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.doc,.odt,.zfo"}))
     binding_view = forms.CharField(
         label=_("závazný právní názor odvolacího orgánu"), required=False, widget=forms.Textarea,
         help_text=_("jen při zrušení a vrácení věci (§ 90 odst. 1 písm. b)): správní orgán je jím při novém "

@@ -294,3 +294,21 @@ def test_a_received_act_without_its_effect_is_refused_by_the_catalogue(tmp_path)
                     "    issued_by: MPSV\n", encoding="utf-8")
     with pytest.raises(acts.CatalogueError, match="přijímaný akt dismissed: chybí effect"):
         acts._parse("registrations", path)
+
+
+def test_the_migration_renames_the_two_old_outcomes(officer):
+    """Before this set the ministry could only "uphold" (§ 90 odst. 5) or "annul" (= cancel and return)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("registrations.migrations.0010_ministry_outcomes")
+    process, proceeding = forwarded(officer)
+    appeal = Appeal.objects.get(proceeding=proceeding)
+    other = Appeal.objects.create(proceeding=proceeding, received_on=date(2026, 10, 1))
+    Appeal.objects.filter(pk=appeal.pk).update(outcome="upheld")
+    Appeal.objects.filter(pk=other.pk).update(outcome="annulled")
+    migration.rename_outcomes(apps, None)
+    assert dict(Appeal.objects.values_list("pk", "outcome")) == {appeal.pk: "dismissed", other.pk: "cancelled_returned"}
+    migration.restore_outcomes(apps, None)
+    assert dict(Appeal.objects.values_list("pk", "outcome")) == {appeal.pk: "upheld", other.pk: "annulled"}
