@@ -259,7 +259,6 @@ def appeal_outcome_record(
     appeal.ministry_document = document
     appeal.binding_view = binding_view if outcome == Appeal.Outcome.CANCELLED_RETURNED else ""
     appeal.changed_to = changed_to if outcome == Appeal.Outcome.CHANGED else ""
-    appeal.note = note.strip() if note else appeal.note
     if outcome in (Appeal.Outcome.CANCELLED_RETURNED, Appeal.Outcome.CANCELLED_STOPPED, Appeal.Outcome.CHANGED):
         appeal.superseded_by = document
     appeal.save()
@@ -275,6 +274,8 @@ def appeal_outcome_record(
         summary += gettext("; změněné rozhodnutí: {value}").format(value=Outcome(changed_to).label)
     if already_final:
         summary += gettext(" – opožděné odvolání")
+    if note and note.strip():  # the appeal's own note keeps the office's stanovisko (§ 88)
+        summary += gettext("; poznámka: {note}").format(note=note.strip())
     record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_OUTCOME, document=document,
                  summary=summary[:500], before=before,
                  after={"outcome": appeal.get_outcome_display(), "ministry_reference": ministry_reference,

@@ -81,7 +81,7 @@ def test_dismissed_the_decision_stands_and_is_final_from_the_notification(office
     assert not RegisteredService.objects.exists()
 
     do(process, F.ministry_outcome, officer, **ministry("dismissed", outcome_on=date(2026, 11, 10),
-                                                       notified_on=date(2026, 11, 16)))
+                                                       notified_on=date(2026, 11, 16), note="Doručeno datovou schránkou."))
     process.refresh_from_db()
     proceeding.refresh_from_db()
     case = Case.objects.get(pk=process.case_id)
@@ -98,7 +98,9 @@ def test_dismissed_the_decision_stands_and_is_final_from_the_notification(office
     assert (appeal.outcome, appeal.ministry_reference, appeal.outcome_on, appeal.ministry_notified_on,
             appeal.ministry_document) == ("dismissed", REF, date(2026, 11, 10), date(2026, 11, 16), uploaded)
     assert history(case) == [f"Odvolací orgán rozhodnutím č. j. {REF} ze dne 10. 11. 2026 (oznámeno 16. 11. 2026): "
-                             "odvolání zamítnuto a rozhodnutí potvrzeno (§ 90 odst. 5 správního řádu)"]
+                             "odvolání zamítnuto a rozhodnutí potvrzeno (§ 90 odst. 5 správního řádu); "
+                             "poznámka: Doručeno datovou schránkou."]
+    assert appeal.note == "Rozhodnutí odpovídá podkladům."  # the office's stanovisko (§ 88) is kept
     event = CaseEvent.objects.get(case=case, action="appeal_outcome")
     assert event.actor == officer and event.before["outcome"] == "postoupeno ministerstvu (§ 88)"
     assert history(case, "finality") == ["Právní moc potvrzena ke dni 16. 11. 2026"]
