@@ -64,6 +64,14 @@ AUTOREMEDY = [
     ("raw", "{%p endif %}"),
 ]
 
+# § 90 odst. 1 písm. b): a decision issued after the ministry cancelled the earlier one and returned
+# the case names that act and the legal view the office was bound by
+RETURNED = [
+    ("raw", "{%p if returned %}"),
+    ("p", "{{ act.texts.returned }}"),
+    ("raw", "{%p endif %}"),
+]
+
 TEMPLATES = {
     "reg_deficiency": [
         ("h", "{{ act.title }}"),
@@ -128,6 +136,7 @@ TEMPLATES = {
         ("b", "Výrok"),
         ("p", "{{ act.verdict }}"),
         *AUTOREMEDY,
+        *RETURNED,
         *SERVICES,
         ("p", "{{ act.texts.provided_from }}"),
         *REASONS,
@@ -138,6 +147,7 @@ TEMPLATES = {
         ("b", "Výrok"),
         ("p", "{{ act.verdict }}"),
         *AUTOREMEDY,
+        *RETURNED,
         ("p", "Žádost se týkala těchto služeb:"),
         *SERVICES,
         *REASONS,
@@ -148,6 +158,7 @@ TEMPLATES = {
         ("b", "Výrok"),
         ("p", "{{ act.verdict }}"),
         *AUTOREMEDY,
+        *RETURNED,
         ("raw", "{%p for c in changes %}"),
         ("b", "{{ loop.index }}. {{ c.name }} (§ {{ c.paragraph }} zákona č. 108/2006 Sb.), identifikátor služby "
               "{{ c.identifier }}"),
@@ -167,6 +178,7 @@ TEMPLATES = {
         ("b", "Výrok"),
         ("p", "{{ act.verdict }}"),
         *AUTOREMEDY,
+        *RETURNED,
         *SERVICES,
         ("raw", "{%p if late_request %}"),
         ("p", "{{ act.texts.late_request }}"),
@@ -216,7 +228,7 @@ TEMPLATES = {
 PROCEEDING_FIELDS = [
     "act", "provider", "party", "proceeding", "proceeding_label", "services", "received_on", "grounds", "office_name",
     "ex_officio", "opened", "podklady", "conditions", "reasoning", "omit_reasoning", "evidence_notice",
-    "comments_answer", "autoremedy",
+    "comments_answer", "autoremedy", "returned",
 ]
 APPEAL_FORWARD_FIELDS = ["appeal_received_on", "decision_reference", "decision_date", "decision_title",
                          "appeal_points", "note", "late"]

@@ -154,6 +154,8 @@ def act(code: str, proceeding: Proceeding, **values) -> dict:
         "ground": CANCELLATION_GROUNDS.get(proceeding.cancellation_ground, "§ 82 odst. 3"),
         "appealed_decision": "",
         "appeal_received_on": "",
+        "ministry_decision": "",
+        "binding_view": "",
     }
     return act_context(code, **(base | values))
 
@@ -298,8 +300,14 @@ def render_decision(proceeding: Proceeding, *, source_key: str, actor=None) -> D
     if granted is not None:
         values |= {"appealed_decision": appealed_decision_label(granted),
                    "appeal_received_on": czech_date(granted.received_on)}
+    returned = selectors.return_to_follow(proceeding)
+    if returned is not None:
+        values |= {"appealed_decision": appealed_decision_label(returned),
+                   "ministry_decision": f"č. j. {returned.ministry_reference} ze dne {czech_date(returned.outcome_on)}",
+                   "binding_view": returned.binding_view}
     ctx = proceeding_context(proceeding, code=code, decision=True, **values)
     ctx["autoremedy"] = granted is not None
+    ctx["returned"] = returned is not None
     if kind == models.DOC_DECISION_CHANGE:
         ctx |= _change_context(proceeding)
     ctx["late_request"] = selectors.cancellation_request_late(proceeding)

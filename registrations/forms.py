@@ -198,13 +198,45 @@ class AppealRouteForm(TaskForm):
 
 
 class MinistryOutcomeForm(TaskForm):
-    outcome = forms.ChoiceField(label=_("rozhodnutí odvolacího orgánu"), choices=[
-        (Appeal.Outcome.UPHELD, _("odvolání zamítnuto, rozhodnutí potvrzeno")),
-        (Appeal.Outcome.ANNULLED, _("rozhodnutí zrušeno a věc vrácena k novému projednání")),
-        (Appeal.Outcome.DISMISSED_LATE, _("odvolání zamítnuto jako opožděné (§ 92 odst. 1)"))])
-    outcome_on = date_field(_("rozhodnuto dne"))
-    final_on = date_field(_("právní moc dne"), required=False)
+    """The ministry's decision on the appeal, typed from the document it sent (which is attached)."""
+
+    outcome = forms.ChoiceField(label=_("rozhodnutí odvolacího orgánu"), widget=forms.RadioSelect, choices=[])
+    ministry_reference = forms.CharField(label=_("č. j. rozhodnutí odvolacího orgánu"), max_length=64)
+    outcome_on = date_field(_("rozhodnutí odvolacího orgánu ze dne"), received=True)
+    notified_on = date_field(_("rozhodnutí odvolacího orgánu oznámeno (doručeno) dne"), received=True,
+                             help_text=_("den doručení účastníkovi; od něj se odvozuje právní moc"))
+    document = forms.FileField(label=_("rozhodnutí odvolacího orgánu (soubor PDF nebo DOCX)"),
+                               widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.doc,.odt,.zfo"}))
+    binding_view = forms.CharField(
+        label=_("závazný právní názor odvolacího orgánu"), required=False, widget=forms.Textarea,
+        help_text=_("jen při zrušení a vrácení věci (§ 90 odst. 1 písm. b)): správní orgán je jím při novém "
+                    "projednání vázán"))
+    changed_to = forms.ChoiceField(label=_("změněné rozhodnutí zní"), required=False, choices=[],
+                                   help_text=_("jen při změně rozhodnutí (§ 90 odst. 1 písm. c))"))
+    final_on = date_field(_("právní moc dne"), required=False,
+                          help_text=_("jen při zamítnutí podle § 92 odst. 1, má-li být jiná než den po uplynutí "
+                                      "lhůty k odvolání; jinak ji systém odvodí sám"))
     note = forms.CharField(label=_("poznámka"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import ministry_outcome_records
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(r["code"], f"{r['title']} ({r['legal_basis']})")
+                                          for r in ministry_outcome_records()]
+        self.fields["changed_to"].choices = [("", "—"), *changed_outcome_choices(self.proceeding)]
+
+
+def changed_outcome_choices(proceeding: Proceeding | None) -> list[tuple[str, str]]:
+    """What a decision the ministry changed may say, by the kind of proceeding."""
+    if proceeding is not None and proceeding.kind == Proceeding.Kind.CANCELLATION:
+        if proceeding.ex_officio:
+            return [(Proceeding.Outcome.GRANTED, _("registrace se ruší")),
+                    (Proceeding.Outcome.TERMINATED, _("řízení se zastavuje"))]
+        return [(Proceeding.Outcome.GRANTED, _("registrace se ruší")),
+                (Proceeding.Outcome.REFUSED, _("žádost o zrušení se zamítá"))]
+    return [(Proceeding.Outcome.GRANTED, _("žádosti se vyhovuje (registrace / změna registrace)")),
+            (Proceeding.Outcome.REFUSED, _("žádost se zamítá"))]
 
 
 class NoticeCheckForm(TaskForm):

@@ -27,6 +27,7 @@ DOC_DECISION_CHANGE = "reg_decision_change"
 DOC_DECISION_CANCELLATION = "reg_decision_cancellation"
 DOC_NOTICE_ACK = "reg_notice_ack"
 DOC_APPEAL_FORWARD = "reg_appeal_forward"
+DOC_MINISTRY_DECISION = "reg_ministry_decision"  # the appellate body's decision, uploaded as it came
 DECISION_KINDS = {
     DOC_DECISION_REGISTRATION, DOC_DECISION_REFUSAL, DOC_DECISION_CHANGE, DOC_DECISION_CANCELLATION, DOC_TERMINATION,
 }
@@ -366,15 +367,24 @@ class Delivery(models.Model):
 
 
 class Appeal(models.Model):
-    """Odvolání: granted by the office (§ 87) or forwarded to the ministry (§ 88)."""
+    """Odvolání: granted by the office (§ 87) or forwarded to the ministry (§ 88), then what the
+    ministry decided (§ 90, § 92 správního řádu), recorded from its decision."""
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("čeká na vyřízení")
         AUTOREMEDY = "autoremedy", _("vyhověno v autoremeduře (§ 87)")
         FORWARDED = "forwarded", _("postoupeno ministerstvu (§ 88)")
-        UPHELD = "upheld", _("odvolání zamítnuto, rozhodnutí potvrzeno")
-        ANNULLED = "annulled", _("rozhodnutí zrušeno a věc vrácena")
-        DISMISSED_LATE = "dismissed_late", _("odvolání zamítnuto jako opožděné (§ 92 odst. 1)")
+        # the ministry's outcomes: labels and citations of the records in registrations/acts.yaml
+        DISMISSED = "dismissed", _("odvolání zamítnuto, rozhodnutí potvrzeno (§ 90 odst. 5)")
+        DISMISSED_LATE = "dismissed_late", _("odvolání zamítnuto jako opožděné nebo nepřípustné (§ 92 odst. 1)")
+        CANCELLED_RETURNED = "cancelled_returned", _("rozhodnutí zrušeno a věc vrácena k novému projednání "
+                                                     "(§ 90 odst. 1 písm. b))")
+        CANCELLED_STOPPED = "cancelled_stopped", _("rozhodnutí zrušeno a řízení zastaveno (§ 90 odst. 1 písm. a))")
+        CHANGED = "changed", _("rozhodnutí změněno (§ 90 odst. 1 písm. c))")
+
+    #: what the ministry may decide on a forwarded appeal
+    MINISTRY_OUTCOMES = (Outcome.DISMISSED, Outcome.DISMISSED_LATE, Outcome.CANCELLED_RETURNED,
+                         Outcome.CANCELLED_STOPPED, Outcome.CHANGED)
 
     proceeding = models.ForeignKey(Proceeding, on_delete=models.PROTECT, related_name="appeals")
     received_on = models.DateField(_("odvolání doručeno dne"))
@@ -387,10 +397,19 @@ class Appeal(models.Model):
     decision = models.ForeignKey("workflows.Document", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("napadené rozhodnutí"))
     superseded_by = models.ForeignKey("workflows.Document", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+", verbose_name=_("nahrazeno rozhodnutím (§ 87)"))
+                                      related_name="+",
+                                      verbose_name=_("napadené rozhodnutí nahrazeno / zrušeno písemností"))
     instruction_defective = models.BooleanField(
         _("poučení o odvolání chybělo nebo bylo nesprávné (§ 83 odst. 2)"), default=False)
     late = models.BooleanField(_("odvolání podáno opožděně"), default=False)
+    # the ministry's decision on the appeal (§ 90, § 92), as the officer recorded it from the document
+    ministry_reference = models.CharField(_("č. j. rozhodnutí odvolacího orgánu"), max_length=64, blank=True)
+    ministry_notified_on = models.DateField(_("rozhodnutí odvolacího orgánu oznámeno dne"), null=True, blank=True)
+    ministry_document = models.ForeignKey("workflows.Document", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+", verbose_name=_("rozhodnutí odvolacího orgánu (soubor)"))
+    binding_view = models.TextField(_("závazný právní názor odvolacího orgánu (§ 90 odst. 1 písm. b))"), blank=True)
+    changed_to = models.CharField(_("změněné rozhodnutí zní"), max_length=12, blank=True,
+                                  choices=Proceeding.Outcome.choices)
 
     class Meta:
         ordering = ["received_on", "pk"]
@@ -402,18 +421,16 @@ class Appeal(models.Model):
         return self.outcome == self.Outcome.FORWARDED
 
     @property
-    def is_upheld(self) -> bool:
-        return self.outcome == self.Outcome.UPHELD
-
-    @property
     def is_late_pending(self) -> bool:
         """A late appeal not yet sent on: the decision is already final (no suspensive effect)."""
         return self.late and self.outcome == self.Outcome.PENDING
 
     @property
     def ends_proceeding(self) -> bool:
-        """The ministry's outcome leaves the decision standing: finality, no new decision."""
-        return self.outcome in (self.Outcome.UPHELD, self.Outcome.DISMISSED_LATE)
+        """The ministry's outcome ends the proceeding (finality, registry); only a cancellation with
+        the case returned (§ 90 odst. 1 písm. b)) sends it back to the office."""
+        return self.outcome in (self.Outcome.DISMISSED, self.Outcome.DISMISSED_LATE,
+                                self.Outcome.CANCELLED_STOPPED, self.Outcome.CHANGED)
 
 
 class RegisteredService(models.Model):

@@ -397,15 +397,56 @@ def provider_snapshot(provider: Provider) -> dict:
 
 
 def current_decision_deadline(proceeding: Proceeding) -> date | None:
-    """Decision deadline from the start of the proceeding, its suspensions and extension."""
+    """Decision deadline from the start of the proceeding, its suspensions and extension; after the
+    ministry cancelled the decision and returned the case (§ 90 odst. 1 písm. b)), from the day its
+    decision was notified to the office (only the suspensions and extensions after it count)."""
     if proceeding.received_on is None:
         return None
     case = proceeding.case
-    suspensions = [(s.started_on, s.ended_on) for s in case.suspensions.all()]
+    start = proceeding.received_on
+    returned = returned_appeal(proceeding)
+    if returned is not None and returned.ministry_notified_on:
+        start = returned.ministry_notified_on
+    suspensions = [(s.started_on, s.ended_on) for s in case.suspensions.all()
+                   if s.ended_on is None or s.ended_on >= start]
+    extensions = [e for e in case.extensions.all() if returned is None or e.recorded_at.date() >= start]
     # § 71 odst. 3 písm. a) up to 30 days; písm. b) the time the expert opinion takes
-    extension, expert = deadlines.decision_extension((e.ground, e.days) for e in case.extensions.all())
-    return deadlines.decision_deadline(proceeding.received_on, suspensions=suspensions, extension_days=extension,
+    extension, expert = deadlines.decision_extension((e.ground, e.days) for e in extensions)
+    return deadlines.decision_deadline(start, suspensions=suspensions, extension_days=extension,
                                        expert_days=expert)
+
+
+def returned_appeal(proceeding: Proceeding):
+    """The latest appeal on which the ministry cancelled the decision and returned the case, or None."""
+    from .models import Appeal
+
+    return (proceeding.appeals.filter(outcome=Appeal.Outcome.CANCELLED_RETURNED)
+            .order_by("-ministry_notified_on", "-pk").first())
+
+
+def return_to_follow(proceeding: Proceeding):
+    """The appeal on which the ministry returned the case, when it is the latest appeal: the decision
+    the office issues now follows that return (§ 90 odst. 1 písm. b)); else None."""
+    from .models import Appeal
+
+    appeal = proceeding.current_appeal
+    if appeal is not None and appeal.outcome == Appeal.Outcome.CANCELLED_RETURNED:
+        return appeal
+    return None
+
+
+def ministry_outcome_records() -> list[dict]:
+    """The ministry's outcomes as the act catalogue lists them (registrations/acts.yaml, ``received``)."""
+    from workflows.acts import received_acts
+
+    return received_acts("registrations")
+
+
+def ministry_outcome_record(code: str) -> dict:
+    for record in ministry_outcome_records():
+        if record["code"] == code:
+            return record
+    raise field_error(gettext("Zvolte výsledek odvolacího řízení."), "outcome")
 
 
 def checklist_for(proceeding: Proceeding, stage: str) -> list[ChecklistItem]:
@@ -492,6 +533,59 @@ def last_decision(proceeding: Proceeding) -> Document | None:
             .order_by("-created_at", "-pk").first())
 
 
+def decision_in_force(proceeding: Proceeding) -> Document | None:
+    """The act the registry follows: the ministry's decision when it changed the office's (§ 90 odst. 1
+    písm. c)), else the office's last decision."""
+    from .models import Appeal
+
+    changed = (proceeding.appeals.filter(outcome=Appeal.Outcome.CHANGED, ministry_document__isnull=False)
+               .select_related("ministry_document").order_by("-pk").first())
+    if changed is not None:
+        return changed.ministry_document
+    return last_decision(proceeding)
+
+
+def document_notes(proceeding: Proceeding) -> dict[int, dict]:
+    """Per document id, what became of an appealed decision: replaced (§ 87, § 90 odst. 1 písm. c)),
+    cancelled (§ 90 odst. 1 písm. a), b)) or confirmed (§ 90 odst. 5), with the act that did it."""
+    from workflows.formats import czech_date
+
+    from .models import Appeal
+
+    notes: dict[int, dict] = {}
+    appeals = proceeding.appeals.filter(decision__isnull=False).select_related("superseded_by", "ministry_document")
+    for appeal in appeals.order_by("pk"):
+        by = appeal.superseded_by
+        if appeal.outcome == Appeal.Outcome.AUTOREMEDY and by is not None:
+            notes[appeal.decision_id] = {
+                "label": gettext("nahrazeno"), "tone": "amber", "document_id": by.pk,
+                "by": gettext("rozhodnutím č. j. {ref} ze dne {on} (§ 87 správního řádu)").format(
+                    ref=by.reference_number, on=czech_date(proceeding_local_date(by)))}
+        elif appeal.outcome in (Appeal.Outcome.CANCELLED_RETURNED, Appeal.Outcome.CANCELLED_STOPPED,
+                                Appeal.Outcome.CHANGED) and by is not None:
+            changed = appeal.outcome == Appeal.Outcome.CHANGED
+            letter = {Appeal.Outcome.CANCELLED_STOPPED: "a)", Appeal.Outcome.CANCELLED_RETURNED: "b)",
+                      Appeal.Outcome.CHANGED: "c)"}[appeal.outcome]
+            notes[appeal.decision_id] = {
+                "label": gettext("nahrazeno") if changed else gettext("zrušeno"), "tone": "amber" if changed else "red",
+                "document_id": by.pk,
+                "by": gettext("rozhodnutím odvolacího orgánu č. j. {ref} ze dne {on} (§ 90 odst. 1 písm. {letter} "
+                              "správního řádu)").format(ref=appeal.ministry_reference, on=czech_date(appeal.outcome_on),
+                                                        letter=letter)}
+        elif appeal.outcome == Appeal.Outcome.DISMISSED and appeal.ministry_document_id:
+            notes[appeal.decision_id] = {
+                "label": gettext("potvrzeno"), "tone": "green", "document_id": appeal.ministry_document_id,
+                "by": gettext("rozhodnutím odvolacího orgánu č. j. {ref} ze dne {on} (§ 90 odst. 5 správního "
+                              "řádu)").format(ref=appeal.ministry_reference, on=czech_date(appeal.outcome_on))}
+    return notes
+
+
+def proceeding_local_date(document: Document) -> date:
+    from django.utils import timezone
+
+    return timezone.localtime(document.created_at).date()
+
+
 def change_services_from_registered(service: RegisteredService, **changes) -> dict:
     """Helper: the current data of a registered service with some values changed (for A2b)."""
     data = {
@@ -512,4 +606,5 @@ def case_detail_context(case: Case, user=None) -> dict:
     proposed_final = None
     if proceeding.decision_delivered_on and not proceeding.final_on:
         proposed_final = deadlines.finality_date(proceeding.decision_delivered_on)
-    return {"proceeding": proceeding, "proposed_final_on": proposed_final}
+    return {"proceeding": proceeding, "proposed_final_on": proposed_final,
+            "document_notes": document_notes(proceeding), "returned_appeal": returned_appeal(proceeding)}

@@ -62,6 +62,10 @@ def task_summary(case_id: int) -> dict:
         summary["services"] = documents.service_rows(proceeding)
         if proceeding.phase in (Proceeding.Phase.CHECK, Proceeding.Phase.SUSPENDED):
             summary["missing"] = selectors.missing_items(proceeding)
+        if proceeding.phase in (Proceeding.Phase.CHECK, Proceeding.Phase.ASSESSMENT, Proceeding.Phase.COMMENTS,
+                                Proceeding.Phase.DECISION):
+            # after the ministry returned the case, the officer decides bound by its legal view
+            summary["returned_appeal"] = selectors.returned_appeal(proceeding)
     else:
         summary["notice"] = ChangeNotice.objects.select_related("provider", "service__service_type").filter(
             case_id=case_id).first()

@@ -22,6 +22,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from workflows import jobs
+from tests.registrations.factories import ministry
 
 FIXTURE = Path(__file__).parent / "data" / "flow_layout_2a0ae8f.json"
 BEFORE_MOVE = [("registrations", "0005_proceeding_ordering_phase_index"), ("opinions", "0003_opinion_withdrawn")]
@@ -175,7 +176,7 @@ def test_old_processes_migrate_and_complete_on_the_new_layout(old_layout_rows, m
     p = coerced("reg_appeal_pending")
     do(p, R.decide_appeal, officer, route="forwarded", note="Důvody pro § 87 nejsou.", forwarded_on=date(2026, 10, 20),
        points="Odvolatel namítá, že rozpočet doložil.")
-    do(p, R.ministry_outcome, officer, outcome="upheld", outcome_on=date(2026, 11, 10), final_on=date(2026, 11, 16))
+    do(p, R.ministry_outcome, officer, **ministry("dismissed", outcome_on=date(2026, 11, 10), notified_on=date(2026, 11, 16)))
     # application to change at the check
     p = coerced("change_app_check")
     do(p, A.check, officer, answers=checklist(proceeding("change_app_check")))

@@ -10,6 +10,11 @@ admin: the edit is recorded in ``ActKindChange`` and a later reload leaves it al
 
 Texts take ``{name}`` placeholders declared at the top of the file (``placeholders:``), filled by
 the agenda's document context; no poučení is ever typed in a template or in code.
+
+Beside the acts it issues, a file may list under ``received:`` the acts the office only records
+from another authority (e.g. the appellate body's decisions, § 90 and § 92 správního řádu): their
+title, legal basis and what recording them does to the case. They are not rendered and not in
+``ActKind``; the agenda reads them with :func:`received_acts`.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from django.utils import timezone
 
 FILENAME = "acts.yaml"
 REQUIRED = ("code", "valid_from", "title", "form", "legal_basis", "signer_function", "delivery")
+RECEIVED_REQUIRED = ("code", "title", "legal_basis", "issued_by", "effect")
 TEXT_FIELDS = ("legal_basis", "verdict", "instruction")
 
 
@@ -41,6 +47,7 @@ class CatalogueFile:
     placeholders: dict[str, str]
     entries: list[dict]
     sources: tuple[str, ...] = ()
+    received: tuple[dict, ...] = ()
 
 
 def catalogue_files() -> list[CatalogueFile]:
@@ -88,8 +95,20 @@ def _parse(agenda: str, path: Path) -> CatalogueFile:
         if unknown:
             raise CatalogueError(f"Katalog {path}, položka {code}: neznámé proměnné {', '.join(sorted(unknown))} "
                                  f"(povolené jsou jen ty z „placeholders“).")
+    received = raw.get("received") or []
+    for entry in received:
+        missing = [f for f in RECEIVED_REQUIRED if not str(entry.get(f) or "").strip()]
+        if missing:
+            raise CatalogueError(f"Katalog {path}, přijímaný akt {entry.get('code', '?')}: chybí {', '.join(missing)}.")
     return CatalogueFile(agenda=agenda, path=path, placeholders=placeholders, entries=entries,
-                         sources=tuple(str(x) for x in raw.get("sources") or ()))
+                         sources=tuple(str(x) for x in raw.get("sources") or ()),
+                         received=tuple({k: (" ".join(str(v).split()) if isinstance(v, str) else v)
+                                         for k, v in entry.items()} for entry in received))
+
+
+def received_acts(agenda: str) -> list[dict]:
+    """The acts an agenda records from another authority (``received:`` of its acts.yaml), in order."""
+    return [dict(entry) for cfile in catalogue_files() if cfile.agenda == agenda for entry in cfile.received]
 
 
 def _values(entry: dict, agenda: str) -> dict[str, Any]:

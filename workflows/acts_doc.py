@@ -80,4 +80,19 @@ def render_markdown(png_dir: Path | None = None) -> str:
             out += [f"**Pole šablony `{template}`:** " + (", ".join(f"`{f}`" for f in fields) or "jen společná"), ""]
             if png_dir is not None and (png_dir / f"{code}.png").exists():
                 out += [f"![{entry['title']}](acts/{code}.png)", ""]
+        if cfile.received:
+            out += ["### Akty jiného orgánu, které úřad jen zapisuje", "",
+                    "Úřad je nevydává: zapíše je z doručeného rozhodnutí (č. j., den vydání, den oznámení, soubor) "
+                    "a systém podle nich upraví stav případu, lhůty, právní moc a rejstřík.", ""]
+            for entry in cfile.received:
+                out += [
+                    f"#### {entry['title']} (`{entry['code']}`)",
+                    "",
+                    f"- **Právní základ:** {entry['legal_basis']}",
+                    f"- **Vydává:** {entry['issued_by']}",
+                    f"- **Co zápis udělá:** {entry['effect']}",
+                    "",
+                ]
+                if entry.get("review_note"):
+                    out += [f"**Ověření:** {entry['review_note']}", ""]
     return "\n".join(out).rstrip() + "\n"

@@ -94,6 +94,10 @@ def _case_context(request, case: Case, *, printable: bool) -> dict:
     registered = agendas.get(agenda)
     if registered is not None and registered.case_detail is not None:
         agenda_context = registered.case_detail(case, user) or {}
+    # what the agenda says became of a document (e.g. a decision replaced or cancelled on appeal)
+    notes = agenda_context.get("document_notes") or {}
+    for d in documents:
+        d.agenda_note = notes.get(d.pk)
 
     return {
         "case": case,

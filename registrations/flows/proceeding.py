@@ -214,7 +214,7 @@ class CompletenessSteps(ProceedingSteps):
     )
     reopen = (
         flow.Function(this.reopen_proceeding)
-        .Annotation(title=_("Řízení pokračuje (autoremedura / zrušené rozhodnutí)"))
+        .Annotation(title=_("Řízení pokračuje (autoremedura / rozhodnutí zrušeno a věc vrácena)"))
         .Next(this.reopen_to_check)
     )
     reopen_to_check = (
@@ -375,9 +375,11 @@ class DecisionSteps(ProceedingSteps):
         .Annotation(title=_("Rozhodnutí odvolacího orgánu"))
         .Next(this.is_upheld)
     )
+    # dismissed (§ 90 odst. 5, § 92), changed or stopped (§ 90 odst. 1 písm. c), a)): finality and
+    # the registry as the outcome gives them; cancelled and returned (písm. b)): the office decides again
     is_upheld = (
-        flow.If(this.appeal_upheld)
-        .Annotation(title=_("Rozhodnutí potvrzeno?"))
+        flow.If(this.appeal_ends_proceeding)
+        .Annotation(title=_("Řízení odvolacím orgánem skončilo?"))
         .Then(this.finalize)
         .Else(this.reopen)
     )
@@ -423,12 +425,19 @@ class DecisionSteps(ProceedingSteps):
         return docs.render_appeal_forward(self._appeal(activation), source_key=self.source_key(activation),
                                           actor=self.officer_user(activation))
 
-    def handle_ministry_outcome(self, activation, *, user, outcome, outcome_on, final_on=None, note=""):
-        svc.appeal_outcome_record(appeal=self._appeal(activation), outcome=outcome, outcome_on=outcome_on,
-                                  final_on=final_on, note=note, actor=user)
+    def handle_ministry_outcome(self, activation, *, user, outcome, ministry_reference="", outcome_on=None,
+                                notified_on=None, document=None, binding_view="", changed_to="", final_on=None,
+                                note=""):
+        """``document``: the uploaded file of the ministry's decision (its name and bytes are kept)."""
+        content = b"".join(document.chunks()) if document is not None else b""
+        svc.appeal_outcome_record(
+            appeal=self._appeal(activation), outcome=outcome, ministry_reference=ministry_reference,
+            outcome_on=outcome_on, notified_on=notified_on, document_name=getattr(document, "name", "") or "",
+            document_content=content, binding_view=binding_view, changed_to=changed_to, final_on=final_on,
+            note=note, actor=user)
         self.remember_officer(activation, user)
 
-    def appeal_upheld(self, activation):
+    def appeal_ends_proceeding(self, activation):
         return self._appeal(activation).ends_proceeding
 
     def appeal_late(self, activation):

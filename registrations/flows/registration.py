@@ -8,8 +8,8 @@
                          └────no────────────────────────────────────────────────────────────────────────────────────▶ issue_decision
     issue_decision ─▶ deliver_decision ─▶ appeal_period ─▶ is_appealed ─no─▶ finalize (registry) ─▶ end
                                                               └yes▶ decide_appeal ─▶ § 87: reopen ─▶ assess / check
-                                                                                   └▶ § 88: issue_forwarding ─▶ ministry_outcome ─▶ upheld: finalize
-                                                                                                                                 annulled: reopen
+                                                                                   └▶ § 88: issue_forwarding ─▶ ministry_outcome ─▶ dismissed / changed / stopped: finalize
+                                                                                                                                 cancelled and returned: reopen
     every worker job (issue_*) ─error─▶ repair (officer) ─▶ retry ─▶ the same job again
 
 The shared steps live in ``registrations.flows.proceeding``; this class adds the intake, the

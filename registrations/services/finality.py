@@ -11,17 +11,19 @@ from django.utils.translation import gettext
 from workflows import deadlines
 from workflows.validators import field_error
 from workflows.formats import czech_date
+from workflows.documents import store_document
 from workflows.history import record_event, set_case_deadline, set_case_state
 from workflows.models import Case
 
 from ..models import (
+    DOC_MINISTRY_DECISION,
     RegistrationEvent,
     Appeal,
     Proceeding,
     RegisteredService,
 )
 from .common import NATIONAL_ID_RE, Outcome, Phase, phase_set, refresh_deadline, registry_version_add
-from ..selectors import last_decision, service_snapshot
+from ..selectors import decision_in_force, last_decision, ministry_outcome_record, service_snapshot
 
 
 @transaction.atomic
@@ -173,42 +175,145 @@ def appeal_route(*, appeal: Appeal, route: str, note: str = "", points: str = ""
         raise field_error(gettext("Zvolte postup: vyhovět v autoremeduře (§ 87), nebo postoupit ministerstvu (§ 88)."), "route")
 
 
+#: files the ministry's decision may come as (it is attached to the case as it came)
+MINISTRY_DOCUMENT_TYPES = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".odt": "odt", ".zfo": "zfo"}
+MINISTRY_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
 @transaction.atomic
-def appeal_outcome_record(*, appeal: Appeal, outcome: str, outcome_on: date, final_on: date | None = None,
-                          note: str = "", actor=None) -> None:
-    """The ministry's decision on a forwarded appeal: upheld → finality; annulled → continue."""
+def appeal_outcome_record(
+    *, appeal: Appeal, outcome: str, ministry_reference: str = "", outcome_on: date | None = None,
+    notified_on: date | None = None, document_name: str = "", document_content: bytes = b"",
+    binding_view: str = "", changed_to: str = "", final_on: date | None = None, note: str = "", actor=None,
+) -> None:
+    """The ministry's decision on a forwarded appeal (§ 90, § 92), typed from its document.
+
+    dismissed (§ 90 odst. 5): the decision stands, final on the day the ministry's decision was
+    notified; dismissed_late (§ 92 odst. 1): finality as without an appeal (a late appeal's stands);
+    cancelled_returned (§ 90 odst. 1 písm. b)): the office decides again, bound by the ministry's view;
+    cancelled_stopped (písm. a)): the proceeding ends, the registry unchanged; changed (písm. c)):
+    the changed decision is final on notification and the registry follows it.
+    """
     if appeal.outcome != Appeal.Outcome.FORWARDED:
         raise field_error(gettext("Odvolání nebylo postoupeno ministerstvu."))
-    if outcome not in (Appeal.Outcome.UPHELD, Appeal.Outcome.ANNULLED, Appeal.Outcome.DISMISSED_LATE):
-        raise field_error(gettext("Zvolte výsledek odvolacího řízení."), "outcome")
-    if outcome_on is None or outcome_on < appeal.forwarded_on:
-        raise field_error(gettext("Rozhodnutí o odvolání nemůže předcházet postoupení spisu."), "outcome_on")
+    record = ministry_outcome_record(outcome)
     proceeding = appeal.proceeding
+    today = timezone.localdate()
+    ministry_reference = (ministry_reference or "").strip()
+    if not ministry_reference:
+        raise field_error(gettext("Zadejte č. j. rozhodnutí odvolacího orgánu."), "ministry_reference")
+    if outcome_on is None:
+        raise field_error(gettext("Zadejte den vydání rozhodnutí odvolacího orgánu."), "outcome_on")
+    if outcome_on < appeal.forwarded_on:
+        raise field_error(gettext("Rozhodnutí o odvolání nemůže předcházet postoupení spisu ({forwarded_on}).").format(
+            forwarded_on=czech_date(appeal.forwarded_on)), "outcome_on")
+    if outcome_on > today:
+        raise field_error(gettext("Den vydání rozhodnutí odvolacího orgánu nemůže být v budoucnosti."), "outcome_on")
+    if notified_on is None:
+        raise field_error(gettext("Zadejte den, kdy bylo rozhodnutí odvolacího orgánu oznámeno."), "notified_on")
+    if notified_on < outcome_on or notified_on > today:
+        raise field_error(gettext("Rozhodnutí odvolacího orgánu mohlo být oznámeno nejdříve v den vydání ({outcome_on}) "
+                                  "a nejpozději dnes.").format(outcome_on=czech_date(outcome_on)), "notified_on")
+    suffix = "." + document_name.rsplit(".", 1)[-1].lower() if "." in (document_name or "") else ""
+    if not document_content:
+        raise field_error(gettext("Přiložte rozhodnutí odvolacího orgánu (soubor PDF nebo DOCX)."), "document")
+    if suffix not in MINISTRY_DOCUMENT_TYPES:
+        raise field_error(gettext("Rozhodnutí odvolacího orgánu přiložte jako PDF, DOCX, DOC, ODT nebo ZFO."), "document")
+    if len(document_content) > MINISTRY_DOCUMENT_MAX_BYTES:
+        raise field_error(gettext("Soubor je větší než 20 MB."), "document")
     already_final = appeal.late and proceeding.phase == Phase.FINAL
-    if outcome == Appeal.Outcome.ANNULLED and already_final:
-        raise field_error(gettext("Rozhodnutí je v právní moci (opožděné odvolání): odvolací orgán je může zrušit jen "
-                          "v přezkumném řízení (§ 92 odst. 1)."), "outcome")
-    if outcome in (Appeal.Outcome.UPHELD, Appeal.Outcome.DISMISSED_LATE) and final_on is None and not already_final:
-        raise field_error(gettext("Zadejte den nabytí právní moci (doručení rozhodnutí o odvolání)."), "final_on")
-    if final_on is not None and final_on < outcome_on:
-        raise field_error(gettext("Právní moc nemůže předcházet rozhodnutí o odvolání."), "final_on")
+    if already_final and outcome != Appeal.Outcome.DISMISSED_LATE:
+        raise field_error(gettext("Rozhodnutí je v právní moci (opožděné odvolání): odvolací orgán odvolání zamítne podle "
+                                  "§ 92 odst. 1; zrušit nebo změnit je může jen v přezkumném řízení."), "outcome")
+    binding_view = (binding_view or "").strip()
+    if outcome == Appeal.Outcome.CANCELLED_RETURNED and not binding_view:
+        raise field_error(gettext("Opište závazný právní názor odvolacího orgánu (§ 90 odst. 1 písm. b)): úřad je jím při "
+                                  "novém projednání vázán."), "binding_view")
+    if outcome == Appeal.Outcome.CHANGED:
+        allowed = {Outcome.GRANTED, Outcome.TERMINATED} if proceeding.kind == Proceeding.Kind.CANCELLATION \
+            and proceeding.ex_officio else {Outcome.GRANTED, Outcome.REFUSED}
+        if changed_to not in allowed:
+            raise field_error(gettext("Uveďte, jak zní rozhodnutí, které odvolací orgán změnil."), "changed_to")
+    if outcome == Appeal.Outcome.DISMISSED_LATE and not already_final:
+        earliest = deadlines.finality_date(proceeding.decision_delivered_on, waived_on=proceeding.waived_on)
+        final_on = final_on or earliest
+        if final_on < proceeding.decision_delivered_on or final_on > today:
+            raise field_error(gettext("Právní moc musí být mezi doručením rozhodnutí a dneškem."), "final_on")
+    elif outcome != Appeal.Outcome.CANCELLED_RETURNED:
+        final_on = notified_on  # the ministry's decision cannot be appealed: final when notified
+    else:
+        final_on = None
+
+    before = {"outcome": appeal.get_outcome_display(), "phase": proceeding.get_phase_display(),
+              "proposal": proceeding.get_proposal_display(), "final_on": proceeding.final_on}
+    safe_mark = (proceeding.case.file_mark or str(proceeding.case_id)).replace("/", "-").replace(" ", "_")
+    document = store_document(
+        case=proceeding.case, kind=DOC_MINISTRY_DECISION, title=gettext("Rozhodnutí odvolacího orgánu: {title}").format(
+            title=record["title"].lower()),
+        content=document_content, filename=f"{DOC_MINISTRY_DECISION}-{safe_mark}-{appeal.pk}{suffix}",
+        reference_number=ministry_reference, actor=actor)
     appeal.outcome = outcome
     appeal.outcome_on = outcome_on
-    appeal.note = note
+    appeal.ministry_reference = ministry_reference
+    appeal.ministry_notified_on = notified_on
+    appeal.ministry_document = document
+    appeal.binding_view = binding_view if outcome == Appeal.Outcome.CANCELLED_RETURNED else ""
+    appeal.changed_to = changed_to if outcome == Appeal.Outcome.CHANGED else ""
+    if outcome in (Appeal.Outcome.CANCELLED_RETURNED, Appeal.Outcome.CANCELLED_STOPPED, Appeal.Outcome.CHANGED):
+        appeal.superseded_by = document
     appeal.save()
-    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_OUTCOME,
-                 summary=gettext('Odvolací orgán: {get_outcome_display} ({outcome_on})').format(get_outcome_display=appeal.get_outcome_display(), outcome_on=czech_date(outcome_on)))
+    appealed = appeal.decision
+    summary = gettext("Odvolací orgán rozhodnutím č. j. {ref} ze dne {on} (oznámeno {notified}): {title} ({basis})").format(
+        ref=ministry_reference, on=czech_date(outcome_on), notified=czech_date(notified_on), title=record["title"].lower(),
+        basis=record["legal_basis"])
+    if appealed is not None and appeal.superseded_by_id:
+        summary += gettext("; rozhodnutí č. j. {ref} {what}").format(
+            ref=appealed.reference_number,
+            what=gettext("nahrazeno") if outcome == Appeal.Outcome.CHANGED else gettext("zrušeno"))
+    if outcome == Appeal.Outcome.CHANGED:
+        summary += gettext("; změněné rozhodnutí: {value}").format(value=Outcome(changed_to).label)
+    if already_final:
+        summary += gettext(" – opožděné odvolání")
+    if note and note.strip():  # the appeal's own note keeps the office's stanovisko (§ 88)
+        summary += gettext("; poznámka: {note}").format(note=note.strip())
+    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_OUTCOME, document=document,
+                 summary=summary[:500], before=before,
+                 after={"outcome": appeal.get_outcome_display(), "ministry_reference": ministry_reference,
+                        "decided_on": outcome_on, "notified_on": notified_on, "final_on": final_on,
+                        "binding_view": appeal.binding_view, "changed_to": appeal.changed_to})
+
     if already_final:
         # the late appeal changed nothing: finality and the registry stand from the original date
+        set_case_deadline(case=proceeding.case, deadline=None, actor=actor, reason=gettext("řízení skončilo"))
         set_case_state(case=proceeding.case, state=Case.State.CLOSED, detail=gettext("pravomocně skončeno"), actor=actor,
                        summary=gettext('Opožděné odvolání vyřízeno; právní moc trvá od {final_on}').format(final_on=czech_date(proceeding.final_on)))
-    elif outcome in (Appeal.Outcome.UPHELD, Appeal.Outcome.DISMISSED_LATE):
+    elif outcome in (Appeal.Outcome.DISMISSED, Appeal.Outcome.DISMISSED_LATE):
+        finality_confirm(proceeding=proceeding, final_on=final_on, after_appeal=True, actor=actor)
+    elif outcome == Appeal.Outcome.CANCELLED_STOPPED:
+        _set_proposal(proceeding, Outcome.TERMINATED, actor=actor,
+                      summary=gettext("Řízení zastaveno odvolacím orgánem; do rejstříku se nic nezapíše"))
+        finality_confirm(proceeding=proceeding, final_on=final_on, after_appeal=True, actor=actor)
+    elif outcome == Appeal.Outcome.CHANGED:
+        _set_proposal(proceeding, changed_to, actor=actor,
+                      summary=gettext("Rozhodnutí změněno odvolacím orgánem: {value}").format(value=Outcome(changed_to).label))
         finality_confirm(proceeding=proceeding, final_on=final_on, after_appeal=True, actor=actor)
     else:
-        _reopen(proceeding, actor=actor)
+        _reopen(proceeding, actor=actor, detail=gettext("věc vrácena odvolacím orgánem k novému projednání"),
+                summary=gettext("Řízení pokračuje po zrušení rozhodnutí odvolacím orgánem; úřad je vázán jeho právním "
+                                "názorem: {view}").format(view=binding_view),
+                reason=gettext("lhůta k vydání nového rozhodnutí po vrácení věci (§ 90 odst. 1 písm. b))"))
 
 
-def _reopen(proceeding: Proceeding, *, actor=None) -> None:
+def _set_proposal(proceeding: Proceeding, proposal: str, *, actor=None, summary: str) -> None:
+    """The outcome the ministry's decision gives the proceeding (what finalize writes to the registry)."""
+    before = {"proposal": proceeding.get_proposal_display()}
+    proceeding.proposal = proposal
+    proceeding.save(update_fields=["proposal"])
+    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_OUTCOME, summary=summary,
+                 before=before, after={"proposal": proceeding.get_proposal_display()})
+
+
+def _reopen(proceeding: Proceeding, *, actor=None, detail: str = "", summary: str = "", reason: str = "") -> None:
     """The decision is gone (autoremedy or annulled): the proceeding continues."""
     before = {"proposal": proceeding.proposal, "decided_on": proceeding.decided_on}
     proceeding.decided_on = None
@@ -217,11 +322,12 @@ def _reopen(proceeding: Proceeding, *, actor=None) -> None:
     if proceeding.proposal == Outcome.TERMINATED:
         proceeding.proposal = Outcome.PENDING
     proceeding.save(update_fields=["decided_on", "decision_delivered_on", "appeal_deadline", "proposal"])
-    set_case_state(case=proceeding.case, state=Case.State.OPEN, detail=gettext("řízení pokračuje"), actor=actor)
-    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.REOPENED, summary=gettext("Řízení pokračuje"), before=before)
+    set_case_state(case=proceeding.case, state=Case.State.OPEN, detail=detail or gettext("řízení pokračuje"), actor=actor)
+    record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.REOPENED,
+                 summary=(summary or gettext("Řízení pokračuje"))[:500], before=before)
     next_phase = Phase.ASSESSMENT if proceeding.kind == Proceeding.Kind.CANCELLATION or proceeding.proposal != Outcome.PENDING else Phase.CHECK
     phase_set(proceeding, next_phase, actor=actor)
-    refresh_deadline(proceeding, actor=actor)
+    refresh_deadline(proceeding, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -231,7 +337,7 @@ def proceeding_finalize(*, proceeding: Proceeding, actor=None) -> None:
         raise field_error(gettext("Právní moc nebyla potvrzena."))
     if proceeding.phase == Phase.FINAL:
         return
-    document = last_decision(proceeding)
+    document = decision_in_force(proceeding)
     case = proceeding.case
     outcome = {Outcome.GRANTED: Outcome.GRANTED, Outcome.REFUSED: Outcome.REFUSED}.get(proceeding.proposal, Outcome.TERMINATED)
     proceeding.outcome = outcome

@@ -90,3 +90,17 @@ class RegisteredServiceFactory(factory.django.DjangoModelFactory):
 
 __all__ = ["PROVIDER_ICO", "ProviderDataFactory", "ProviderFactory", "RegisteredServiceFactory",
            "ServiceDataFactory"]
+
+
+def ministry_file(name: str = "rozhodnuti-mpsv.pdf") -> "SimpleUploadedFile":
+    """The ministry's decision on an appeal as the officer uploads it (a small PDF)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% rozhodnuti odvolaciho organu\n%%EOF\n", content_type="application/pdf")
+
+
+def ministry(outcome: str, *, notified_on: date, outcome_on: date | None = None,
+             reference: str = "MPSV-2026/41234-421", **extra) -> dict:
+    """The ministry outcome form's data (the keyword arguments of ``ministry_outcome``'s handler)."""
+    return {"outcome": outcome, "ministry_reference": reference, "outcome_on": outcome_on or notified_on,
+            "notified_on": notified_on, "document": ministry_file(), **extra}

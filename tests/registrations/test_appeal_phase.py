@@ -13,7 +13,7 @@ from workflows.formats import czech_date
 from workflows.models import Case, CaseEvent, Document
 
 from tests.flowkit import checklist, do, open_task
-from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
+from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory, ministry
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +69,12 @@ def test_late_appeal_has_no_suspensive_effect_and_goes_to_the_ministry_marked_la
     assert "nabylo právní moci dne 7. 10. 2026" in text and "§ 92 odst. 1" in text
     assert "Odvolatel žádá o vyšší kapacitu služby." in text and "Odvolání bylo podáno po lhůtě." in text
     assert "neshledal podmínky pro postup podle § 87" not in text
-    # the ministry cannot simply annul a final decision on a late appeal
-    with pytest.raises(ValidationError, match="přezkumném řízení"):
-        do(process, F.ministry_outcome, officer, outcome="annulled", outcome_on=date(2026, 11, 20))
-    do(process, F.ministry_outcome, officer, outcome="dismissed_late", outcome_on=date(2026, 11, 20))
+    # the ministry cannot simply cancel or change a final decision on a late appeal
+    for outcome in ("cancelled_returned", "changed", "dismissed"):
+        with pytest.raises(ValidationError, match="přezkumném řízení"):
+            do(process, F.ministry_outcome, officer, **ministry(outcome, notified_on=date(2026, 11, 20),
+                                                               binding_view="x", changed_to="refused"))
+    do(process, F.ministry_outcome, officer, **ministry("dismissed_late", notified_on=date(2026, 11, 20)))
     process.refresh_from_db()
     assert process.status == "DONE"
     case.refresh_from_db()

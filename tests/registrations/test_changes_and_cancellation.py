@@ -14,7 +14,7 @@ from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case, CaseProcess, Document
 
 from tests.flowkit import checklist, do, run_jobs
-from tests.registrations.factories import PROVIDER_ICO, ProviderDataFactory, ServiceDataFactory
+from tests.registrations.factories import PROVIDER_ICO, ProviderDataFactory, ServiceDataFactory, ministry
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_ex_officio_cancellation_closes_the_registry_entry(officer, registered, 
     do(process, C.appeal_period, officer, appeal_received_on=date(2026, 10, 15))
     do(process, C.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 20),
        points="Odvolatel nesouhlasí se zrušením registrace.", note="Důvody pro § 87 nejsou.")
-    do(process, C.ministry_outcome, officer, outcome="upheld", outcome_on=date(2026, 11, 9), final_on=date(2026, 11, 12))
+    do(process, C.ministry_outcome, officer, **ministry("dismissed", outcome_on=date(2026, 11, 9), notified_on=date(2026, 11, 12)))
     registered.refresh_from_db()
     assert registered.state == RegisteredService.State.CLOSED and registered.closed_on == date(2026, 11, 12)
     from registrations import selectors
@@ -152,7 +152,7 @@ def test_ex_officio_cancellation_closes_the_registry_entry(officer, registered, 
     assert version.before["state"] == "active" and version.after["state"] == "closed"
 
 
-def test_cancellation_on_request_annulled_then_decided_again(officer, registered):
+def test_cancellation_on_request_cancelled_returned_then_decided_again(officer, registered):
     process = C.receive.run(user=officer, provider=registered.provider, services=[registered], ex_officio=False,
                             grounds="Poskytovatel ukončuje činnost k 31. 12. 2026.", received_on=date(2026, 10, 1),
                             service_ends_on=date(2026, 12, 31))
@@ -163,8 +163,9 @@ def test_cancellation_on_request_annulled_then_decided_again(officer, registered
     do(process, C.appeal_period, officer, appeal_received_on=date(2026, 10, 9))
     do(process, C.decide_appeal, officer, route="forwarded", forwarded_on=date(2026, 10, 12),
        points="Odvolatel nesouhlasí se zrušením registrace.", note="Důvody pro § 87 nejsou.")
-    do(process, C.ministry_outcome, officer, outcome="annulled", outcome_on=date(2026, 10, 26))
-    # annulled: the proceeding continues with a new assessment
+    do(process, C.ministry_outcome, officer, **ministry("cancelled_returned", outcome_on=date(2026, 10, 26),
+       notified_on=date(2026, 10, 27), binding_view="Den ukončení poskytování služby je třeba ověřit."))
+    # cancelled and returned: the proceeding continues with a new assessment
     do(process, C.assess, officer, proposal="granted", reasoning="Znovu posouzeno.")
     assert Document.objects.filter(case=process.case, kind="reg_decision_cancellation").count() == 2
     do(process, C.deliver_decision, officer, channel="data_box", ready_on=date(2026, 10, 28), collected_on=date(2026, 10, 28))

@@ -14,7 +14,7 @@ from registrations.flows.registration import RegistrationFlow as F
 from workflows.models import Case, CaseEvent, Document, Suspension
 
 from tests.flowkit import checklist, do, open_task, open_tasks, upload_broken_template, withdraw_template
-from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
+from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory, ministry
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,7 @@ def test_refusal_with_evidence_notice_and_appeal_upheld(officer, docx_text):
        points="Odvolatel namítá, že finanční zajištění doložil.", forwarded_on=date(2026, 10, 20))
     cover = Document.objects.get(case=case, kind="reg_appeal_forward")
     assert refusal.reference_number in docx_text(cover)
-    do(process, F.ministry_outcome, officer, outcome="upheld", outcome_on=date(2026, 11, 10), final_on=date(2026, 11, 16))
+    do(process, F.ministry_outcome, officer, **ministry("dismissed", outcome_on=date(2026, 11, 10), notified_on=date(2026, 11, 16)))
     process.refresh_from_db()
     assert process.status == "DONE"
     proceeding.refresh_from_db()
