@@ -72,6 +72,8 @@ def task_summary(case_id: int) -> dict:
 class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateNames, generic.FormView):
     """Execute a View node: form → flow handler → activation.execute()."""
 
+    previews_acts = True  # form_valid: preview → confirm (tests/workflows/test_preview_coverage.py)
+
     handler: str = ""
     template_filename = "task.html"
     success_message = _("Úkol byl dokončen.")
@@ -119,6 +121,8 @@ class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateName
 class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
     """Execute a Start node: the intake form starts the process."""
 
+    previews_acts = True
+
     handler: str = ""
     template_filename = "start.html"
 
@@ -140,7 +144,24 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
             initial.update(self.form_class.initial_for_provider(provider))
         return initial
 
+    def _step(self, form):
+        activation = self.request.activation
+        getattr(activation.flow_class.instance, self.handler)(activation, user=self.request.user, **form.handler_kwargs())
+        activation.execute()
+        return activation.process
+
     def form_valid(self, form):
+        # preview → confirm: a start that issues an act (the oznámení o zahájení řízení of an
+        # ex officio cancellation) shows it first (workflows/preview.py)
+        try:
+            shown = preview.preview_start(self.request, lambda: self._step(form))
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        if shown is not None:
+            return self.render_to_response(self.get_context_data(
+                form=form, preview=shown, confirm_field=preview.CONFIRM_FIELD,
+                confirm_token=preview.confirm_token(self.request.POST)))
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
         case = self.request.activation.process.case
