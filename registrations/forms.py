@@ -427,3 +427,46 @@ class ProviderIdentityForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs(ARES_PROVIDER_FILL))
+
+
+# ------------------------------------------------------------------ case page: acts outside the flow
+
+
+class StopProceedingForm(forms.Form):
+    """Stop a proceeding from the case page (the grounds the law gives this proceeding)."""
+
+    ground = forms.ChoiceField(label=_("důvod zastavení"), widget=forms.RadioSelect)
+    withdrawn_on = date_field(_("zpětvzetí žádosti doručeno dne"), required=False, received=True)
+    reason = forms.CharField(label=_("odůvodnění (zapíše se do usnesení a do historie)"), widget=forms.Textarea,
+                             max_length=2000)
+
+    def __init__(self, *args, grounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = list(grounds)
+        if len(grounds) == 1:
+            self.fields["ground"].initial = grounds[0][0]
+
+    def clean(self):
+        from .selectors import WITHDRAWN
+
+        data = super().clean()
+        if data.get("ground") == WITHDRAWN and not data.get("withdrawn_on"):
+            self.add_error("withdrawn_on", _("Zadejte den, kdy bylo zpětvzetí žádosti doručeno."))
+        return data
+
+
+class CorrectActForm(forms.Form):
+    """§ 70: correct an obvious error in an issued act by an opravné usnesení."""
+
+    document = forms.ModelChoiceField(label=_("opravovaný akt"), queryset=None, empty_label="—")
+    correction = forms.CharField(label=_("znění opravy (co se opravuje a jak)"), widget=forms.Textarea, max_length=2000,
+                                 help_text=_("např. „v označení účastníka se slova „Sluneční 21“ nahrazují slovy "
+                                             "„Sluneční 12“"))
+    reason = forms.CharField(label=_("v čem je zřejmá nesprávnost"), widget=forms.Textarea, max_length=2000,
+                             help_text=_("jen zřejmé nesprávnosti (překlep, počet, jméno); věcnou vadu nelze opravit "
+                                         "opravným usnesením"))
+
+    def __init__(self, *args, documents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = lambda d: f"{d.title}, č. j. {d.reference_number}"

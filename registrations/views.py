@@ -294,3 +294,81 @@ def registry_export(request, fmt: str):
     for row in rows:
         writer.writerow({k: csv_safe(", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
     return response
+
+
+# ------------------------------------------------------------------ case page: stop, correct an act
+
+def _proceeding_for(request, pk: int) -> Proceeding:
+    proceeding = get_object_or_404(Proceeding.objects.select_related("case", "provider"), case_id=pk)
+    if not selectors.may_decide(request.user, proceeding):
+        raise PermissionDenied(_("Tento úkon může provést jen referent, který v řízení rozhoduje."))
+    return proceeding
+
+
+def _act_form_page(request, proceeding, form, *, title: str, intro: str, step, done_message: str, submit: str):
+    """GET: the form; POST: preview of the act → confirmation → the act is issued (one transaction)."""
+    context = {"form": form, "case": proceeding.case, "title": title, "intro": intro, "submit": submit,
+               "active_nav": "inbox"}
+    if request.method == "POST" and form.is_valid():
+        try:
+            shown = preview.preview_action(request, step)
+            if shown is None:
+                with transaction.atomic():
+                    step()
+                messages.success(request, done_message)
+                return redirect("cases:case_detail", pk=proceeding.case_id)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            context |= {"preview": shown, "confirm_field": preview.CONFIRM_FIELD,
+                        "confirm_token": preview.confirm_token(request.POST)}
+    return render(request, "registrations/case_act.html", context)
+
+
+@login_required
+def proceeding_stop(request, pk: int):
+    """Zastavit řízení: the usnesení the law wants (§ 66), noted in the file; the case closes."""
+    proceeding = _proceeding_for(request, pk)
+    grounds = services.stop_grounds(proceeding)
+    if not grounds:
+        messages.error(request, _("Řízení už bylo rozhodnuto nebo skončilo; zastavit ho nelze."))
+        return redirect("cases:case_detail", pk=pk)
+    from .forms import StopProceedingForm
+
+    form = StopProceedingForm(request.POST or None, grounds=grounds)
+
+    def step():
+        data = form.cleaned_data
+        services.proceeding_stop(proceeding=proceeding, ground=data["ground"], reason=data["reason"],
+                                 withdrawn_on=data.get("withdrawn_on"), actor=request.user)
+
+    return _act_form_page(request, proceeding, form, title=_("Zastavit řízení"), step=step,
+                          intro=_("Řízení se zastaví usnesením podle § 66 správního řádu, které se poznamená do spisu; "
+                                  "otevřené úkoly řízení se ukončí a případ se uzavře."),
+                          done_message=_("Řízení zastaveno; usnesení je ve spisu."), submit=_("Zobrazit náhled usnesení"))
+
+
+@login_required
+def act_correct(request, pk: int):
+    """Opravit vydaný akt: an opravné usnesení (§ 70); an issued act is never changed or removed."""
+    proceeding = _proceeding_for(request, pk)
+    documents = Document.objects.filter(pk__in=[d.pk for d in Document.objects.filter(case_id=pk)
+                                                if services.correctable(d)]).order_by("-created_at")
+    if not documents.exists():
+        messages.error(request, _("V řízení není vydaný akt s výrokem, který by šlo opravit."))
+        return redirect("cases:case_detail", pk=pk)
+    from .forms import CorrectActForm
+
+    form = CorrectActForm(request.POST or None, documents=documents,
+                          initial={"document": request.GET.get("akt")} if request.GET.get("akt", "").isdigit() else None)
+
+    def step():
+        data = form.cleaned_data
+        services.act_correct(document=data["document"], correction=data["correction"], reason=data["reason"],
+                             actor=request.user)
+
+    return _act_form_page(request, proceeding, form, title=_("Opravit vydaný akt (§ 70 správního řádu)"), step=step,
+                          intro=_("Zřejmou nesprávnost v písemném vyhotovení aktu opraví opravné usnesení, které se "
+                                  "doručí účastníkům; původní akt zůstává ve spisu označený jako opravený."),
+                          done_message=_("Opravné usnesení vydáno; odesílá se účastníkům."),
+                          submit=_("Zobrazit náhled opravného usnesení"))

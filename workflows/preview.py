@@ -122,9 +122,10 @@ def simulate(step) -> Preview:
         with capturing() as acts, transaction.atomic():
             process = step()
             known = set(Task.objects.filter(process_id=process.pk, flow_task_type="JOB")
-                        .exclude(status="SCHEDULED").values_list("pk", flat=True))
+                        .exclude(status="SCHEDULED").values_list("pk", flat=True)) if process is not None else set()
             try:
-                _run_scheduled_jobs(process.pk, known)
+                if process is not None:  # an act issued outside a flow step (the case page) has no jobs
+                    _run_scheduled_jobs(process.pk, known)
             except ValidationError:
                 raise
             except Exception:  # the worker would route it to repair; say so, issue nothing
@@ -164,6 +165,17 @@ def _fresh_activation(request) -> None:
     if task.status == STATUS.ASSIGNED:  # Viewflow's wrapper had started it in memory only
         fresh.start(request)
     request.activation = fresh
+
+
+def preview_action(request, step) -> Preview | None:
+    """:func:`preview_step` for a form outside a flow task (the case page's acts: zastavení
+    řízení, opravné usnesení). ``step`` does the write and returns None."""
+    if confirmed(request):
+        return None
+    result = simulate(step)
+    if not result.acts and not result.error:
+        return None
+    return result
 
 
 def _fresh_start_activation(request) -> None:

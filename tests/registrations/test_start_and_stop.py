@@ -62,3 +62,110 @@ def test_cancellation_on_request_starts_without_a_preview(demo_users, officer, n
                                  "service_ends_on": date(2027, 3, 1).isoformat()})
     assert response.status_code == 302
     assert Case.objects.filter(proceeding__provider=service.provider).count() == 1
+
+
+# --------------------------------------------------------------------------- stopping (item 9)
+
+
+def _registration(officer):
+    from registrations.flows.registration import RegistrationFlow as F
+    from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
+
+    return F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()],
+                         received_on=date(2026, 9, 1))
+
+
+def test_withdrawn_application_is_stopped_by_a_recorded_usneseni(demo_users, officer, no_dispatch):
+    from django.urls import reverse
+    from viewflow.workflow.status import PROCESS, STATUS
+
+    from registrations.models import DOC_STOP, Proceeding
+
+    process = _registration(officer)
+    case = process.case
+    client = _client(officer)
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert 'id="stop-proceeding"' in page
+    url = reverse("registrations:proceeding_stop", args=[case.pk])
+    assert client.get(url).status_code == 200
+    data = {"ground": "withdrawn", "withdrawn_on": date(2026, 9, 10).isoformat(),
+            "reason": "Žadatel podáním ze dne 10. 9. 2026 vzal žádost zpět."}
+    missing = client.post(url, {**data, "withdrawn_on": ""})
+    assert "Zadejte den, kdy bylo zpětvzetí žádosti doručeno." in missing.content.decode()
+    before = _written()
+    shown = client.post(url, data)
+    body = shown.content.decode()
+    assert "Náhled před vydáním" in body and "§ 66 odst. 1 písm. a)" in body and "vzal svou žádost zpět" in body
+    assert _written() == before
+    done = client.post(url, {**data, CONFIRM_FIELD: shown.context["confirm_token"]})
+    assert done.status_code == 302 and done["Location"] == reverse("cases:case_detail", args=[case.pk])
+
+    case.refresh_from_db()
+    proceeding = Proceeding.objects.get(case=case)
+    act = Document.objects.get(case=case, kind=DOC_STOP)
+    assert act.reference_number and act.title == "Usnesení o zastavení řízení (zpětvzetí žádosti)"
+    assert case.state == Case.State.CLOSED and proceeding.outcome == "terminated" and proceeding.phase == "final"
+    process.refresh_from_db()
+    assert process.status == PROCESS.CANCELED
+    assert not Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.SCHEDULED]).exists()
+    stopped = CaseEvent.objects.get(case=case, action="stopped")
+    assert stopped.document_id == act.pk and "vzal žádost zpět" in stopped.summary and stopped.actor == officer
+    # stopped once: the action is gone from the case page and refused if typed
+    assert 'id="stop-proceeding"' not in client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert client.get(url).status_code == 302
+
+
+def test_only_who_decides_in_the_proceeding_may_stop_it(demo_users, officer, no_dispatch):
+    from django.urls import reverse
+
+    process = _registration(officer)
+    head = _client(demo_users["vedouci"])
+    assert head.get(reverse("registrations:proceeding_stop", args=[process.case_id])).status_code == 403
+    assert head.get(reverse("registrations:act_correct", args=[process.case_id])).status_code == 403
+
+
+# --------------------------------------------------------------------------- correcting an issued act (item 3)
+
+
+def test_an_issued_act_is_corrected_by_an_opravne_usneseni(demo_users, officer, no_dispatch):
+    from django.urls import reverse
+
+    from registrations.flows.registration import RegistrationFlow as F
+    from registrations.models import DOC_CORRECTION
+    from tests.flowkit import checklist
+    from .test_http import post_task
+
+    process = _registration(officer)
+    case = process.case
+    client = _client(officer)
+    answers = {f"ok_{code}": "on" for code, (ok, _) in checklist(case.proceeding, missing=["clean_record"]).items() if ok}
+    post_task(client, process, F.check, {**answers, "remedy_days": "30"})
+    run_jobs(process)
+    original = Document.objects.get(case=case, kind="reg_deficiency")
+    assert 'id="correct-act"' in client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+
+    url = reverse("registrations:act_correct", args=[case.pk])
+    data = {"document": original.pk, "correction": "lhůta k odstranění nedostatků se opravuje na 30 dnů",
+            "reason": "v textu výzvy je překlep v počtu dnů"}
+    before = _written()
+    shown = client.post(url, data)
+    body = shown.content.decode()
+    assert "Opravné usnesení" in body and original.reference_number in body and "§ 70" in body
+    assert _written() == before
+    done = client.post(url, {**data, CONFIRM_FIELD: shown.context["confirm_token"]})
+    assert done.status_code == 302
+    original.refresh_from_db()
+    correcting = Document.objects.get(case=case, kind=DOC_CORRECTION)
+    assert original.corrected_by == correcting and correcting.reference_number != original.reference_number
+    assert original.status == Document.Status.ISSUED  # never removed or changed: marked corrected
+    event = CaseEvent.objects.get(case=case, action="corrected")
+    assert original.reference_number in event.summary and "překlep" in event.summary
+    assert "opraveno opravným usnesením" in client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    # corrected once: the act is no longer offered (the only one here: the page refuses)
+    again = client.post(url, data)
+    assert again.status_code == 302 and Document.objects.filter(case=case, kind=DOC_CORRECTION).count() == 1
+    from registrations import services
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="už byl opraven"):
+        services.act_correct(document=original, correction="x", reason="y", actor=officer)
