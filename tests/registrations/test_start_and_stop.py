@@ -169,3 +169,20 @@ def test_an_issued_act_is_corrected_by_an_opravne_usneseni(demo_users, officer, 
 
     with pytest.raises(ValidationError, match="už byl opraven"):
         services.act_correct(document=original, correction="x", reason="y", actor=officer)
+
+
+def test_a_proceeding_is_not_cancelled_silently_on_viewflows_screen(demo_users, officer, no_dispatch):
+    from viewflow.workflow.status import PROCESS
+
+    process = _registration(officer)
+    head = _client(demo_users["vedouci"])
+    from django.urls import resolve, reverse
+
+    url = reverse("workflow:flows:registration:process_cancel", args=[process.pk])
+
+    assert resolve(url).url_name == "process_cancel"
+    response = head.post(url, {"_cancel_process": "1"})
+    assert response.status_code == 403
+    assert "Zastavit řízení" in response.content.decode()
+    process.refresh_from_db()
+    assert process.status != PROCESS.CANCELED
