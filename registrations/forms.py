@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from workflows import ares, deadlines
 from workflows.models import ServiceType, TargetGroup
 
-from .models import Appeal, ChangeNoticeItem, ChecklistItem, DeliveryChannel, Proceeding, RegisteredService, ServiceForm
+from .models import (Appeal, ChangeNoticeItem, ChecklistItem, DeliveryChannel, Proceeding, Provider, RegisteredService,
+                     ServiceForm)
 from .selectors import checklist_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -298,7 +299,31 @@ class ApplicationForm(ProviderForm):
         }
 
 
-class ChangeNoticeIntakeForm(forms.Form):
+class ProviderFirstMixin:
+    """Intake about a provider already in the registry: the provider is chosen first (the start
+    page searches by IČO or name, or the provider's page links here with ``?poskytovatel=``),
+    then only its active services are offered. ``service_fields`` name the service choices."""
+
+    provider_first = True
+    service_fields: tuple[str, ...] = ()
+
+    def setup_provider(self, provider: Provider | None) -> None:
+        self.provider = provider
+        self.fields["poskytovatel"] = forms.ModelChoiceField(
+            queryset=Provider.objects.all(), widget=forms.HiddenInput, required=False,
+            initial=provider.pk if provider else None)
+        if provider is not None:
+            for name in self.service_fields:
+                self.fields[name].queryset = self.fields[name].queryset.filter(provider=provider)
+                self.fields[name].label_from_instance = lambda s: f"{s.service_type.name} (§ {s.service_type.paragraph})" \
+                    f", {s.get_form_display()}, {s.place}" + (f", identifikátor {s.national_id}" if s.national_id else "")
+
+    @staticmethod
+    def active_services(provider: Provider):
+        return list(provider.services.filter(state="active").select_related("service_type"))
+
+
+class ChangeNoticeIntakeForm(ProviderFirstMixin, forms.Form):
     ico = forms.CharField(label=_("IČO poskytovatele"), max_length=12)
     service = forms.ModelChoiceField(label=_("služba"), queryset=RegisteredService.objects.filter(state="active"),
                                      required=False)
@@ -314,11 +339,24 @@ class ChangeNoticeIntakeForm(forms.Form):
     acknowledge = forms.BooleanField(label=_("zaslat potvrzení o přijetí"), required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, activation=None, **kwargs):
+    service_fields = ("service",)
+
+    def __init__(self, *args, activation=None, provider=None, **kwargs):
         self.activation = activation
         super().__init__(*args, **kwargs)
         self.fields["submission_key"].initial = uuid.uuid4().hex
-        self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs({}))  # ARES only confirms who it is
+        self.setup_provider(provider)
+        if provider is not None:  # chosen from the registry: its IČO is not typed again
+            self.fields["ico"].widget = forms.HiddenInput()
+            self.fields["ico"].required = False
+            self.fields["ico"].initial = provider.ico
+            self.fields["service"].help_text = _("jen služby poskytovatele {name}; prázdné = změna se týká "
+                                                 "poskytovatele, ne jedné služby").format(name=provider.name)
+        else:
+            self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs({}))  # ARES only confirms who it is
+
+    def clean_ico(self):
+        return self.provider.ico if self.provider is not None else self.cleaned_data["ico"]
 
     def handler_kwargs(self):
         data = self.cleaned_data
@@ -332,7 +370,7 @@ class NationalIdForm(forms.Form):
     national_id = forms.CharField(label=_("identifikátor služby (§ 85)"), max_length=20)
 
 
-class CancellationIntakeForm(forms.Form):
+class CancellationIntakeForm(ProviderFirstMixin, forms.Form):
     services = forms.ModelMultipleChoiceField(
         label=_("rušené registrované služby"), queryset=RegisteredService.objects.filter(state="active")
         .select_related("provider", "service_type"))
@@ -344,9 +382,17 @@ class CancellationIntakeForm(forms.Form):
     received_on = date_field(_("žádost doručena / řízení zahájeno dne"), received=True)
     service_ends_on = date_field(_("na žádost: poskytování služby končí dne"), required=False)
 
-    def __init__(self, *args, activation=None, **kwargs):
+    service_fields = ("services",)
+
+    def __init__(self, *args, activation=None, provider=None, **kwargs):
         self.activation = activation
         super().__init__(*args, **kwargs)
+        self.setup_provider(provider)
+
+    @classmethod
+    def initial_for_provider(cls, provider: Provider) -> dict:
+        """From the provider's page: every active service ticked (untick what stays registered)."""
+        return {"services": [s.pk for s in cls.active_services(provider)]}
 
     def clean_services(self):
         services = list(self.cleaned_data["services"])
@@ -361,7 +407,7 @@ class CancellationIntakeForm(forms.Form):
                 "ground": data.get("cancellation_ground") or "", "service_ends_on": data.get("service_ends_on")}
 
 
-class ChangeApplicationIntakeForm(forms.Form):
+class ChangeApplicationIntakeForm(ProviderFirstMixin, forms.Form):
     """Application to change the registration of one service (data that are part of the decision)."""
 
     service = forms.ModelChoiceField(label=_("měněná registrovaná služba"), queryset=RegisteredService.objects.filter(
@@ -376,10 +422,19 @@ class ChangeApplicationIntakeForm(forms.Form):
                                                    required=False, to_field_name="code")
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, activation=None, **kwargs):
+    service_fields = ("service",)
+
+    def __init__(self, *args, activation=None, provider=None, **kwargs):
         self.activation = activation
         super().__init__(*args, **kwargs)
         self.fields["submission_key"].initial = uuid.uuid4().hex
+        self.setup_provider(provider)
+
+    @classmethod
+    def initial_for_provider(cls, provider: Provider) -> dict:
+        """From the provider's page: its only service is preselected (several: the officer picks one)."""
+        services = cls.active_services(provider)
+        return {"service": services[0].pk} if len(services) == 1 else {}
 
     def clean(self):
         data = super().clean()

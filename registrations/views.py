@@ -130,19 +130,55 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
     def flow_class(self):
         return self.request.activation.flow_class
 
+    PROVIDER_RESULTS = 20
+
+    @property
+    def provider_first(self) -> bool:
+        return getattr(self.form_class, "provider_first", False)
+
+    @property
+    def provider(self) -> Provider | None:
+        """The provider chosen first (``poskytovatel``: the search step, or the provider's page)."""
+        if not hasattr(self, "_provider"):
+            raw = str(self.request.POST.get("poskytovatel") or self.request.GET.get("poskytovatel") or "")
+            self._provider = Provider.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        return self._provider
+
+    def get(self, request, *args, **kwargs):
+        if self.provider_first and self.provider is None:
+            return self.choose_provider(request)
+        return super().get(request, *args, **kwargs)
+
+    def choose_provider(self, request):
+        """Step one of a notice, change or cancellation: find the provider by IČO or name."""
+        query = request.GET.get("q", "").strip()[:100]
+        results = list(selectors.provider_list(query=query).filter(active_services__gt=0)[:self.PROVIDER_RESULTS]) \
+            if query else []
+        return render(request, "registrations/start_provider.html", {
+            "query": query, "results": results, "more": len(results) == self.PROVIDER_RESULTS,
+            "view": self})
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["activation"] = self.request.activation
+        if self.provider_first:
+            kwargs["provider"] = self.provider
         return kwargs
 
     def get_initial(self):
-        """Started from the provider's page: the provider (and its services) prefilled."""
+        """Started from the provider's page (or its search): the provider's services prefilled."""
         initial = super().get_initial()
-        provider = Provider.objects.filter(pk=self.request.GET.get("poskytovatel") or 0).first() \
-            if str(self.request.GET.get("poskytovatel", "")).isdigit() else None
-        if provider is not None and hasattr(self.form_class, "initial_for_provider"):
-            initial.update(self.form_class.initial_for_provider(provider))
+        if self.provider is not None and hasattr(self.form_class, "initial_for_provider"):
+            initial.update(self.form_class.initial_for_provider(self.provider))
         return initial
+
+    def get_template_names(self):
+        return ["registrations/start.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["chosen_provider"] = self.provider if self.provider_first else None
+        return context
 
     def _step(self, form):
         activation = self.request.activation

@@ -186,3 +186,60 @@ def test_a_proceeding_is_not_cancelled_silently_on_viewflows_screen(demo_users, 
     assert "Zastavit řízení" in response.content.decode()
     process.refresh_from_db()
     assert process.status != PROCESS.CANCELED
+
+
+# --------------------------------------------------------------------------- provider first (items 1, 5)
+
+
+def test_notice_of_changes_picks_the_provider_first_then_only_its_services(demo_users, officer, no_dispatch):
+    from registrations.flows.change_notice import ChangeNoticeFlow
+    from registrations.models import ChangeNotice
+
+    mine = RegisteredServiceFactory(provider__name="Domov Pod Lesem, o.p.s.")
+    other = RegisteredServiceFactory(provider__name="Hospic sv. Anny, o.p.s.")
+    client = _client(officer)
+    url = node_url(ChangeNoticeFlow.start)
+    first = client.get(url).content.decode()
+    assert 'name="q"' in first and 'name="service"' not in first  # step one: find the provider
+    by_name = client.get(url, {"q": "Pod Lesem"}).content.decode()
+    assert f"?poskytovatel={mine.provider_id}" in by_name and f"?poskytovatel={other.provider_id}" not in by_name
+    by_ico = client.get(url, {"q": mine.provider.ico[:6]}).content.decode()
+    assert f"?poskytovatel={mine.provider_id}" in by_ico
+    assert 'id="provider-none"' in client.get(url, {"q": "Neexistující"}).content.decode()
+
+    form_page = client.get(url, {"poskytovatel": mine.provider_id})
+    service_choices = [pk for pk, _label in form_page.context["form"].fields["service"].choices if pk]
+    assert [int(str(pk)) for pk in service_choices] == [mine.pk]  # only its services
+    assert 'id="chosen-provider"' in form_page.content.decode() and mine.provider.name in form_page.content.decode()
+
+    data = {"poskytovatel": mine.provider_id, "change_date": date(2026, 11, 2).isoformat(),
+            "received_on": date(2026, 11, 5).isoformat(), "kind": "staff", "description": "Nový vedoucí služby"}
+    foreign = client.post(url, {**data, "service": other.pk})
+    assert foreign.status_code == 200 and foreign.context["form"].errors["service"]
+    done = client.post(url, {**data, "service": mine.pk})
+    assert done.status_code == 302, done.context["form"].errors
+    notice = ChangeNotice.objects.get(provider=mine.provider)
+    assert notice.service == mine
+
+
+def test_provider_page_starts_its_cases_prefilled(demo_users, officer, no_dispatch):
+    from django.urls import reverse
+
+    from registrations.flows.cancellation import CancellationFlow
+    from registrations.flows.change_application import ChangeApplicationFlow
+
+    service = RegisteredServiceFactory(provider__name="Čtyřlístek, z.s.", provider__address="Lesní 3, Cheb")
+    second = RegisteredServiceFactory(provider=service.provider, home_care=True)
+    client = _client(officer)
+    page = client.get(reverse("registrations:provider", args=[service.provider_id])).content.decode()
+    for label in ("Oznámení změn", "Žádost o změnu registrace", "Zrušení registrace"):
+        assert label in page
+    assert page.count(f"?poskytovatel={service.provider_id}") >= 3
+
+    cancel = client.get(node_url(CancellationFlow.start), {"poskytovatel": service.provider_id})
+    body = cancel.content.decode()
+    assert "Čtyřlístek, z.s." in body and "Lesní 3, Cheb" in body and service.provider.ico in body
+    assert set(cancel.context["form"].initial["services"]) == {service.pk, second.pk}
+    change = client.get(node_url(ChangeApplicationFlow.start), {"poskytovatel": service.provider_id})
+    offered = {int(str(pk)) for pk, _label in change.context["form"].fields["service"].choices if pk}
+    assert offered == {service.pk, second.pk}
