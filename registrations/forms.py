@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workflows import ares, deadlines
+from workflows.formats import czech_date
 from workflows.models import ServiceType, TargetGroup
 
 from .models import (Appeal, ChangeNoticeItem, ChecklistItem, DeliveryChannel, Proceeding, Provider, RegisteredService,
@@ -163,17 +164,38 @@ class CommentsForm(TaskForm):
 
 
 class AppealPeriodForm(TaskForm):
+    """Finality is one date, prefilled: from the waiver of appeal recorded on the case page
+    (``services.appeal_waiver_record``), or the day after the appeal period once it has run."""
+
     result = forms.ChoiceField(label=_("po uplynutí lhůty k odvolání"), choices=[
         ("final", _("odvolání nepodáno – potvrdit právní moc")), ("appeal", _("bylo podáno odvolání"))])
     final_on = date_field(_("právní moc dne"), required=False)
-    waived_on = date_field(_("účastník se vzdal odvolání dne"), required=False)
     appeal_received_on = date_field(_("odvolání doručeno dne"), required=False, received=True)
     instruction_defective = forms.BooleanField(
         label=_("poučení o odvolání chybělo nebo bylo nesprávné (lhůta až 90 dnů, § 83 odst. 2)"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        proceeding = self.proceeding
+        delivered = proceeding.decision_delivered_on if proceeding else None
+        if delivered is None:
+            return
+        proposed = deadlines.finality_date(delivered, waived_on=proceeding.waived_on)
+        if proceeding.waived_on:
+            self.fields["final_on"].help_text = _(
+                "Účastník se vzdal odvolání dne {waived_on} (zapsáno v historii): právní moc tímto dnem.").format(
+                    waived_on=czech_date(proceeding.waived_on))
+        else:
+            self.fields["final_on"].help_text = _(
+                "Vzdal-li se účastník odvolání, zapište to na kartě případu (Vzdání se odvolání); den se sem předvyplní.")
+        if proposed <= timezone.localdate():
+            self.fields["final_on"].initial = proposed
+
     def clean(self):
         data = super().clean()
-        if data.get("result") == "final" and not data.get("final_on") and not data.get("waived_on"):
+        if data.get("result") == "final" and not data.get("final_on"):
             self.add_error("final_on", _("Zadejte den nabytí právní moci."))
         if data.get("result") == "appeal" and not data.get("appeal_received_on"):
             self.add_error("appeal_received_on", _("Zadejte den doručení odvolání."))
@@ -185,7 +207,7 @@ class AppealPeriodForm(TaskForm):
             # a late appeal comes with the finality the officer confirms (no suspensive effect)
             return {"appeal_received_on": data["appeal_received_on"], "final_on": data.get("final_on"),
                     "instruction_defective": data.get("instruction_defective", False)}
-        return {"final_on": data["final_on"], "waived_on": data.get("waived_on")}
+        return {"final_on": data["final_on"], "waived_on": self.proceeding.waived_on if self.proceeding else None}
 
 
 class AppealRouteForm(TaskForm):
@@ -525,3 +547,8 @@ class CorrectActForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = documents
         self.fields["document"].label_from_instance = lambda d: f"{d.title}, č. j. {d.reference_number}"
+
+
+class AppealWaiverForm(forms.Form):
+    waived_on = date_field(_("vzdání se odvolání doručeno dne"), received=True,
+                           help_text=_("den, kdy správnímu orgánu došlo prohlášení účastníka, že se odvolání vzdává"))

@@ -518,6 +518,12 @@ def stop_grounds(proceeding: Proceeding) -> list[tuple[str, str]]:
     return [(WITHDRAWN, gettext("žadatel vzal žádost zpět (§ 66 odst. 1 písm. a) správního řádu)"))]
 
 
+def waiver_possible(proceeding: Proceeding) -> bool:
+    """A waiver of appeal is recorded between the decision's delivery and its finality."""
+    return bool(proceeding.decision_delivered_on and proceeding.phase == Proceeding.Phase.APPEAL_PERIOD
+                and not proceeding.final_on)
+
+
 #: the flow step whose permission an act outside the flow needs: stopping a proceeding and
 #: correcting its act are the officer's decisions in that proceeding
 DECIDE_PERMISSION = {
@@ -543,9 +549,10 @@ def case_detail_context(case: Case, user=None) -> dict:
         return {}
     proposed_final = None
     if proceeding.decision_delivered_on and not proceeding.final_on:
-        proposed_final = deadlines.finality_date(proceeding.decision_delivered_on)
+        proposed_final = deadlines.finality_date(proceeding.decision_delivered_on, waived_on=proceeding.waived_on)
     decides = user is not None and may_decide(user, proceeding)
     can_correct = decides and Document.objects.filter(case=case, kind__in=CORRECTABLE_KINDS, corrected_by__isnull=True,
                                                       status=Document.Status.ISSUED).exclude(reference_number="").exists()
     return {"proceeding": proceeding, "proposed_final_on": proposed_final,
-            "can_stop": decides and bool(stop_grounds(proceeding)), "can_correct": can_correct}
+            "can_stop": decides and bool(stop_grounds(proceeding)), "can_correct": can_correct,
+            "can_waive": decides and waiver_possible(proceeding)}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("pripad/<int:pk>/prodlouzit-lhutu/", views.remedy_extend, name="remedy_extend"),
     path("pripad/<int:pk>/zastavit/", views.proceeding_stop, name="proceeding_stop"),
     path("pripad/<int:pk>/opravit-akt/", views.act_correct, name="act_correct"),
+    path("pripad/<int:pk>/vzdani-se-odvolani/", views.appeal_waiver, name="appeal_waiver"),
     path("export.<str:fmt>", views.registry_export, name="export"),
     path("celostatni-registr/", views_national.reconciliation, name="national_registry"),
     path("celostatni-registr/rozdily.xlsx", views_national.reconciliation_export, name="national_registry_export"),

@@ -23,6 +23,7 @@ from viewflow.workflow.flow.views import mixins as vf_mixins
 from workflows import access_log
 from workflows import preview
 from workflows.exports import csv_safe
+from workflows.formats import czech_date
 from workflows.models import Document
 from workflows.permissions import ROLE_READER, has_role, may
 from workflows.work_surface import landing_url, start_links
@@ -408,3 +409,29 @@ def act_correct(request, pk: int):
                                   "doručí účastníkům; původní akt zůstává ve spisu označený jako opravený."),
                           done_message=_("Opravné usnesení vydáno; odesílá se účastníkům."),
                           submit=_("Zobrazit náhled opravného usnesení"))
+
+
+@login_required
+def appeal_waiver(request, pk: int):
+    """Vzdání se odvolání (§ 81 odst. 2): one date in the history; the finality task prefills from it."""
+    proceeding = _proceeding_for(request, pk)
+    if not selectors.waiver_possible(proceeding):
+        messages.error(request, _("Odvolání se lze vzdát jen v době od doručení rozhodnutí do jeho právní moci."))
+        return redirect("cases:case_detail", pk=pk)
+    from .forms import AppealWaiverForm
+
+    form = AppealWaiverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposed = services.appeal_waiver_record(proceeding=proceeding, waived_on=form.cleaned_data["waived_on"],
+                                                     actor=request.user)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Vzdání se odvolání zapsáno; právní moc ke dni {day} potvrďte v úkolu.")
+                             .format(day=czech_date(proposed)))
+            return redirect(landing_url(request.user, pk))
+    return render(request, "registrations/case_act.html", {
+        "form": form, "case": proceeding.case, "title": _("Vzdání se odvolání"), "submit": _("Zapsat"),
+        "intro": _("Účastník se vzdal odvolání: zapište den, kdy prohlášení došlo. Zapíše se do historie a úkol "
+                   "„Lhůta k odvolání“ předvyplní den právní moci."), "active_nav": "inbox"})

@@ -345,6 +345,7 @@ def test_admin_only_for_admin(client, demo_users):
 CASE_PAGE_ACTS = {
     "registrations:proceeding_stop": {"referent": "ok", "referent2": "ok"},
     "registrations:act_correct": {"referent": "redirect", "referent2": "redirect"},
+    "registrations:appeal_waiver": {"referent": "redirect", "referent2": "redirect"},  # not in the appeal period
 }
 
 

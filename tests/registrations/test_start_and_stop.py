@@ -243,3 +243,40 @@ def test_provider_page_starts_its_cases_prefilled(demo_users, officer, no_dispat
     change = client.get(node_url(ChangeApplicationFlow.start), {"poskytovatel": service.provider_id})
     offered = {int(str(pk)) for pk, _label in change.context["form"].fields["service"].choices if pk}
     assert offered == {service.pk, second.pk}
+
+
+# --------------------------------------------------------------------------- waiver → finality is one date (item 5)
+
+
+def test_waiver_recorded_on_the_case_page_prefills_the_one_finality_date(demo_users, officer, no_dispatch):
+    from django.urls import reverse
+
+    from registrations.flows.registration import RegistrationFlow as F
+    from registrations.models import Proceeding
+    from tests.registrations.test_appeal_phase import granted_and_delivered
+
+    process, proceeding = granted_and_delivered(officer)  # delivered Mon 21. 9. 2026
+    case = process.case
+    client = _client(officer)
+    assert 'id="record-waiver"' in client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    url = reverse("registrations:appeal_waiver", args=[case.pk])
+    early = client.post(url, {"waived_on": date(2026, 9, 20).isoformat()})
+    assert early.status_code == 200 and "až po doručení" in early.content.decode()
+    done = client.post(url, {"waived_on": date(2026, 9, 24).isoformat()})
+    task_url_, task = task_url(process, F.appeal_period)
+    assert done.status_code == 302 and done["Location"] == task_url_  # lands on the finality task
+    assert CaseEvent.objects.filter(case=case, action="appeal_waived").count() == 1
+
+    form = client.get(task_url_).context["form"]
+    assert list(n for n, f in form.fields.items() if f.__class__.__name__ == "DateField") == [
+        "final_on", "appeal_received_on"]  # one date for finality, no second "waived on" date
+    assert form.fields["final_on"].initial == date(2026, 9, 24)
+    assert "24. 9. 2026" in form.fields["final_on"].help_text
+    confirmed = client.post(task_url_, {"result": "final", "final_on": "2026-09-24"})
+    assert confirmed.status_code == 302
+    proceeding = Proceeding.objects.get(pk=proceeding.pk)
+    assert proceeding.final_on == date(2026, 9, 24) and proceeding.waived_on == date(2026, 9, 24)
+    assert CaseEvent.objects.filter(case=case, action="appeal_waived").count() == 1  # not twice
+    assert CaseEvent.objects.filter(case=case, action="finality").count() == 1
+    # after finality the waiver is closed
+    assert client.get(url).status_code == 302
