@@ -280,3 +280,25 @@ def test_waiver_recorded_on_the_case_page_prefills_the_one_finality_date(demo_us
     assert CaseEvent.objects.filter(case=case, action="finality").count() == 1
     # after finality the waiver is closed
     assert client.get(url).status_code == 302
+
+
+def test_ex_officio_cancellation_whose_ground_fell_away_is_stopped_under_66_2(demo_users, officer, no_dispatch):
+    from registrations import services as svc
+    from registrations.models import DOC_STOP, Proceeding
+    from registrations.selectors import GROUND_LOST, WITHDRAWN, stop_grounds
+    from django.core.exceptions import ValidationError
+
+    service = RegisteredServiceFactory()
+    process = CancellationFlow.receive.run(user=officer, provider=service.provider, services=[service], ex_officio=True,
+                                           grounds="Podnět: služba nemá sociálního pracovníka.",
+                                           received_on=timezone.localdate(), ground="a")
+    proceeding = Proceeding.objects.get(case=process.case)
+    assert [g for g, _label in stop_grounds(proceeding)] == [GROUND_LOST]
+    with pytest.raises(ValidationError, match="nevztahuje"):
+        svc.proceeding_stop(proceeding=proceeding, ground=WITHDRAWN, reason="x", withdrawn_on=date(2026, 9, 1),
+                            actor=officer)
+    act = svc.proceeding_stop(proceeding=proceeding, ground=GROUND_LOST, actor=officer,
+                              reason="Poskytovatel doložil pracovní smlouvu sociálního pracovníka.")
+    assert act.kind == DOC_STOP and act.title == "Usnesení o zastavení řízení vedeného z moci úřední"
+    assert not Task.objects.filter(process=process, status__in=["NEW", "ASSIGNED", "SCHEDULED"]).exists()
+    assert Case.objects.get(pk=process.case_id).state == Case.State.CLOSED
