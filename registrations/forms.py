@@ -310,6 +310,11 @@ class ApplicationForm(ProviderForm):
         self.fields["submission_key"].initial = uuid.uuid4().hex
         self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs(ARES_PROVIDER_FILL))
 
+    @classmethod
+    def initial_for_provider(cls, provider) -> dict:
+        """From the provider's page (a further service): its identification as in the registry."""
+        return {f: getattr(provider, f) for f in cls.PROVIDER_FIELDS if getattr(provider, f, None) not in (None, "")}
+
     def handler_kwargs(self):
         data = self.cleaned_data
         return {

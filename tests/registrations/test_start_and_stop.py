@@ -302,3 +302,13 @@ def test_ex_officio_cancellation_whose_ground_fell_away_is_stopped_under_66_2(de
     assert act.kind == DOC_STOP and act.title == "Usnesení o zastavení řízení vedeného z moci úřední"
     assert not Task.objects.filter(process=process, status__in=["NEW", "ASSIGNED", "SCHEDULED"]).exists()
     assert Case.objects.get(pk=process.case_id).state == Case.State.CLOSED
+
+
+def test_a_further_registration_from_the_provider_page_carries_its_identification(demo_users, officer):
+    from registrations.flows.registration import RegistrationFlow
+
+    service = RegisteredServiceFactory(provider__name="Čtyřlístek, z.s.", provider__address="Lesní 3, Cheb")
+    client = _client(officer)
+    form = client.get(node_url(RegistrationFlow.start), {"poskytovatel": service.provider_id}).context["form"]
+    assert form.initial["ico"] == service.provider.ico and form.initial["name"] == "Čtyřlístek, z.s."
+    assert form.initial["address"] == "Lesní 3, Cheb"
