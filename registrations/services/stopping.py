@@ -80,13 +80,18 @@ def proceeding_stop(*, proceeding: Proceeding, ground: str, reason: str, withdra
 
 def _cancel_processes(case: Case, *, actor=None) -> None:
     """Cancel every running Viewflow process of the case (its open tasks and scheduled jobs)."""
+    from viewflow.workflow.exceptions import FlowRuntimeError
     from viewflow.workflow.status import PROCESS
 
     for process in case.processes.exclude(status__in=[PROCESS.DONE, PROCESS.CANCELED]):
         flow_class = process.flow_class
         if flow_class is None:
             continue
-        flow_class.instance.cancel(process)
+        try:
+            flow_class.instance.cancel(process)
+        except FlowRuntimeError:  # a task in a state Viewflow cannot cancel: nothing is written
+            raise field_error(gettext("Řízení má rozpracovaný krok, který nelze ukončit (např. úloha právě běží); "
+                                      "zkuste to za chvíli znovu.")) from None
         record_event(case=case, actor=actor, action=CaseEvent.Action.STATE,
                      summary=gettext("Proces „{title}“ ukončen (řízení zastaveno)").format(title=flow_class.process_title))
 
