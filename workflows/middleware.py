@@ -191,6 +191,9 @@ class ViewflowActionGuardMiddleware:
 
         if action in ("undo", "revive") and task.flow_task_type == "JOB":
             raise PermissionDenied(gettext("Úlohu, která vydala akt, nelze vrátit ani obnovit: vydal by se druhý akt."))
+        if action == "cancel" and getattr(getattr(task.flow_task, "flow_class", None), "stopped_by_act", False):
+            raise PermissionDenied(gettext("Krok správního řízení se neruší: řízení zastavte na kartě případu "
+                                           "usnesením („Zastavit řízení“)."))
         if action in ("undo", "revive", "cancel"):
             if not can_reassign(user):
                 raise PermissionDenied(gettext("Krok může vrátit, obnovit nebo zrušit jen vedoucí odboru nebo jeho zástupce."))

@@ -186,6 +186,13 @@ def test_a_proceeding_is_not_cancelled_silently_on_viewflows_screen(demo_users, 
     assert "Zastavit řízení" in response.content.decode()
     process.refresh_from_db()
     assert process.status != PROCESS.CANCELED
+    # nor one of its steps (the process would stand still without an act)
+    from registrations.flows.registration import RegistrationFlow as F
+
+    check_url, task = task_url(process, F.check)
+    cancel = head.post(check_url.replace("/execute/", "/cancel/"))
+    assert cancel.status_code == 403
+    assert Task.objects.get(pk=task.pk).status != "CANCELED"
 
 
 # --------------------------------------------------------------------------- provider first (items 1, 5)
