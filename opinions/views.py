@@ -207,6 +207,7 @@ class DraftView(_OpinionTaskMixin, generic.FormView):
 class ApproveView(_OpinionTaskMixin, generic.FormView):
     """The head's (or deputy's) screen: approve, or return with comments to the same drafter."""
 
+    previews_acts = True  # form_valid: preview → confirm
     form_class = ApprovalForm
     template_name = "opinions/approve_task.html"
 

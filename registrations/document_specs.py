@@ -109,7 +109,21 @@ TEMPLATES = {
         ("p", "{{ reasoning }}"),
         ("p", "Řízení se týkalo registrace těchto služeb:"),
         ("raw", "{%p endif %}"),
+        ("raw", "{%p if stop_reason %}"),
+        ("p", "{{ stop_reason }}"),
+        ("p", "Žádost se týkala služeb:"),
+        ("raw", "{%p endif %}"),
         *SERVICES,
+        *INSTRUCTION,
+    ],
+    # § 70 SŘ: the correction names the corrected act (title, č. j., date) and says what is corrected
+    "reg_correction": [
+        ("h", "{{ act.title }}"),
+        ("b", "Výrok"),
+        ("p", "{{ act.verdict }}"),
+        ("b", "Odůvodnění"),
+        ("p", "{{ act.texts.reasons }}"),
+        ("p", "Ostatní části opravovaného aktu zůstávají beze změny."),
         *INSTRUCTION,
     ],
     "reg_evidence_notice": [

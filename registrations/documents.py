@@ -32,6 +32,8 @@ TITLES = {
     models.DOC_DECISION_CANCELLATION: "Rozhodnutí o zrušení registrace",
     models.DOC_NOTICE_ACK: "Potvrzení o přijetí oznámení změn",
     models.DOC_APPEAL_FORWARD: "Předložení odvolání odvolacímu orgánu",
+    models.DOC_STOP: "Usnesení o zastavení řízení",
+    models.DOC_CORRECTION: "Opravné usnesení",
 }
 
 FORM_LABEL = dict(ServiceForm.choices)
@@ -262,6 +264,29 @@ def render_termination(proceeding: Proceeding, *, source_key: str, actor=None) -
         "missing": _missing(proceeding),
     }
     return _render(proceeding, kind=models.DOC_TERMINATION, context=ctx, source_key=source_key, actor=actor)
+
+
+def render_stop(proceeding: Proceeding, *, ground: str, reason: str, withdrawn_on=None, source_key: str,
+                actor=None) -> Document:
+    """The usnesení o zastavení řízení issued from the case page: the applicant withdrew the
+    application (§ 66 odst. 1 písm. a)) or an ex officio ground fell away (§ 66 odst. 2)."""
+    code = "reg_termination_withdrawn" if ground == selectors.WITHDRAWN else "reg_termination_ex_officio"
+    ctx = proceeding_context(proceeding, code=code, withdrawn_on=czech_date(withdrawn_on)) | {
+        "deficiency_reference": "", "missing": [],
+        "stop_reason": reason if ground == selectors.WITHDRAWN else "",
+    }
+    return _render(proceeding, kind=models.DOC_STOP, context=ctx, source_key=source_key, actor=actor,
+                   title=ctx["act"]["title"])
+
+
+def render_correction(proceeding: Proceeding, document: Document, *, correction: str, reason: str, source_key: str,
+                      actor=None) -> Document:
+    """§ 70: the opravné usnesení names the corrected act (title, č. j., date) and the correction."""
+    ctx = proceeding_context(
+        proceeding, code=models.DOC_CORRECTION, corrected_act=document.title,
+        corrected_reference=document.reference_number,
+        corrected_on=czech_date(timezone.localtime(document.created_at).date()), correction=correction, reason=reason)
+    return _render(proceeding, kind=models.DOC_CORRECTION, context=ctx, source_key=source_key, actor=actor)
 
 
 def _fix_comments_until(proceeding: Proceeding) -> None:

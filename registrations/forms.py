@@ -11,9 +11,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workflows import ares, deadlines
+from workflows.formats import czech_date
 from workflows.models import ServiceType, TargetGroup
 
-from .models import Appeal, ChangeNoticeItem, ChecklistItem, DeliveryChannel, Proceeding, RegisteredService, ServiceForm
+from .models import (Appeal, ChangeNoticeItem, ChecklistItem, DeliveryChannel, Proceeding, Provider, RegisteredService,
+                     ServiceForm)
 from .selectors import checklist_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -162,17 +164,38 @@ class CommentsForm(TaskForm):
 
 
 class AppealPeriodForm(TaskForm):
+    """Finality is one date, prefilled: from the waiver of appeal recorded on the case page
+    (``services.appeal_waiver_record``), or the day after the appeal period once it has run."""
+
     result = forms.ChoiceField(label=_("po uplynutí lhůty k odvolání"), choices=[
         ("final", _("odvolání nepodáno – potvrdit právní moc")), ("appeal", _("bylo podáno odvolání"))])
     final_on = date_field(_("právní moc dne"), required=False)
-    waived_on = date_field(_("účastník se vzdal odvolání dne"), required=False)
     appeal_received_on = date_field(_("odvolání doručeno dne"), required=False, received=True)
     instruction_defective = forms.BooleanField(
         label=_("poučení o odvolání chybělo nebo bylo nesprávné (lhůta až 90 dnů, § 83 odst. 2)"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        proceeding = self.proceeding
+        delivered = proceeding.decision_delivered_on if proceeding else None
+        if delivered is None:
+            return
+        proposed = deadlines.finality_date(delivered, waived_on=proceeding.waived_on)
+        if proceeding.waived_on:
+            self.fields["final_on"].help_text = _(
+                "Účastník se vzdal odvolání dne {waived_on} (zapsáno v historii): právní moc tímto dnem.").format(
+                    waived_on=czech_date(proceeding.waived_on))
+        else:
+            self.fields["final_on"].help_text = _(
+                "Vzdal-li se účastník odvolání, zapište to na kartě případu (Vzdání se odvolání); den se sem předvyplní.")
+        if proposed <= timezone.localdate():
+            self.fields["final_on"].initial = proposed
+
     def clean(self):
         data = super().clean()
-        if data.get("result") == "final" and not data.get("final_on") and not data.get("waived_on"):
+        if data.get("result") == "final" and not data.get("final_on"):
             self.add_error("final_on", _("Zadejte den nabytí právní moci."))
         if data.get("result") == "appeal" and not data.get("appeal_received_on"):
             self.add_error("appeal_received_on", _("Zadejte den doručení odvolání."))
@@ -184,7 +207,7 @@ class AppealPeriodForm(TaskForm):
             # a late appeal comes with the finality the officer confirms (no suspensive effect)
             return {"appeal_received_on": data["appeal_received_on"], "final_on": data.get("final_on"),
                     "instruction_defective": data.get("instruction_defective", False)}
-        return {"final_on": data["final_on"], "waived_on": data.get("waived_on")}
+        return {"final_on": data["final_on"], "waived_on": self.proceeding.waived_on if self.proceeding else None}
 
 
 class AppealRouteForm(TaskForm):
@@ -319,6 +342,11 @@ class ApplicationForm(ProviderForm):
         self.fields["submission_key"].initial = uuid.uuid4().hex
         self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs(ARES_PROVIDER_FILL))
 
+    @classmethod
+    def initial_for_provider(cls, provider) -> dict:
+        """From the provider's page (a further service): its identification as in the registry."""
+        return {f: getattr(provider, f) for f in cls.PROVIDER_FIELDS if getattr(provider, f, None) not in (None, "")}
+
     def handler_kwargs(self):
         data = self.cleaned_data
         return {
@@ -330,7 +358,31 @@ class ApplicationForm(ProviderForm):
         }
 
 
-class ChangeNoticeIntakeForm(forms.Form):
+class ProviderFirstMixin:
+    """Intake about a provider already in the registry: the provider is chosen first (the start
+    page searches by IČO or name, or the provider's page links here with ``?poskytovatel=``),
+    then only its active services are offered. ``service_fields`` name the service choices."""
+
+    provider_first = True
+    service_fields: tuple[str, ...] = ()
+
+    def setup_provider(self, provider: Provider | None) -> None:
+        self.provider = provider
+        self.fields["poskytovatel"] = forms.ModelChoiceField(
+            queryset=Provider.objects.all(), widget=forms.HiddenInput, required=False,
+            initial=provider.pk if provider else None)
+        if provider is not None:
+            for name in self.service_fields:
+                self.fields[name].queryset = self.fields[name].queryset.filter(provider=provider)
+                self.fields[name].label_from_instance = lambda s: f"{s.service_type.name} (§ {s.service_type.paragraph})" \
+                    f", {s.get_form_display()}, {s.place}" + (f", identifikátor {s.national_id}" if s.national_id else "")
+
+    @staticmethod
+    def active_services(provider: Provider):
+        return list(provider.services.filter(state="active").select_related("service_type"))
+
+
+class ChangeNoticeIntakeForm(ProviderFirstMixin, forms.Form):
     ico = forms.CharField(label=_("IČO poskytovatele"), max_length=12)
     service = forms.ModelChoiceField(label=_("služba"), queryset=RegisteredService.objects.filter(state="active"),
                                      required=False)
@@ -346,11 +398,24 @@ class ChangeNoticeIntakeForm(forms.Form):
     acknowledge = forms.BooleanField(label=_("zaslat potvrzení o přijetí"), required=False)
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, activation=None, **kwargs):
+    service_fields = ("service",)
+
+    def __init__(self, *args, activation=None, provider=None, **kwargs):
         self.activation = activation
         super().__init__(*args, **kwargs)
         self.fields["submission_key"].initial = uuid.uuid4().hex
-        self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs({}))  # ARES only confirms who it is
+        self.setup_provider(provider)
+        if provider is not None:  # chosen from the registry: its IČO is not typed again
+            self.fields["ico"].widget = forms.HiddenInput()
+            self.fields["ico"].required = False
+            self.fields["ico"].initial = provider.ico
+            self.fields["service"].help_text = _("jen služby poskytovatele {name}; prázdné = změna se týká "
+                                                 "poskytovatele, ne jedné služby").format(name=provider.name)
+        else:
+            self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs({}))  # ARES only confirms who it is
+
+    def clean_ico(self):
+        return self.provider.ico if self.provider is not None else self.cleaned_data["ico"]
 
     def handler_kwargs(self):
         data = self.cleaned_data
@@ -364,7 +429,7 @@ class NationalIdForm(forms.Form):
     national_id = forms.CharField(label=_("identifikátor služby (§ 85)"), max_length=20)
 
 
-class CancellationIntakeForm(forms.Form):
+class CancellationIntakeForm(ProviderFirstMixin, forms.Form):
     services = forms.ModelMultipleChoiceField(
         label=_("rušené registrované služby"), queryset=RegisteredService.objects.filter(state="active")
         .select_related("provider", "service_type"))
@@ -376,9 +441,17 @@ class CancellationIntakeForm(forms.Form):
     received_on = date_field(_("žádost doručena / řízení zahájeno dne"), received=True)
     service_ends_on = date_field(_("na žádost: poskytování služby končí dne"), required=False)
 
-    def __init__(self, *args, activation=None, **kwargs):
+    service_fields = ("services",)
+
+    def __init__(self, *args, activation=None, provider=None, **kwargs):
         self.activation = activation
         super().__init__(*args, **kwargs)
+        self.setup_provider(provider)
+
+    @classmethod
+    def initial_for_provider(cls, provider: Provider) -> dict:
+        """From the provider's page: every active service ticked (untick what stays registered)."""
+        return {"services": [s.pk for s in cls.active_services(provider)]}
 
     def clean_services(self):
         services = list(self.cleaned_data["services"])
@@ -393,7 +466,7 @@ class CancellationIntakeForm(forms.Form):
                 "ground": data.get("cancellation_ground") or "", "service_ends_on": data.get("service_ends_on")}
 
 
-class ChangeApplicationIntakeForm(forms.Form):
+class ChangeApplicationIntakeForm(ProviderFirstMixin, forms.Form):
     """Application to change the registration of one service (data that are part of the decision)."""
 
     service = forms.ModelChoiceField(label=_("měněná registrovaná služba"), queryset=RegisteredService.objects.filter(
@@ -408,10 +481,19 @@ class ChangeApplicationIntakeForm(forms.Form):
                                                    required=False, to_field_name="code")
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, activation=None, **kwargs):
+    service_fields = ("service",)
+
+    def __init__(self, *args, activation=None, provider=None, **kwargs):
         self.activation = activation
         super().__init__(*args, **kwargs)
         self.fields["submission_key"].initial = uuid.uuid4().hex
+        self.setup_provider(provider)
+
+    @classmethod
+    def initial_for_provider(cls, provider: Provider) -> dict:
+        """From the provider's page: its only service is preselected (several: the officer picks one)."""
+        services = cls.active_services(provider)
+        return {"service": services[0].pk} if len(services) == 1 else {}
 
     def clean(self):
         data = super().clean()
@@ -459,3 +541,51 @@ class ProviderIdentityForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ico"].widget.attrs.update(ares.ico_widget_attrs(ARES_PROVIDER_FILL))
+
+
+# ------------------------------------------------------------------ case page: acts outside the flow
+
+
+class StopProceedingForm(forms.Form):
+    """Stop a proceeding from the case page (the grounds the law gives this proceeding)."""
+
+    ground = forms.ChoiceField(label=_("důvod zastavení"), widget=forms.RadioSelect)
+    withdrawn_on = date_field(_("zpětvzetí žádosti doručeno dne"), required=False, received=True)
+    reason = forms.CharField(label=_("odůvodnění (zapíše se do usnesení a do historie)"), widget=forms.Textarea,
+                             max_length=2000)
+
+    def __init__(self, *args, grounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = list(grounds)
+        if len(grounds) == 1:
+            self.fields["ground"].initial = grounds[0][0]
+
+    def clean(self):
+        from .selectors import WITHDRAWN
+
+        data = super().clean()
+        if data.get("ground") == WITHDRAWN and not data.get("withdrawn_on"):
+            self.add_error("withdrawn_on", _("Zadejte den, kdy bylo zpětvzetí žádosti doručeno."))
+        return data
+
+
+class CorrectActForm(forms.Form):
+    """§ 70: correct an obvious error in an issued act by an opravné usnesení."""
+
+    document = forms.ModelChoiceField(label=_("opravovaný akt"), queryset=None, empty_label="—")
+    correction = forms.CharField(label=_("znění opravy (co se opravuje a jak)"), widget=forms.Textarea, max_length=2000,
+                                 help_text=_("např. „v označení účastníka se slova „Sluneční 21“ nahrazují slovy "
+                                             "„Sluneční 12“"))
+    reason = forms.CharField(label=_("v čem je zřejmá nesprávnost"), widget=forms.Textarea, max_length=2000,
+                             help_text=_("jen zřejmé nesprávnosti (překlep, počet, jméno); věcnou vadu nelze opravit "
+                                         "opravným usnesením"))
+
+    def __init__(self, *args, documents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = lambda d: f"{d.title}, č. j. {d.reference_number}"
+
+
+class AppealWaiverForm(forms.Form):
+    waived_on = date_field(_("vzdání se odvolání doručeno dne"), received=True,
+                           help_text=_("den, kdy správnímu orgánu došlo prohlášení účastníka, že se odvolání vzdává"))

@@ -31,6 +31,10 @@ DOC_MINISTRY_DECISION = "reg_ministry_decision"  # the appellate body's decision
 DECISION_KINDS = {
     DOC_DECISION_REGISTRATION, DOC_DECISION_REFUSAL, DOC_DECISION_CHANGE, DOC_DECISION_CANCELLATION, DOC_TERMINATION,
 }
+DOC_STOP = "reg_stop"  # usnesení o zastavení řízení vydané z karty případu (zpětvzetí, § 66 odst. 2)
+DOC_CORRECTION = "reg_correction"  # opravné usnesení (§ 70 správního řádu)
+#: acts with a výrok that an opravné usnesení (§ 70) may correct
+CORRECTABLE_KINDS = DECISION_KINDS | {DOC_DEFICIENCY, DOC_STOP}
 
 
 class RegistrationCaseKind(models.TextChoices):
@@ -68,6 +72,8 @@ class RegistrationEvent(models.TextChoices):
     REMEDY_EXTENDED = "remedy_extended", _("Prodloužení lhůty k odstranění nedostatků")
     REMEDY_MISSED = "remedy_missed", _("Marné uplynutí lhůty")
     REOPENED = "reopened", _("Pokračování řízení")
+    STOPPED = "stopped", _("Zastavení řízení")
+    CORRECTED = "corrected", _("Opravné usnesení (§ 70)")
     SUBMISSION = "submission", _("Podání")
     SUPPLEMENT = "supplement", _("Doplnění žádosti")
 

@@ -598,13 +598,56 @@ def change_services_from_registered(service: RegisteredService, **changes) -> di
     return data
 
 
+#: the grounds a proceeding may be stopped on from the case page (form choices, service check)
+WITHDRAWN = "withdrawn"  # § 66 odst. 1 písm. a): the applicant withdrew the application
+GROUND_LOST = "ground_lost"  # § 66 odst. 2: ex officio, the ground for cancelling did not hold
+
+
+def stop_grounds(proceeding: Proceeding) -> list[tuple[str, str]]:
+    """The grounds the law gives this proceeding (empty: it cannot be stopped from the case page)."""
+    if proceeding.phase == Proceeding.Phase.FINAL or proceeding.outcome != Proceeding.Outcome.PENDING or proceeding.decided_on:
+        return []
+    if proceeding.ex_officio:
+        return [(GROUND_LOST, gettext("důvod zrušení registrace odpadl nebo se nepotvrdil (§ 66 odst. 2 správního řádu)"))]
+    return [(WITHDRAWN, gettext("žadatel vzal žádost zpět (§ 66 odst. 1 písm. a) správního řádu)"))]
+
+
+def waiver_possible(proceeding: Proceeding) -> bool:
+    """A waiver of appeal is recorded between the decision's delivery and its finality."""
+    return bool(proceeding.decision_delivered_on and proceeding.phase == Proceeding.Phase.APPEAL_PERIOD
+                and not proceeding.final_on)
+
+
+#: the flow step whose permission an act outside the flow needs: stopping a proceeding and
+#: correcting its act are the officer's decisions in that proceeding
+DECIDE_PERMISSION = {
+    Proceeding.Kind.REGISTRATION: "registrations.can_decide_registrationprocess",
+    Proceeding.Kind.CHANGE: "registrations.can_decide_changeapplicationprocess",
+    Proceeding.Kind.CANCELLATION: "registrations.can_decide_cancellationprocess",
+}
+
+
+def may_decide(user, proceeding: Proceeding) -> bool:
+    from workflows.permissions import may
+
+    return may(user, DECIDE_PERMISSION[proceeding.kind])
+
+
 def case_detail_context(case: Case, user=None) -> dict:
-    """The proceeding's delivery and appeal facts for the case page (one query)."""
+    """The proceeding's delivery and appeal facts for the case page, and the acts the user may
+    issue from it (zastavit řízení, opravit vydaný akt)."""
+    from .models import CORRECTABLE_KINDS
+
     proceeding = Proceeding.objects.filter(case=case).first()
     if proceeding is None:
         return {}
     proposed_final = None
     if proceeding.decision_delivered_on and not proceeding.final_on:
-        proposed_final = deadlines.finality_date(proceeding.decision_delivered_on)
+        proposed_final = deadlines.finality_date(proceeding.decision_delivered_on, waived_on=proceeding.waived_on)
+    decides = user is not None and may_decide(user, proceeding)
+    can_correct = decides and Document.objects.filter(case=case, kind__in=CORRECTABLE_KINDS, corrected_by__isnull=True,
+                                                      status=Document.Status.ISSUED).exclude(reference_number="").exists()
     return {"proceeding": proceeding, "proposed_final_on": proposed_final,
-            "document_notes": document_notes(proceeding), "returned_appeal": returned_appeal(proceeding)}
+            "document_notes": document_notes(proceeding), "returned_appeal": returned_appeal(proceeding),
+            "can_stop": decides and bool(stop_grounds(proceeding)), "can_correct": can_correct,
+            "can_waive": decides and waiver_possible(proceeding)}

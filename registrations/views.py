@@ -23,6 +23,7 @@ from viewflow.workflow.flow.views import mixins as vf_mixins
 from workflows import access_log
 from workflows import preview
 from workflows.exports import csv_safe
+from workflows.formats import czech_date
 from workflows.models import Document
 from workflows.permissions import ROLE_READER, has_role, may
 from workflows.work_surface import landing_url, start_links
@@ -76,6 +77,8 @@ def task_summary(case_id: int) -> dict:
 class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateNames, generic.FormView):
     """Execute a View node: form → flow handler → activation.execute()."""
 
+    previews_acts = True  # form_valid: preview → confirm (tests/workflows/test_preview_coverage.py)
+
     handler: str = ""
     template_filename = "task.html"
     success_message = _("Úkol byl dokončen.")
@@ -123,6 +126,8 @@ class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateName
 class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
     """Execute a Start node: the intake form starts the process."""
 
+    previews_acts = True
+
     handler: str = ""
     template_filename = "start.html"
 
@@ -130,21 +135,74 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
     def flow_class(self):
         return self.request.activation.flow_class
 
+    PROVIDER_RESULTS = 20
+
+    @property
+    def provider_first(self) -> bool:
+        return getattr(self.form_class, "provider_first", False)
+
+    @property
+    def provider(self) -> Provider | None:
+        """The provider chosen first (``poskytovatel``: the search step, or the provider's page)."""
+        if not hasattr(self, "_provider"):
+            raw = str(self.request.POST.get("poskytovatel") or self.request.GET.get("poskytovatel") or "")
+            self._provider = Provider.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        return self._provider
+
+    def get(self, request, *args, **kwargs):
+        if self.provider_first and self.provider is None:
+            return self.choose_provider(request)
+        return super().get(request, *args, **kwargs)
+
+    def choose_provider(self, request):
+        """Step one of a notice, change or cancellation: find the provider by IČO or name."""
+        query = request.GET.get("q", "").strip()[:100]
+        results = list(selectors.provider_list(query=query).filter(active_services__gt=0)[:self.PROVIDER_RESULTS]) \
+            if query else []
+        return render(request, "registrations/start_provider.html", {
+            "query": query, "results": results, "more": len(results) == self.PROVIDER_RESULTS,
+            "view": self})
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["activation"] = self.request.activation
+        if self.provider_first:
+            kwargs["provider"] = self.provider
         return kwargs
 
     def get_initial(self):
-        """Started from the provider's page: the provider (and its services) prefilled."""
+        """Started from the provider's page (or its search): the provider's services prefilled."""
         initial = super().get_initial()
-        provider = Provider.objects.filter(pk=self.request.GET.get("poskytovatel") or 0).first() \
-            if str(self.request.GET.get("poskytovatel", "")).isdigit() else None
-        if provider is not None and hasattr(self.form_class, "initial_for_provider"):
-            initial.update(self.form_class.initial_for_provider(provider))
+        if self.provider is not None and hasattr(self.form_class, "initial_for_provider"):
+            initial.update(self.form_class.initial_for_provider(self.provider))
         return initial
 
+    def get_template_names(self):
+        return ["registrations/start.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["chosen_provider"] = self.provider if self.provider_first else None
+        return context
+
+    def _step(self, form):
+        activation = self.request.activation
+        getattr(activation.flow_class.instance, self.handler)(activation, user=self.request.user, **form.handler_kwargs())
+        activation.execute()
+        return activation.process
+
     def form_valid(self, form):
+        # preview → confirm: a start that issues an act (the oznámení o zahájení řízení of an
+        # ex officio cancellation) shows it first (workflows/preview.py)
+        try:
+            shown = preview.preview_start(self.request, lambda: self._step(form))
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        if shown is not None:
+            return self.render_to_response(self.get_context_data(
+                form=form, preview=shown, confirm_field=preview.CONFIRM_FIELD,
+                confirm_token=preview.confirm_token(self.request.POST)))
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
         case = self.request.activation.process.case
@@ -277,3 +335,107 @@ def registry_export(request, fmt: str):
     for row in rows:
         writer.writerow({k: csv_safe(", ".join(v) if isinstance(v, list) else v) for k, v in row.items()})
     return response
+
+
+# ------------------------------------------------------------------ case page: stop, correct an act
+
+def _proceeding_for(request, pk: int) -> Proceeding:
+    proceeding = get_object_or_404(Proceeding.objects.select_related("case", "provider"), case_id=pk)
+    if not selectors.may_decide(request.user, proceeding):
+        raise PermissionDenied(_("Tento úkon může provést jen referent, který v řízení rozhoduje."))
+    return proceeding
+
+
+def _act_form_page(request, proceeding, form, *, title: str, intro: str, step, done_message: str, submit: str):
+    """GET: the form; POST: preview of the act → confirmation → the act is issued (one transaction)."""
+    context = {"form": form, "case": proceeding.case, "title": title, "intro": intro, "submit": submit,
+               "active_nav": "inbox"}
+    if request.method == "POST" and form.is_valid():
+        try:
+            shown = preview.preview_action(request, step)
+            if shown is None:
+                with transaction.atomic():
+                    step()
+                messages.success(request, done_message)
+                return redirect("cases:case_detail", pk=proceeding.case_id)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            context |= {"preview": shown, "confirm_field": preview.CONFIRM_FIELD,
+                        "confirm_token": preview.confirm_token(request.POST)}
+    return render(request, "registrations/case_act.html", context)
+
+
+@login_required
+def proceeding_stop(request, pk: int):
+    """Zastavit řízení: the usnesení the law wants (§ 66), noted in the file; the case closes."""
+    proceeding = _proceeding_for(request, pk)
+    grounds = services.stop_grounds(proceeding)
+    if not grounds:
+        messages.error(request, _("Řízení už bylo rozhodnuto nebo skončilo; zastavit ho nelze."))
+        return redirect("cases:case_detail", pk=pk)
+    from .forms import StopProceedingForm
+
+    form = StopProceedingForm(request.POST or None, grounds=grounds)
+
+    def step():
+        data = form.cleaned_data
+        services.proceeding_stop(proceeding=proceeding, ground=data["ground"], reason=data["reason"],
+                                 withdrawn_on=data.get("withdrawn_on"), actor=request.user)
+
+    return _act_form_page(request, proceeding, form, title=_("Zastavit řízení"), step=step,
+                          intro=_("Řízení se zastaví usnesením podle § 66 správního řádu, které se poznamená do spisu; "
+                                  "otevřené úkoly řízení se ukončí a případ se uzavře."),
+                          done_message=_("Řízení zastaveno; usnesení je ve spisu."), submit=_("Zobrazit náhled usnesení"))
+
+
+@login_required
+def act_correct(request, pk: int):
+    """Opravit vydaný akt: an opravné usnesení (§ 70); an issued act is never changed or removed."""
+    proceeding = _proceeding_for(request, pk)
+    documents = Document.objects.filter(pk__in=[d.pk for d in Document.objects.filter(case_id=pk)
+                                                if services.correctable(d)]).order_by("-created_at")
+    if not documents.exists():
+        messages.error(request, _("V řízení není vydaný akt s výrokem, který by šlo opravit."))
+        return redirect("cases:case_detail", pk=pk)
+    from .forms import CorrectActForm
+
+    form = CorrectActForm(request.POST or None, documents=documents,
+                          initial={"document": request.GET.get("akt")} if request.GET.get("akt", "").isdigit() else None)
+
+    def step():
+        data = form.cleaned_data
+        services.act_correct(document=data["document"], correction=data["correction"], reason=data["reason"],
+                             actor=request.user)
+
+    return _act_form_page(request, proceeding, form, title=_("Opravit vydaný akt (§ 70 správního řádu)"), step=step,
+                          intro=_("Zřejmou nesprávnost v písemném vyhotovení aktu opraví opravné usnesení, které se "
+                                  "doručí účastníkům; původní akt zůstává ve spisu označený jako opravený."),
+                          done_message=_("Opravné usnesení vydáno; odesílá se účastníkům."),
+                          submit=_("Zobrazit náhled opravného usnesení"))
+
+
+@login_required
+def appeal_waiver(request, pk: int):
+    """Vzdání se odvolání (§ 81 odst. 2): one date in the history; the finality task prefills from it."""
+    proceeding = _proceeding_for(request, pk)
+    if not selectors.waiver_possible(proceeding):
+        messages.error(request, _("Odvolání se lze vzdát jen v době od doručení rozhodnutí do jeho právní moci."))
+        return redirect("cases:case_detail", pk=pk)
+    from .forms import AppealWaiverForm
+
+    form = AppealWaiverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposed = services.appeal_waiver_record(proceeding=proceeding, waived_on=form.cleaned_data["waived_on"],
+                                                     actor=request.user)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Vzdání se odvolání zapsáno; právní moc ke dni {day} potvrďte v úkolu.")
+                             .format(day=czech_date(proposed)))
+            return redirect(landing_url(request.user, pk))
+    return render(request, "registrations/case_act.html", {
+        "form": form, "case": proceeding.case, "title": _("Vzdání se odvolání"), "submit": _("Zapsat"),
+        "intro": _("Účastník se vzdal odvolání: zapište den, kdy prohlášení došlo. Zapíše se do historie a úkol "
+                   "„Lhůta k odvolání“ předvyplní den právní moci."), "active_nav": "inbox"})

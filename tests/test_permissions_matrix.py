@@ -338,3 +338,27 @@ def test_admin_only_for_admin(client, demo_users):
                 assert response.status_code == 200, name
             else:
                 assert response.status_code == 302 and "/admin/login/" in response["Location"], (role, name)
+
+
+# acts issued from the case page outside a flow step (issue 12): only who decides in the proceeding
+# (the flow's "decide" permission); the correction page redirects when there is nothing to correct
+CASE_PAGE_ACTS = {
+    "registrations:proceeding_stop": {"referent": "ok", "referent2": "ok"},
+    "registrations:act_correct": {"referent": "redirect", "referent2": "redirect"},
+    "registrations:appeal_waiver": {"referent": "redirect", "referent2": "redirect"},  # not in the appeal period
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_case_page_acts_by_role(client, demo_users, role):
+    from registrations import services as svc
+    from registrations.models import Proceeding
+    from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
+
+    proceeding = svc.application_receive(kind=Proceeding.Kind.REGISTRATION, provider=ProviderDataFactory(),
+                                         services=[ServiceDataFactory()], received_on=days(-10))
+    _login(client, demo_users, role)
+    for name, allowed in CASE_PAGE_ACTS.items():
+        got = _outcome(client.get(reverse(name, kwargs={"pk": proceeding.case_id})))
+        want = "login" if role == "anonymous" else allowed.get(role, "forbidden")
+        assert got == want, f"{name} as {role}: {got}, expected {want}"

@@ -265,6 +265,6 @@ def migrate_backward(apps, schema_editor) -> None:
 
 
 def reinstall(apps, schema_editor) -> None:
-    """Replace the triggers with the current ones and recompute the counters (migration 0009)."""
+    """Replace the triggers with the current ones and recompute the counters (migration 0010)."""
     uninstall(schema_editor)
     migrate_forward(apps, schema_editor)

@@ -157,6 +157,9 @@ class ViewflowActionGuardMiddleware:
 
         name = match.url_name
         if name == "process_cancel" and view_kwargs.get("process_pk") is not None:
+            if _stopped_by_act(view_kwargs["process_pk"]):
+                raise PermissionDenied(gettext("Správní řízení se nezastavuje zrušením procesu: zastavte je na kartě "
+                                               "případu usnesením („Zastavit řízení“), které se zapíše do spisu."))
             if not can_reassign(request.user):
                 raise PermissionDenied(gettext("Řízení může zrušit jen vedoucí odboru nebo jeho zástupce."))
             return None
@@ -188,6 +191,9 @@ class ViewflowActionGuardMiddleware:
 
         if action in ("undo", "revive") and task.flow_task_type == "JOB":
             raise PermissionDenied(gettext("Úlohu, která vydala akt, nelze vrátit ani obnovit: vydal by se druhý akt."))
+        if action == "cancel" and getattr(getattr(task.flow_task, "flow_class", None), "stopped_by_act", False):
+            raise PermissionDenied(gettext("Krok správního řízení se neruší: řízení zastavte na kartě případu "
+                                           "usnesením („Zastavit řízení“)."))
         if action in ("undo", "revive", "cancel"):
             if not can_reassign(user):
                 raise PermissionDenied(gettext("Krok může vrátit, obnovit nebo zrušit jen vedoucí odboru nebo jeho zástupce."))
@@ -200,6 +206,14 @@ class ViewflowActionGuardMiddleware:
             return
         if action in ("unassign", "reassign") and task.owner_id not in (None, user.pk) and not can_reassign(user):
             raise PermissionDenied(gettext("Úkol kolegy může vrátit do fronty jen vedoucí odboru nebo jeho zástupce."))
+
+
+def _stopped_by_act(process_pk) -> bool:
+    """Is the process a proceeding that ends only by an act (its flow says ``stopped_by_act``)?"""
+    from viewflow.workflow.models import Process
+
+    process = Process.objects.filter(pk=process_pk).first()
+    return bool(process is not None and getattr(process.flow_class, "stopped_by_act", False))
 
 
 def _act_issued_after(task) -> bool:

@@ -278,6 +278,10 @@ class Document(models.Model):
     personal_data = models.BooleanField(_("obsahuje osobní údaje zaměstnanců"), default=False)
     source_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
     template_code = models.CharField(max_length=64, blank=True)
+    #: the act that corrected this one (§ 70 SŘ opravné usnesení); an issued act is never changed
+    #: or removed, only corrected by another recorded act
+    corrected_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrects",
+                                     verbose_name=_("opraveno aktem"))
     created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -122,9 +122,10 @@ def simulate(step) -> Preview:
         with capturing() as acts, transaction.atomic():
             process = step()
             known = set(Task.objects.filter(process_id=process.pk, flow_task_type="JOB")
-                        .exclude(status="SCHEDULED").values_list("pk", flat=True))
+                        .exclude(status="SCHEDULED").values_list("pk", flat=True)) if process is not None else set()
             try:
-                _run_scheduled_jobs(process.pk, known)
+                if process is not None:  # an act issued outside a flow step (the case page) has no jobs
+                    _run_scheduled_jobs(process.pk, known)
             except ValidationError:
                 raise
             except Exception:  # the worker would route it to repair; say so, issue nothing
@@ -164,6 +165,67 @@ def _fresh_activation(request) -> None:
     if task.status == STATUS.ASSIGNED:  # Viewflow's wrapper had started it in memory only
         fresh.start(request)
     request.activation = fresh
+
+
+def preview_action(request, step) -> Preview | None:
+    """:func:`preview_step` for a form outside a flow task (the case page's acts: zastavení
+    řízení, opravné usnesení). ``step`` does the write and returns None."""
+    if confirmed(request):
+        return None
+    result = simulate(step)
+    if not result.acts and not result.error:
+        return None
+    return result
+
+
+def _fresh_start_activation(request) -> None:
+    """A start form's activation after a simulation: a new, unsaved process (the simulated
+    one was rolled back), started by the same user as Viewflow's start wrapper does."""
+    old = request.activation
+    fresh = old.flow_task.activation_class.create(old.flow_task, None, None)
+    fresh.start(request)
+    request.activation = fresh
+
+
+def preview_start(request, step) -> Preview | None:
+    """:func:`preview_step` for a start form (e.g. opening a cancellation ex officio issues the
+    oznámení o zahájení řízení). Only a start that leads to an act is simulated at all."""
+    if confirmed(request) or not jobs_after(request.activation.flow_task):
+        return None
+    try:
+        result = simulate(step)
+    finally:
+        _fresh_start_activation(request)
+    if not result.acts and not result.error:
+        return None
+    return result
+
+
+#: edges a person's completing a step does not follow: a boundary event (timer, error) fires
+#: on its own, a compensation handler runs only on a rollback of the process
+_NOT_FOLLOWED = {"boundary", "compensation"}
+_HUMAN = {"HUMAN", "HUMAN_START"}
+
+
+def jobs_after(node) -> list:
+    """The worker jobs (each issues an act) that completing ``node`` leads to without another
+    person's step: the walk passes gateways, functions and jobs and stops at human tasks.
+    A human step with a non-empty answer must preview (tests/workflows/test_preview_coverage.py)."""
+    from .jobs import Job
+
+    found, seen = [], set()
+    todo = [e.dst for e in node._outgoing() if e.edge_class not in _NOT_FOLLOWED]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, Job):
+            found.append(current)
+        if getattr(current, "task_type", "") in _HUMAN:
+            continue
+        todo.extend(e.dst for e in current._outgoing() if e.edge_class not in _NOT_FOLLOWED)
+    return found
 
 
 def preview_step(request, step) -> Preview | None:

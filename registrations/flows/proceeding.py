@@ -310,6 +310,10 @@ class EvidenceSteps(ProceedingSteps):
 class DecisionSteps(ProceedingSteps):
     """Decision → delivery → appeal period → appeal (§ 87 / § 88) → finality → registry."""
 
+    #: a proceeding ends early only by an usnesení o zastavení (case page, ``services.proceeding_stop``),
+    #: never by cancelling its process on Viewflow's screen (workflows.middleware)
+    stopped_by_act = True
+
     issue_decision = (
         Job(this.render_decision)
         .Annotation(title=_("Vyhotovení rozhodnutí"))

@@ -59,6 +59,12 @@ from .notices import (
     change_notice_convert,
     change_notice_check,
 )
+from .stopping import (
+    act_correct,
+    correctable,
+    proceeding_stop,
+    stop_grounds,
+)
 
 __all__ = [
     "CASE_KIND_OF_PROCEEDING",
@@ -97,4 +103,8 @@ __all__ = [
     "change_notice_close",
     "change_notice_convert",
     "change_notice_check",
+    "act_correct",
+    "correctable",
+    "proceeding_stop",
+    "stop_grounds",
 ]

@@ -74,15 +74,21 @@ def appeal_period_record(
         refresh_deadline(proceeding, actor=actor)
         return appeal
     if waived_on is not None:
-        appeal_waiver_record(proceeding=proceeding, waived_on=waived_on, actor=actor)
+        if proceeding.waived_on != waived_on:  # recorded already on the case page: not twice in the history
+            appeal_waiver_record(proceeding=proceeding, waived_on=waived_on, actor=actor)
         final_on = final_on or deadlines.finality_date(delivered, waived_on=waived_on)
     finality_confirm(proceeding=proceeding, final_on=final_on, waived_on=waived_on, actor=actor)
     return None
 
 
+@transaction.atomic
 def appeal_waiver_record(*, proceeding: Proceeding, waived_on: date, actor=None) -> date:
-    """A party waived its appeal (§ 81 odst. 2): one date in the history; it proposes finality."""
+    """A party waived its appeal (§ 81 odst. 2): one date in the history; it proposes finality,
+    which the officer then confirms as one date prefilled from it (``AppealPeriodForm``)."""
     delivered = proceeding.decision_delivered_on
+    if delivered is None or proceeding.phase != Phase.APPEAL_PERIOD or proceeding.final_on:
+        raise field_error(gettext("Odvolání se lze vzdát jen v době od doručení rozhodnutí do jeho právní moci."),
+                          "waived_on")
     if waived_on < delivered:
         raise field_error(gettext("Odvolání se lze vzdát až po doručení rozhodnutí."), "waived_on")
     if waived_on > timezone.localdate():
@@ -90,7 +96,9 @@ def appeal_waiver_record(*, proceeding: Proceeding, waived_on: date, actor=None)
     proposed = deadlines.finality_date(delivered, waived_on=waived_on)
     record_event(case=proceeding.case, actor=actor, action=RegistrationEvent.APPEAL_WAIVED,
                  summary=gettext('Účastník se vzdal odvolání dne {waived_on}; právní moc navržena ke dni {proposed}').format(waived_on=czech_date(waived_on), proposed=czech_date(proposed)),
-                 after={"waived_on": waived_on, "proposed_final_on": proposed})
+                 before={"waived_on": proceeding.waived_on}, after={"waived_on": waived_on, "proposed_final_on": proposed})
+    proceeding.waived_on = waived_on
+    proceeding.save(update_fields=["waived_on"])
     return proposed
 
 

@@ -255,6 +255,30 @@ def build_termination_ex_officio(officer):
                  "nepotvrdil", "pouze poznamenává do spisu", "standardy kvality jsou plněny"], ["zamítá", "žádost o registraci"]
 
 
+def build_termination_withdrawn(officer):
+    proceeding = _application(officer)
+    doc = docs.render_stop(proceeding, ground=selectors.WITHDRAWN, withdrawn_on=RECEIVED + timedelta(days=5),
+                           reason="Žadatel vzal žádost zpět, službu bude poskytovat jiná organizace.",
+                           source_key=_key("termination-withdrawn"), actor=officer)
+    withdrawn = RECEIVED + timedelta(days=5)
+    return doc, ["Usnesení o zastavení řízení (zpětvzetí žádosti)", "§ 66 odst. 1 písm. a)", "vzal svou žádost zpět",
+                 f"doručeným dne {withdrawn.day}. {withdrawn.month}. {withdrawn.year}", "pouze poznamenává do spisu",
+                 "jiná organizace", "Žádost se týkala služeb"], ["zamítá", "neodstranil"]
+
+
+def build_correction(officer):
+    proceeding = _application(officer)
+    svc.completeness_record(proceeding=proceeding, answers=checklist(proceeding, missing=("clean_record",)),
+                            remedy_days=20, actor=officer)
+    original = docs.render_deficiency(proceeding, source_key=_key("corrected"), actor=officer)
+    doc = docs.render_correction(proceeding, original, correction="v označení účastníka se „Sluneční 21“ nahrazuje "
+                                 "„Sluneční 12“", reason="překlep v čísle popisném",
+                                 source_key=_key("correction"), actor=officer)
+    return doc, ["Opravné usnesení", "§ 70 správního řádu", original.reference_number, original.title,
+                 "„Sluneční 12“", "překlep v čísle popisném", "Proti tomuto usnesení se lze odvolat",
+                 "nemá odkladný účinek"], []
+
+
 def build_notice_ack(officer):
     from datetime import date
 
@@ -291,6 +315,8 @@ BUILDERS = {
     "reg_deficiency": build_deficiency,
     "reg_termination": build_termination,
     "reg_termination_ex_officio": build_termination_ex_officio,
+    "reg_termination_withdrawn": build_termination_withdrawn,
+    "reg_correction": build_correction,
     "reg_evidence_notice": build_evidence_notice,
     "reg_opening_notice": build_opening_notice,
     "reg_decision_registration": build_registration,

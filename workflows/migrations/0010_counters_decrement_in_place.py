@@ -8,7 +8,7 @@ from workflows import counters
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflows", "0008_merge_0007_access_log_0007_task_open_owner_index"),
+        ("workflows", "0009_document_corrected_by"),
     ]
 
     operations = [
