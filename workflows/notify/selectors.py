@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 
 from .models import Notification, NotificationPreference, SavedView
@@ -18,7 +19,10 @@ def unread_count(user) -> int:
     """The bell: one COUNT over the (user, read_at) index."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    cached = getattr(user, "_osv_unread", None)  # one count per request, however often the frame asks
+    if cached is None:
+        cached = user._osv_unread = Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    return cached
 
 
 def notifications_for(user):
@@ -40,10 +44,10 @@ def saved_views(user, scope: str, *, current_query: str = "") -> dict:
     """The user's own views of a list, and the views colleagues of the same agenda share (read-only)."""
     from ..selectors import user_agendas
 
-    own = list(SavedView.objects.filter(owner=user, scope=scope))
     mine = user_agendas(user)
-    shared = [v for v in SavedView.objects.filter(scope=scope, shared=True).exclude(owner=user).select_related("owner")
-              if mine & set(v.agendas)]
+    rows = list(SavedView.objects.filter(Q(owner=user) | Q(shared=True), scope=scope).select_related("owner"))  # one query
+    own = [v for v in rows if v.owner_id == user.pk]
+    shared = [v for v in rows if v.owner_id != user.pk and mine & set(v.agendas)]
     for view in own + shared:
         view.url = _url(view)
         view.current = view.query == current_query
