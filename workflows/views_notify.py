@@ -102,7 +102,7 @@ def saved_view_create(request):
                                           query=query, shared=bool(request.POST.get("shared")))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return _back_to(scope, query)
+        return _back_to(scope, services.clean_query(query))
     messages.success(request, gettext("Pohled „{name}“ uložen{shared}.").format(
         name=view.name, shared=gettext(" a sdílen s týmem") if view.shared else ""))
     return _back_to(scope, view.query)

@@ -225,6 +225,12 @@ def resend_pending(now=None) -> int:
 # ------------------------------------------------------------------ saved views
 
 
+def clean_query(query: str) -> str:
+    """A list's filter without the page, the export or a form token."""
+    parts = (query or "").lstrip("?").split("&")
+    return "&".join(p for p in parts if p and p.split("=", 1)[0] not in ("page", "export", "csrfmiddlewaretoken"))
+
+
 def saved_view_create(*, owner, scope: str, name: str, query: str, shared: bool) -> SavedView:
     from django.core.exceptions import ValidationError
 
@@ -235,9 +241,7 @@ def saved_view_create(*, owner, scope: str, name: str, query: str, shared: bool)
         raise ValidationError(gettext("Zadejte název pohledu."))
     if scope not in SavedView.Scope.values:
         raise ValidationError(gettext("Neznámý seznam."))
-    query = (query or "").lstrip("?")
-    for key in ("page", "export", "csrfmiddlewaretoken"):
-        query = "&".join(p for p in query.split("&") if p and not p.startswith(f"{key}="))
+    query = clean_query(query)
     view = SavedView.objects.filter(owner=owner, scope=scope, name=name).first() or SavedView(
         owner=owner, scope=scope, name=name)
     view.query, view.shared = query[:1000], bool(shared)
