@@ -260,5 +260,5 @@ def saved_view_copy(*, user, view: SavedView) -> SavedView:
     """A colleague's shared view becomes the user's own (not shared; the name gets "(kopie)" if taken)."""
     name = view.name
     if SavedView.objects.filter(owner=user, scope=view.scope, name=name).exists():
-        name = f"{view.name[:70]} (kopie)"
+        name = gettext("{name} (kopie)").format(name=view.name[:70])
     return saved_view_create(owner=user, scope=view.scope, name=name, query=view.query, shared=False)
