@@ -183,3 +183,32 @@ def test_a_refusing_mail_server_is_retried_and_the_bell_row_says_sent(settings, 
         server.stop()
     note.refresh_from_db()
     assert note.mail == Notification.Mail.SENT and note.mailed_at is not None
+
+
+def test_when_retries_run_out_the_row_says_failed_and_the_sweep_sends_it_later(settings, demo_users, tasks_in_process,
+                                                                               django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.security.smtp_server import RefusingThenAccepting, SmtpServer
+
+    server = SmtpServer(RefusingThenAccepting(refuse=3)).start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = (
+            "127.0.0.1", server.port, False, 5)
+        settings.OSV_MAIL_MAX_RETRIES = 2
+        with django_capture_on_commit_callbacks(execute=True):
+            note = services.notify(user=demo_users["referent"], kind=Kind.REMINDER, message="Za 1 prac. den končí lhůta")
+        note.refresh_from_db()
+        assert server.handler.attempts == 3 and server.handler.messages == []
+        assert note.mail == Notification.Mail.FAILED  # in the bell all the same
+        assert services.resend_pending() == 0  # too early: waits OSV_MAIL_RESEND_MINUTES
+        later = timezone.now() + timedelta(minutes=settings.OSV_MAIL_RESEND_MINUTES + 1)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.resend_pending(now=later) == 1
+        note.refresh_from_db()
+        assert note.mail == Notification.Mail.SENT and len(server.handler.messages) == 1
+    finally:
+        server.stop()
