@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "workflows.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workflows.middleware.ActingUserMiddleware",
     "workflows.login_throttle.SerialiseLoginMiddleware",
     "workflows.middleware.NoStoreMiddleware",
     "workflows.middleware.TaskBelongsToProcessMiddleware",

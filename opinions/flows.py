@@ -73,6 +73,7 @@ class OpinionFlow(flow.Flow):
         .Annotation(title=_("Zpracování vyjádření"))
         .Permission("opinions.can_draft_opinionprocess")
         .Assign(this.previous_drafter)
+        .onCreate(this.tell_drafter)
         .Next(this.approve)
     )
 
@@ -81,6 +82,7 @@ class OpinionFlow(flow.Flow):
         .Annotation(title=_("Zpracování vyjádření (romské lokality)"))
         .Permission("opinions.can_draft_roma_opinionprocess")
         .Assign(this.previous_drafter)
+        .onCreate(this.tell_drafter)
         .Next(this.approve)
     )
 
@@ -89,6 +91,7 @@ class OpinionFlow(flow.Flow):
         .Annotation(title=_("Schválení vyjádření"))
         .Permission("opinions.can_approve_opinionprocess")
         .Assign(this.previous_approver)
+        .onCreate(this.tell_approvers)
         .Next(this.check_approved)
     )
 
@@ -147,6 +150,12 @@ class OpinionFlow(flow.Flow):
         if author is None or not author.is_active or not author.has_perm("opinions.can_approve_opinionprocess"):
             return None
         return author
+
+    def tell_drafter(self, activation):
+        services.opinion_tell_drafter(task=activation.task, opinion=activation.process.case.opinion)
+
+    def tell_approvers(self, activation):
+        services.opinion_tell_approvers(task=activation.task)
 
     def is_approved(self, activation):
         return activation.process.case.opinion.status == Opinion.Status.APPROVED

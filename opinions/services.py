@@ -23,6 +23,7 @@ from workflows.documents import generate_document
 from workflows.formats import user_label
 from workflows.history import record_event, set_case_deadline, set_case_state
 from workflows.models import Case, ServiceType, TargetGroup
+from workflows.notify import services as staff_notify
 from workflows.permissions import ROLE_DEPUTY, ROLE_HEAD, has_role
 from workflows.region import get_region
 
@@ -506,6 +507,24 @@ def opinion_return(*, opinion: Opinion, actor, comment: str, task=None) -> Opini
     return opinion
 
 
+# --------------------------------------------------------------------------- notifications
+
+
+def opinion_tell_drafter(*, task, opinion: Opinion) -> None:
+    """A returned opinion's new draft task: its drafter reads the head's comments in the bell."""
+    if opinion.status != Opinion.Status.RETURNED:
+        return  # a first draft: the engine's "new task" (if assigned) is enough
+    last = opinion.return_comments.order_by("-pk").first()
+    staff_notify.notify_task(task=task, kind=staff_notify.Kind.RETURNED, text=gettext("Vráceno s připomínkami"),
+                             detail=last.comment if last is not None else "")
+
+
+def opinion_tell_approvers(*, task) -> None:
+    """The opinion waits for approval: its approver (the one who returned it), else everyone
+    who may approve it — never its drafters (four-eyes, the node's ``can_assign``)."""
+    staff_notify.notify_task(task=task, kind=staff_notify.Kind.APPROVAL, text=gettext("Ke schválení"))
+
+
 # --------------------------------------------------------------------------- the final document
 
 
@@ -598,6 +617,8 @@ __all__ = [
     "opinion_request_register",
     "opinion_return",
     "opinion_submit",
+    "opinion_tell_approvers",
+    "opinion_tell_drafter",
     "validate_ico",
 ]
 

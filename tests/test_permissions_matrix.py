@@ -46,6 +46,16 @@ CASES_GET = {
     "cases:stock_inbox": "*redirect",
     "cases:stock_queue": "*redirect",
     "cases:ares_lookup": "*ares",  # agenda staff; without an IČO the lookup answers 400 (Czech error)
+    # everyone's own notifications (the bell shows for agenda staff; the page is harmless for all)
+    "cases:notifications": EVERYONE,
+    "cases:notification_settings": EVERYONE,
+    "cases:notifications_read_all": "*post-only",
+    "cases:notification_read": "*post-only",
+    "cases:notification_open": "by-object",  # the referent's own notification: only she opens it
+    # saved views: POST only; who may save, delete and copy is tested in tests/workflows/test_saved_views.py
+    "cases:saved_view_create": "*post-only",
+    "cases:saved_view_delete": "*post-only",
+    "cases:saved_view_copy": "*post-only",
 }
 PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
           "password_reset_complete"}
@@ -198,6 +208,16 @@ def test_every_url_name_for_role(client, demo_users, world, role):
                 want = "login" if role == "anonymous" else ("ok" if role in OBJECT_ACCESS[key] else "forbidden")
                 if got != want:
                     problems.append(f"{name} {key}: {got}, expected {want}")
+            continue
+
+        if name == "cases:notification_open":
+            from workflows.notify.models import Notification
+
+            note = Notification.objects.create(user=demo_users["referent"], kind="assigned", message="m", url="/ukoly/")
+            got = _outcome(client.get(reverse(name, kwargs={"pk": note.pk})))
+            want = "login" if role == "anonymous" else ("redirect" if role == "referent" else "forbidden")
+            if got != want:
+                problems.append(f"{name}: {got}, expected {want}")
             continue
 
         response = client.get(url)

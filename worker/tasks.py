@@ -58,8 +58,25 @@ def notify_opinion_applicant(self, opinion_pk: int) -> str:
 @shared_task(name="osv.resend_pending_notifications")
 def resend_pending_notifications() -> int:
     from opinions import notifications
+    from workflows.notify import services as staff_notifications
 
-    return notifications.resend_pending()
+    return notifications.resend_pending() + staff_notifications.resend_pending()
+
+
+@shared_task(name="osv.send_notification_email", bind=True, acks_late=True, max_retries=None)
+def send_notification_email(self, notification_pk: int) -> str:
+    """A staff notification's e-mail (workflows.notify); retried while the mail server refuses."""
+    from django.conf import settings
+
+    from workflows.notify import services
+
+    try:
+        return services.send_email(notification_pk=notification_pk)
+    except services.MAIL_ERRORS as exc:
+        if self.request.retries >= settings.OSV_MAIL_MAX_RETRIES:
+            services.email_failed(notification_pk=notification_pk)
+            return "failed"
+        raise self.retry(exc=exc, countdown=services.retry_delay(self.request.retries))
 @shared_task(name="osv.advance_dispatch", bind=True, acks_late=True, max_retries=None)
 def advance_dispatch(self, dispatch_pk: int) -> str:
     """One act on its way out: PDF/A, signature, data box (workflows.dispatch.services).

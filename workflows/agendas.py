@@ -115,6 +115,10 @@ def flow_classes() -> list[type]:
     return [entry.flow_class for entry in flows()]
 
 
+def engine_flow_classes() -> list[type]:
+    return [entry.flow_class for entry in _ENGINE_FLOWS]
+
+
 def document_specs() -> dict[str, list]:
     specs = dict(_ENGINE_SPECS)
     for a in _AGENDAS.values():

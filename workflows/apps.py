@@ -20,3 +20,10 @@ class WorkflowsConfig(AppConfig):
 
         # the act catalogue is loaded after every migrate (deploy, a fresh or flushed test database)
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="workflows.load_acts")
+        from django.db.models.signals import post_save
+        from viewflow.workflow.models import Task
+
+        from .notify.services import on_task_saved
+
+        # a task a flow creates already assigned (``.Assign``) notifies its owner
+        post_save.connect(on_task_saved, sender=Task, dispatch_uid="workflows.notify_assigned")

@@ -223,3 +223,17 @@ def _act_issued_after(task) -> bool:
 
     return Task.objects.filter(process_id=task.process_id, flow_task_type="JOB", status=STATUS.DONE,
                                created__gte=task.created).exclude(pk=task.pk).exists()
+
+
+class ActingUserMiddleware:
+    """Remembers who acts in this request, so a task a flow assigns to that same person
+    (the next step of their own case) does not notify them (``workflows.notify``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .notify.services import acting_user
+
+        with acting_user(getattr(request, "user", None)):
+            return self.get_response(request)

@@ -460,3 +460,4 @@ class ActKindChange(models.Model):
 # the dispatch records (app "workflows"; their own module keeps this one short)
 from .dispatch.models import Dispatch, DispatchEvent  # noqa: E402,F401
 from .access_log import AccessLogEntry  # noqa: E402,F401
+from .notify.models import Notification, NotificationPreference, SavedView  # noqa: E402,F401

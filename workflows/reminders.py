@@ -2,7 +2,8 @@
 
 The assignee hears 5 and 1 working days before the current step's deadline
 (``Case.deadline``) and on the day it is missed; the department head hears once of each
-missed deadline. A ``Reminder`` row per (case, deadline, kind, recipient) makes the scan
+missed deadline (escalation). Each goes to the user's notifications (the bell) and, if they keep
+that kind by e-mail, out through the retried mail task (``workflows.notify``). A ``Reminder`` row per (case, deadline, kind, recipient) makes the scan
 idempotent however often it runs or retries. The scan reads only cases whose deadline
 lies in a short window around today (an index range on ``deadline``), never all open
 cases; a scan that did not run for a few days still catches up within the window.
@@ -14,7 +15,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -64,23 +64,23 @@ def _message(case: Case, kind: str) -> str:
     return f"Za {days} prac. dní ({czech_date(case.deadline)}) končí lhůta: {label}"
 
 
-def _send(case: Case, kind: str, user) -> bool:
+def _send(case: Case, kind: str, user, *, escalation: bool = False) -> bool:
+    from django.urls import reverse
+
+    from .notify.models import Notification
+    from .notify.services import notify
+
     key = f"{case.pk}:{case.deadline.isoformat()}:{kind}:{user.pk}"
     message = _message(case, kind)
     try:
         with transaction.atomic():
             Reminder.objects.create(key=key, case=case, recipient=user, kind=kind, message=message,
                                     deadline=case.deadline)
+            # the bell always; the e-mail if the user keeps this kind by e-mail (retried task)
+            notify(user=user, kind=Notification.Kind.ESCALATION if escalation else Notification.Kind.REMINDER,
+                   message=message, case=case, url=reverse("cases:case_detail", args=[case.pk]))
     except IntegrityError:
         return False  # already sent
-    if user.email:
-        transaction.on_commit(lambda: send_mail(
-            subject=f"[osv-agenda] {message}"[:200],
-            message=f"{message}\n\n{settings.OSV_BASE_URL}/",
-            from_email=None,
-            recipient_list=[user.email],
-            fail_silently=True,
-        ))
     return True
 
 
@@ -99,5 +99,6 @@ def scan_deadlines(today: date | None = None) -> dict[str, int]:
             if kind == "missed":
                 recipients += [h for h in heads if h.pk not in owners.get(case.pk, ())]
             for user in recipients:
-                counts["sent"] += _send(case, kind, user)
+                escalation = kind == "missed" and user.pk not in owners.get(case.pk, ())
+                counts["sent"] += _send(case, kind, user, escalation=escalation)
     return counts

@@ -357,8 +357,17 @@ class Counted:
         return self.items[item]
 
 
+def user_flows(user) -> list[type]:
+    """The flows of the agendas the user works on, and the engine's own flows they may view."""
+    names = user_agendas(user)
+    own = [entry.flow_class for a in agendas.agendas() if a.name in names for entry in a.flows]
+    engine = [f for f in agendas.engine_flow_classes() if f.instance.has_view_permission(user)]
+    return engine + own
+
+
 def process_choices(user, scope: str) -> list[tuple[str, str]]:
-    flows = registered_flows() if scope != SCOPE_QUEUE else available_flows(user)
+    """The process filter offers only what the list can hold for this user."""
+    flows = user_flows(user) if scope != SCOPE_QUEUE else available_flows(user)
     return [(flow_key(f), flow_label(f)) for f in flows]
 
 
@@ -427,7 +436,9 @@ def to_rows(tasks: Iterable[Task], today: datetime.date | None = None, back: str
 
 
 def eligible_assignees(task) -> QuerySet:
-    """Active users who hold the task's permission (directly or through a role)."""
+    """Active colleagues who may do the task: they hold its permission through a role or
+    directly, and work on the case's agenda in a role other than the administrator's (the
+    superuser's blanket rights do not make an IT administrator a case worker)."""
     User = get_user_model()
     qs = User.objects.filter(is_active=True)
     perm = task.owner_permission
@@ -436,9 +447,24 @@ def eligible_assignees(task) -> QuerySet:
         qs = qs.filter(
             Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
             | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
-            | Q(is_superuser=True)
         )
+    case_process = getattr(task.process, "caseprocess", None) if task.process_id else None
+    case = case_process.case if case_process is not None else None
+    roles = agendas.agenda_roles().get(agendas.agenda_of_kind(case.kind), frozenset()) if case is not None else frozenset()
+    if roles:
+        qs = qs.filter(groups__name__in=sorted(roles - {ROLE_ADMIN}))
     return qs.distinct().order_by(czech_order("last_name"), czech_order("first_name"), "pk")
+
+
+def assignable_users(task, users) -> list:
+    """Users the flow node itself would let take the task (e.g. never the drafter of an
+    opinion for its approval — the four-eyes rule lives in the node's ``can_assign``)."""
+    import copy
+
+    probe = copy.copy(task)
+    probe.owner = None
+    probe.owner_id = None
+    return [u for u in users if task.flow_task.can_assign(u, probe)]
 
 
 # ----------------------------------------------------------------------------- dashboard

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views, views_ares, views_case, views_dashboard, views_dispatch, views_tasks
+from . import views, views_ares, views_case, views_dashboard, views_dispatch, views_notify, views_tasks
 
 app_name = "cases"
 
@@ -19,6 +19,14 @@ urlpatterns = [
     path("odeslani/<int:pk>/znovu/", views_dispatch.dispatch_retry, name="dispatch_retry"),
     path("odeslani/<int:pk>/listinne/", views_dispatch.dispatch_to_paper, name="dispatch_to_paper"),
     path("hledat/", views_case.search, name="search"),
+    path("upozorneni/", views_notify.notification_list, name="notifications"),
+    path("upozorneni/nastaveni/", views_notify.notification_settings, name="notification_settings"),
+    path("upozorneni/precteno/", views_notify.notifications_read_all, name="notifications_read_all"),
+    path("upozorneni/<int:pk>/", views_notify.notification_open, name="notification_open"),
+    path("upozorneni/<int:pk>/precteno/", views_notify.notification_read, name="notification_read"),
+    path("pohledy/", views_notify.saved_view_create, name="saved_view_create"),
+    path("pohledy/<int:pk>/smazat/", views_notify.saved_view_delete, name="saved_view_delete"),
+    path("pohledy/<int:pk>/kopirovat/", views_notify.saved_view_copy, name="saved_view_copy"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("ares/", views_ares.ares_lookup, name="ares_lookup"),
     path("api/", include("workflows.api.urls")),

@@ -24,6 +24,7 @@ from .dispatch import actions as dispatch_actions
 from .dispatch import services as dispatch_services
 from .exports import export_response
 from .models import Case, CaseProcess, Document
+from .notify.selectors import saved_views
 from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_document, has_role, may
 
 
@@ -253,6 +254,7 @@ def search(request):
         "state_choices": Case.State.choices,
         "kind_choices": [(k, label) for k, label in agendas.case_kind_choices() if k in agendas.kinds_of(sel.user_agendas(user))],
         "query": params.urlencode(),
+        "saved": saved_views(user, "search", current_query=params.urlencode()),
         "api_client_only": has_role(user, ROLE_API_CLIENT) and not works,
         "count_capped": total > sel.COUNT_CAP, "count_cap": sel.COUNT_CAP,
     })

@@ -20,6 +20,7 @@ from . import selectors as sel
 from .exports import export_response
 from .formats import user_label
 from .models import CaseEvent
+from .notify.selectors import saved_views
 
 PAGE_SIZE = 25
 
@@ -79,6 +80,7 @@ def task_list_view(request, scope: str):
         "sort_choices": [(k, v[0]) for k, v in sel.SORTS.items()],
         "extra_filters": extra_filters,
         "query": params.urlencode(),
+        "saved": saved_views(user, scope, current_query=params.urlencode()),
         "can_reassign": sel.can_reassign(user),
         "active_nav": scope,
         "count_capped": total > sel.COUNT_CAP and bool(filters.provider or filters.extra),
@@ -167,17 +169,6 @@ def release(request, task_pk: int):
     return HttpResponseRedirect(_back(request, reverse("cases:inbox")))
 
 
-def _assignable(task, users) -> list:
-    """Users the flow node itself would let take the task (e.g. never the drafter of an
-    opinion for its approval — the four-eyes rule lives in the node's ``can_assign``)."""
-    import copy
-
-    probe = copy.copy(task)
-    probe.owner = None
-    probe.owner_id = None
-    return [u for u in users if task.flow_task.can_assign(u, probe)]
-
-
 def _in_agenda_i_lead(user, task) -> bool:
     """The head sees the team's tasks; the deputy standing in, the tasks of her agendas."""
     if sel.can_see_team(user):
@@ -198,7 +189,7 @@ def reassign(request, task_pk: int):
     task = _human_task(task_pk)
     if not _in_agenda_i_lead(request.user, task):
         raise PermissionDenied(gettext("Tento úkol nepatří do agendy, kterou řídíte."))
-    candidates = _assignable(task, sel.eligible_assignees(task))
+    candidates = sel.assignable_users(task, sel.eligible_assignees(task))
     if request.method == "POST":
         try:
             wanted = int(request.POST.get("user", "0"))
@@ -230,6 +221,9 @@ def reassign(request, task_pk: int):
                     before={"owner": previous_username},
                     after={"owner": target.username},
                 )
+            from .notify.services import task_assigned
+
+            task_assigned(activation.task, by=request.user)
         messages.success(request, gettext('Úkol „{title}“ byl předán: {target}.').format(title=task.title, target=user_label(target)))
         return HttpResponseRedirect(_back(request, reverse("cases:team")))
     rows = sel.to_rows([task])

@@ -15,7 +15,8 @@ from tests.registrations.factories import ProviderDataFactory, ServiceDataFactor
 pytestmark = pytest.mark.django_db
 
 
-def test_missed_decision_deadline_reminds_officer_and_head_once(officer, demo_users, django_capture_on_commit_callbacks):
+def test_missed_decision_deadline_reminds_officer_and_head_once(officer, demo_users, django_capture_on_commit_callbacks,
+                                                                tasks_in_process):
     received = timezone.localdate() - timedelta(days=33)
     process = F.receive.run(user=officer, provider=ProviderDataFactory(), services=[ServiceDataFactory()], received_on=received)
     case = process.case

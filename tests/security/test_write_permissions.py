@@ -34,6 +34,13 @@ WRITE_PERMISSIONS = {
     "cases:release": ("Viewflow can_unassign of the task's node", None),
     "cases:reassign": ("head of department (workflows.views_tasks)", None),
     "opinions:withdraw": ("opinions staff (opinions.services.opinion_withdraw)", None),
+    # one's own notifications and e-mail choices; saved views (tests/workflows/test_saved_views.py)
+    "cases:notification_settings": ("signed-in user, own choices", None),
+    "cases:notifications_read_all": ("signed-in user, own notifications", None),
+    "cases:notification_read": ("signed-in user, own notification", None),
+    "cases:saved_view_create": ("who may open the list (workflows.views_notify.may_use_scope)", None),
+    "cases:saved_view_delete": ("the view's owner", None),
+    "cases:saved_view_copy": ("a colleague of the agenda the view is shared with", None),
     "logout": ("signed-in user", None),
     "login": ("anyone", None),
     "password_change": ("signed-in user", None),

@@ -89,6 +89,7 @@ def user_nav(user) -> dict:
     """What the navigation shows for this user (roles are cached on the user object)."""
     from workflows import selectors as sel
     from workflows.permissions import ROLE_ADMIN, ROLE_API_CLIENT, has_role
+    from workflows.notify.selectors import unread_count
     from workflows.work_surface import nav_links, start_links
 
     works = bool(sel.user_agendas(user)) if getattr(user, "is_authenticated", False) else False
@@ -100,6 +101,7 @@ def user_nav(user) -> dict:
         "agenda_links": nav_links(user),
         "start_links": start_links(user) if works else [],
         "roles": ", ".join(sel.roles_display(user)) if getattr(user, "is_authenticated", False) else "",
+        "unread": unread_count(user) if works else 0,  # the bell: one indexed COUNT
     }
 
 

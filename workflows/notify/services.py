@@ -1,0 +1,264 @@
+"""Every write about notifications and saved views.
+
+Agendas emit through :func:`notify` and :func:`notify_task` (the engine names no agenda);
+the engine itself notifies when a task is created already assigned to someone other than the
+acting user (a flow's ``.Assign``), when the head hands a task over, and from the deadline scan.
+One row per (user, task): a later, more specific message about the same task (returned with
+comments, submitted for approval) replaces the plain "new task" instead of doubling it. The
+e-mail goes after commit through the retried Celery task ``osv.send_notification_email``;
+the in-app row is there whatever the mail server does.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import smtplib
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from .. import outbox
+from ..formats import user_label
+from .models import Notification, NotificationPreference, SavedView
+
+MAIL_TASK = "osv.send_notification_email"
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+Kind = Notification.Kind
+#: a more specific message about a task wins over a plainer one
+PRIORITY = {Kind.ASSIGNED: 0, Kind.APPROVAL: 1, Kind.RETURNED: 2, Kind.REMINDER: 0, Kind.ESCALATION: 0}
+
+_ACTOR: contextvars.ContextVar[int | None] = contextvars.ContextVar("osv_acting_user", default=None)
+
+
+@contextmanager
+def acting_user(user):
+    """Who is acting now (the request's user; see ``ActingUserMiddleware``): nobody is told of
+    what they did themselves."""
+    token = _ACTOR.set(getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None)
+    try:
+        yield
+    finally:
+        _ACTOR.reset(token)
+
+
+def current_actor_id() -> int | None:
+    return _ACTOR.get()
+
+
+# ------------------------------------------------------------------ preferences
+
+
+def email_kinds(user) -> set[str]:
+    pref = NotificationPreference.objects.filter(user=user).values_list("email_kinds", flat=True).first()
+    return set(Kind.values) if pref is None else set(pref)
+
+
+def set_email_kinds(*, user, kinds) -> NotificationPreference:
+    chosen = sorted(set(kinds) & set(Kind.values))
+    pref, _ = NotificationPreference.objects.update_or_create(user=user, defaults={"email_kinds": chosen})
+    return pref
+
+
+# ------------------------------------------------------------------ emitting
+
+
+def _case_of_task(task):
+    from ..models import CaseProcess
+
+    case_process = CaseProcess.objects.filter(pk=task.process_id).select_related("case").first()
+    return case_process.case if case_process else None
+
+
+def _task_link(task, user, case) -> str:
+    from django.urls import reverse
+
+    from ..selectors import task_url
+
+    if task.owner_id == user.pk:
+        url = task_url(task)
+        if url:
+            return url
+    return reverse("cases:case_detail", args=[case.pk]) if case is not None else ""
+
+
+def notify(*, user, kind: str, message: str, detail: str = "", case=None, task=None, url: str = "") -> Notification | None:
+    """Tell one user; call inside the transaction of the change (the e-mail leaves after commit)."""
+    if user is None or not user.is_active:
+        return None
+    message = message[:500]
+    existing = None
+    if task is not None:
+        existing = Notification.objects.filter(user=user, task_id=task.pk).first()
+    if existing is not None:
+        if existing.read_at is None and PRIORITY[existing.kind] > PRIORITY[kind]:
+            return existing  # the unread, more specific message stays
+        existing.kind, existing.message, existing.detail = kind, message, detail
+        existing.url, existing.case = url or existing.url, case or existing.case
+        existing.created_at, existing.read_at = timezone.now(), None
+        note = existing
+        if note.mail == Notification.Mail.QUEUED:  # the e-mail not yet gone reads the new text
+            note.save()
+            return note
+    else:
+        note = Notification(user=user, kind=kind, message=message, detail=detail, url=url, case=case,
+                            task_id=task.pk if task is not None else None)
+    if user.email and kind in email_kinds(user):
+        note.mail, note.mailed_at = Notification.Mail.QUEUED, timezone.now()
+    else:
+        note.mail = Notification.Mail.NONE
+    note.save()
+    if note.mail == Notification.Mail.QUEUED:
+        outbox.dispatch_on_commit(MAIL_TASK, note.pk)
+    return note
+
+
+def _task_message(task, case, text: str) -> str:
+    title = str(task.title or task.flow_task)
+    where = f" – {case.file_mark} {case.title}" if case is not None else ""
+    return f"{text}: {title}{where}"
+
+
+def notify_task(*, task, kind: str, text: str, detail: str = "", users=None) -> list[Notification]:
+    """Tell the people of a task: its owner, else everyone who may take it from the queue
+    (never the acting user). ``text`` opens the message, e.g. "Ke schválení"."""
+    from ..selectors import assignable_users, eligible_assignees
+
+    case = _case_of_task(task)
+    if users is None:
+        users = [task.owner] if task.owner_id else assignable_users(task, eligible_assignees(task))
+    actor = current_actor_id()
+    sent = []
+    for user in users:
+        if user is None or user.pk == actor:
+            continue
+        note = notify(user=user, kind=kind, message=_task_message(task, case, text), detail=detail, case=case,
+                      task=task, url=_task_link(task, user, case))
+        if note is not None:
+            sent.append(note)
+    return sent
+
+
+def task_assigned(task, *, by=None) -> Notification | None:
+    """A task now belongs to ``task.owner`` (the head's hand-over, or a flow's ``.Assign``)."""
+    if not task.owner_id or task.owner_id == current_actor_id():
+        return None
+    detail = gettext("Úkol vám předal(a) {who}.").format(who=user_label(by)) if by is not None else ""
+    notes = notify_task(task=task, kind=Kind.ASSIGNED, text=gettext("Nový úkol"), detail=detail, users=[task.owner])
+    return notes[0] if notes else None
+
+
+def on_task_saved(sender, instance, created, **kwargs):
+    """post_save of Viewflow's Task: a human task created already assigned (``.Assign``)."""
+    if created and instance.owner_id and instance.flow_task_type == "HUMAN":
+        task_assigned(instance)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def mark_read(*, user, pk: int) -> Notification | None:
+    note = Notification.objects.filter(user=user, pk=pk).first()
+    if note is not None and note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return note
+
+
+def mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# ------------------------------------------------------------------ e-mail (the Celery task's body)
+
+
+def retry_delay(retries: int) -> int:
+    return min(settings.OSV_MAIL_RETRY_SECONDS * (2 ** retries), settings.OSV_MAIL_RETRY_MAX_SECONDS)
+
+
+def send_email(*, notification_pk: int) -> str:
+    """Send once; raises one of MAIL_ERRORS when the server does not take it."""
+    with transaction.atomic():
+        note = (Notification.objects.select_for_update(of=("self",)).select_related("user")
+                .filter(pk=notification_pk).first())
+        if note is None:
+            return "missing"
+        if note.mail == Notification.Mail.SENT:
+            return "already"
+        if not note.user.email or not note.user.is_active:
+            return "no-address"
+        link = f"{settings.OSV_BASE_URL}{note.url}" if note.url else f"{settings.OSV_BASE_URL}/"
+        body = "\n\n".join(part for part in (
+            gettext("Dobrý den,"), note.message, note.detail, gettext("Otevřít: {link}").format(link=link),
+            gettext("Které zprávy chodí e-mailem, nastavíte v aplikaci: Upozornění → Nastavení."),
+        ) if part)
+        send_mail(subject=f"[osv-agenda] {note.message}"[:200], message=body,
+                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[note.user.email], fail_silently=False)
+        note.mail, note.mailed_at = Notification.Mail.SENT, timezone.now()
+        note.save(update_fields=["mail", "mailed_at"])
+    return "sent"
+
+
+def email_failed(*, notification_pk: int) -> None:
+    Notification.objects.filter(pk=notification_pk).exclude(mail=Notification.Mail.SENT).update(
+        mail=Notification.Mail.FAILED, mailed_at=timezone.now())
+
+
+def resend_pending(now=None) -> int:
+    """The beat's sweep: e-mails queued or failed long enough ago (a lost broker message, retries run out)."""
+    now = now or timezone.now()
+    limit = now - timedelta(minutes=settings.OSV_MAIL_RESEND_MINUTES)
+    pks = list(Notification.objects.filter(
+        mail__in=[Notification.Mail.QUEUED, Notification.Mail.FAILED], mailed_at__lte=limit,
+        created_at__gte=now - timedelta(days=2)).values_list("pk", flat=True)[:500])
+    for pk in pks:
+        with transaction.atomic():
+            Notification.objects.filter(pk=pk).update(mail=Notification.Mail.QUEUED, mailed_at=now)
+            outbox.dispatch_on_commit(MAIL_TASK, pk)
+    return len(pks)
+
+
+# ------------------------------------------------------------------ saved views
+
+
+def clean_query(query: str) -> str:
+    """A list's filter without the page, the export or a form token."""
+    parts = (query or "").lstrip("?").split("&")
+    return "&".join(p for p in parts if p and p.split("=", 1)[0] not in ("page", "export", "csrfmiddlewaretoken"))
+
+
+def saved_view_create(*, owner, scope: str, name: str, query: str, shared: bool) -> SavedView:
+    from django.core.exceptions import ValidationError
+
+    from ..selectors import user_agendas
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(gettext("Zadejte název pohledu."))
+    if scope not in SavedView.Scope.values:
+        raise ValidationError(gettext("Neznámý seznam."))
+    query = clean_query(query)
+    view = SavedView.objects.filter(owner=owner, scope=scope, name=name).first() or SavedView(
+        owner=owner, scope=scope, name=name)
+    view.query, view.shared = query[:1000], bool(shared)
+    view.agendas = sorted(user_agendas(owner)) if shared else []
+    view.full_clean()
+    view.save()
+    return view
+
+
+def saved_view_delete(*, owner, pk: int) -> bool:
+    deleted, _ = SavedView.objects.filter(owner=owner, pk=pk).delete()
+    return bool(deleted)
+
+
+def saved_view_copy(*, user, view: SavedView) -> SavedView:
+    """A colleague's shared view becomes the user's own (not shared; the name gets "(kopie)" if taken)."""
+    name = view.name
+    if SavedView.objects.filter(owner=user, scope=view.scope, name=name).exists():
+        name = gettext("{name} (kopie)").format(name=view.name[:70])
+    return saved_view_create(owner=user, scope=view.scope, name=name, query=view.query, shared=False)
