@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0008_merge_0007_access_log_0007_task_open_owner_index'),
+        ('workflows', '0010_counters_decrement_in_place'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
