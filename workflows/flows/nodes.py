@@ -42,3 +42,16 @@ class TaskNode(flow.View):
             return inner(request, *args, **kwargs)
 
         return path(f"<int:process_pk>/{self.name}/<int:task_pk>/execute/", guarded, name="execute")
+
+
+class StartNode(flow.Start):
+    """A start form open to whom a role gives the start permission (``workflows.permissions.may``):
+    Viewflow's own check (``user.has_perm``) would let a superuser start any agenda's case — the
+    administrator's blanket rights are for the admin site, not for acts of an agenda."""
+
+    def can_execute(self, user, task=None):
+        from workflows.permissions import may
+
+        if not super().can_execute(user, task):
+            return False
+        return not isinstance(self._owner_permission, str) or may(user, self._owner_permission)
