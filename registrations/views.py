@@ -187,7 +187,7 @@ def provider_detail(request, pk: int):
     provider = get_object_or_404(Provider.objects.all() if staff else selectors.public_providers(), pk=pk)
     record = selectors.provider_record(provider, user=request.user, staff=staff)
     access_log.record(request, provider, view="provider_detail")
-    can_edit = request.user.has_perm("registrations.change_provider")
+    can_edit = may(request.user, "registrations.change_provider")
     identity_form = ProviderIdentityForm(initial={f: getattr(provider, f) for f in ("ico", *IDENTITY_FIELDS)}) if can_edit else None
     return render(request, "registrations/provider_detail.html", {"record": record, "provider": provider, "active_nav": "registry",
                                                                   "staff": staff, "public_address": selectors.public_address(provider),
@@ -201,7 +201,7 @@ IDENTITY_FIELDS = ("name", "legal_form", "address", "statutory_body")
 @login_required
 def provider_identity(request, pk: int):
     """Save corrected identification of a provider (the form of the provider page, ARES pre-fill)."""
-    if request.method != "POST" or not request.user.has_perm("registrations.change_provider"):
+    if request.method != "POST" or not may(request.user, "registrations.change_provider"):
         raise PermissionDenied
     provider = get_object_or_404(Provider, pk=pk)
     form = ProviderIdentityForm(request.POST, initial={"ico": provider.ico})

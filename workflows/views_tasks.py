@@ -131,7 +131,7 @@ def claim(request, task_pk: int):
                 else gettext("Úkol už není ve frontě (byl mezitím vyřízen nebo zrušen)."),
             )
             return HttpResponseRedirect(_back(request, reverse("cases:queue")))
-        elif not activation.assign.has_perm(request.user):
+        elif not activation.assign.has_perm(request.user) or not _holds_step(request.user, current):
             raise PermissionDenied(gettext("Tento úkol si nemůžete převzít – nemáte k němu oprávnění."))
         else:
             try:
@@ -175,7 +175,14 @@ def _assignable(task, users) -> list:
     probe = copy.copy(task)
     probe.owner = None
     probe.owner_id = None
-    return [u for u in users if task.flow_task.can_assign(u, probe)]
+    return [u for u in users if task.flow_task.can_assign(u, probe) and _holds_step(u, task)]
+
+
+def _holds_step(user, task) -> bool:
+    """The step's permission as a role gives it — not a superuser's blanket rights (issue 13)."""
+    from .permissions import may
+
+    return not task.owner_permission or may(user, task.owner_permission)
 
 
 def _in_agenda_i_lead(user, task) -> bool:

@@ -247,7 +247,8 @@ class Attempt:
             return False
         if self.who == "anonymous":
             return self.status in (401, 403) or (self.status == 302 and "/login/" in self.location)
-        return self.status in (403, 404) or (self.status == 302 and self.who in self.friendly)
+        # 405: the endpoint has no such method (the API's read endpoints asked to PUT, PATCH, DELETE)
+        return self.status in (403, 404, 405) or (self.status == 302 and self.who in self.friendly)
 
     def succeeded(self) -> bool:
         return self.status in (200, 201, 302) and (bool(self.writes) or self.changed) and self.probe is not False
@@ -266,10 +267,9 @@ def attempt(users, who, url, *, method="post", data=None, api=False, probe=None,
     vydáním" — is confirmed as shown, as the person would) inside a savepoint rolled back."""
     client = APIClient() if api else Client()
     if who != "anonymous":
+        client.force_login(users[who])  # the API's HTML docs are a page of the signed-in user
         if api:
             client.force_authenticate(users[who])
-        else:
-            client.force_login(users[who])
     with transaction.atomic():
         before = fingerprint()
         with CaptureQueriesContext(connection) as queries:
@@ -287,6 +287,8 @@ def attempt(users, who, url, *, method="post", data=None, api=False, probe=None,
                          probe() if probe else None)
         form = (getattr(response, "context", None) or {}).get("form") if response.status_code == 200 else None
         result.errors = dict(form.errors) if form is not None and hasattr(form, "errors") else {}
+        if api and response.status_code == 400:
+            result.errors = response.json()
         transaction.set_rollback(True)
     return result
 
@@ -410,10 +412,13 @@ def world(demo_users, no_dispatch):
     _, assigned = letter_with_failed_render(new_letter_case(officer), officer)
     Task.objects.filter(pk=assigned.pk).update(owner=officer, status=STATUS.ASSIGNED)
     run_jobs(letter_send(case=new_letter_case(officer), subject="Sdělení", body="Vážení,\nsdělujeme.", actor=officer))
-    dispatch = Dispatch.objects.filter(channel=Dispatch.Channel.DATA_BOX).order_by("pk").first()
-    if dispatch is not None:
-        Dispatch.objects.filter(pk=dispatch.pk).update(stage=Dispatch.Stage.FAILED, state=Dispatch.State.PREPARED,
-                                                       error="Datová schránka nedostupná (test)")
+    from workflows.models import Document
+
+    decision = Document.objects.filter(case__proceeding__provider__ico="44312211",
+                                       status=Document.Status.ISSUED).order_by("pk").first()
+    Dispatch.objects.create(case=decision.case, document=decision, channel=Dispatch.Channel.DATA_BOX,
+                            data_box_id="sl9u2ne", addressee_name="Domov Slunečnice, o. p. s.",
+                            stage=Dispatch.Stage.FAILED, error="Datová schránka nedostupná (test)")
     return demo_users
 
 
@@ -623,6 +628,7 @@ def test_every_api_endpoint_and_write_method_as_every_identity(world):
             "items": [{"kind": "hours", "description": "Nová provozní doba Po–Pá 7–17 h"}]},
         "cases:api:opinion-request-create": {
             "applicant_ico": "25596641", "applicant_name": "Spolek Kontrola, z. s.", "project_title": "Kontrolní projekt",
+            "applicant_address": "Husova 1, 356 01 Sokolov",
             "call": str(call.number if hasattr(call, "number") else call), "period_start": "2027-01-01",
             "period_end": "2027-12-31", "budget": "100000.00", "service_types": ["48"], "target_groups": ["S"]},
     }
