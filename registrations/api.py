@@ -124,6 +124,10 @@ class ProviderList(APIView):
         qs = selectors.provider_list(query=request.query_params.get("q", "").strip()[:100], public=not staff)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
+        natural = [p.name for p in page if p.is_natural_person]
+        if natural:  # one entry for the page, naming the natural persons in it
+            access_log.record_list(request, object_type="registrations.provider", view="api_provider_list",
+                                   count=len(page), query=request.query_params.get("q", "").strip()[:100], names=natural)
         data = ProviderSerializer([selectors.provider_payload(p, staff=staff) for p in page], many=True).data
         return paginator.get_paginated_response(data)
 

@@ -171,6 +171,10 @@ def registry(request):
 
     page = Paginator(selectors.provider_list(query=query, public=not staff), REGISTRY_PAGE).get_page(
         request.GET.get("page"))
+    natural = [p.name for p in page.object_list if p.is_natural_person]
+    if natural:  # a page naming natural persons: one entry for the page, naming them
+        access_log.record_list(request, object_type="registrations.provider", view="registry",
+                               count=len(page.object_list), query=query, names=natural)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "registrations/registry.html", {"providers": page.object_list, "page": page,
@@ -261,6 +265,7 @@ def registry_export(request, fmt: str):
     if not _can_see_registry(request.user):
         raise PermissionDenied
     rows = selectors.registry_public_rows(include_closed=request.GET.get("vse") == "1")
+    access_log.record_list(request, object_type="registrations.provider", view=f"registry_export_{fmt}", count=len(rows))
     if fmt == "json":
         response = JsonResponse({"providers_services": rows}, json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = 'attachment; filename="registr-poskytovatelu.json"'

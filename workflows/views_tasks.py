@@ -56,6 +56,9 @@ def task_list_view(request, scope: str):
              r.status, user_label(r.task.owner)]
             for r in rows
         ]
+        from . import access_log
+
+        access_log.record_list(request, object_type="workflows.case", view=f"{scope}_export", count=len(data))
         return export_response(export, {"inbox": "moje-ukoly", "queue": "fronta", "team": "ukoly-tymu"}[scope], header, data)
     total = sel.list_count(user, scope, filters, qs)
     paginator = Paginator(sel.Counted(sel.paged_tasks(qs, total, filters.sort), total), PAGE_SIZE)
