@@ -672,3 +672,34 @@ def test_only_the_officer_changes_the_national_id_and_extends_a_remedy_deadline(
             proceeding.refresh_from_db()
             proceeding.case.refresh_from_db()
             assert proceeding.case.deadline == deadline_before and proceeding.remedy_deadline == remedy_before, username
+
+
+#: the admin's own sign-in pages and helpers (a login form is open to everyone by design)
+ADMIN_OPEN = {"admin:login", "admin:logout", "admin:password_change", "admin:password_change_done", "admin:jsi18n",
+              "admin:view_on_site", "admin:autocomplete"}
+
+
+def test_the_admin_site_refuses_every_post_of_everyone_but_the_administrator(world):
+    """The admin site is Django's (staff status + model permissions; only the administrator has
+    staff status): everyone else posting to any admin URL ends on the admin login, nothing written."""
+    from workflows.models import Case
+
+    pk = str(Case.objects.order_by("pk").first().pk)
+    sweep = Sweep(world)
+    names = 0
+    for name, route in all_urls():
+        if classify(name, route) != "admin" or name in ADMIN_OPEN:
+            continue
+        names += 1
+        url = "/" + re.sub(r"<[^>]+>", pk, route.replace("^", "").replace("$", "")).replace("(?P", "")
+        for who in IDENTITIES:
+            if who == "spravce":
+                continue
+            a = attempt(world, who, url, data={"x": "1"})
+            sweep.posts += 1
+            refused = (a.status == 302 and "/admin/login/" in a.location) or a.status in (403, 404)
+            if not refused or a.writes or a.changed:
+                sweep.problems.append(f"{name} {url}: {who} got {a.status} {a.location} {a.writes[:1]}")
+    assert sweep.problems == [], "\n".join(sweep.problems)
+    assert names > 50
+    print(f"\nadmin: {names} URL × {len(IDENTITIES) - 1} identit = {sweep.posts} požadavků")
