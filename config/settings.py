@@ -227,6 +227,12 @@ OSV_MAIL_RETRY_SECONDS = int(env("OSV_MAIL_RETRY_SECONDS", "30"))
 OSV_MAIL_RETRY_MAX_SECONDS = int(env("OSV_MAIL_RETRY_MAX_SECONDS", "60"))
 OSV_MAIL_RESEND_MINUTES = int(env("OSV_MAIL_RESEND_MINUTES", "60"))
 
+# The access log of reads of personal data (workflows.access_log): entries older than this are
+# deleted by the nightly beat job osv.purge_access_log. 5 years: long enough to answer a data
+# subject's question or the supervisory authority about who read a record during and after
+# a proceeding (docs/security.md says why), not kept for ever (storage limitation).
+OSV_ACCESS_LOG_RETENTION_DAYS = int(env("OSV_ACCESS_LOG_RETENTION_DAYS", str(5 * 365 + 1)))
+
 # --- Celery ---------------------------------------------------------------------------
 # How long the longest worker job may run (document render today; PDF/A conversion and
 # signing add to it): a job gets a soft time limit of OSV_JOB_TIME_LIMIT_SECONDS (then it is

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from workflows.api.serializers import SubmissionResultSerializer
 from workflows.api.views import submitted, validation_response
-from workflows.permissions import ROLE_API_CLIENT, ROLE_HEAD, ROLE_PLANNER, ROLE_ROMA_COORDINATOR, has_role
+from workflows.permissions import ROLE_API_CLIENT, has_role, may
 
 from workflows.input_rules import validate_name, validate_sane_date
 
@@ -28,7 +28,10 @@ class OpinionRequestSubmitter(BasePermission):
     message = gettext_lazy("Žádost o vyjádření může podat portál, pracovník pro komunitní plánování, koordinátor nebo vedoucí.")
 
     def has_permission(self, request, view):
-        return has_role(request.user, ROLE_API_CLIENT, ROLE_PLANNER, ROLE_ROMA_COORDINATOR, ROLE_HEAD)
+        """The portal, and who registers a request on the web (the start permission of the flow)."""
+        from .flows import OpinionFlow
+
+        return has_role(request.user, ROLE_API_CLIENT) or may(request.user, OpinionFlow.start._owner_permission)
 
 
 def _column(field: str) -> int:

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+
+from workflows.flows.nodes import StartNode
 from viewflow.workflow.flow.views import UpdateProcessView
 
 from opinions import selectors, services, views
@@ -49,7 +51,7 @@ class OpinionFlow(flow.Flow):
     process_description = _("Vyjádření kraje k podpoře projektu a návaznosti na střednědobý plán (SPRSS).")
 
     start = (
-        flow.Start(views.RequestStartView.as_view())
+        StartNode(views.RequestStartView.as_view())
         .Annotation(title=_("Žádost o vyjádření"))
         .Permission("opinions.can_start_opinionprocess")
         .Next(this.route)

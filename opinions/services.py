@@ -554,6 +554,14 @@ def opinion_render_final(*, opinion: Opinion, source_key: str):
 
 
 WITHDRAWABLE = (Opinion.Status.DRAFTING, Opinion.Status.RETURNED, Opinion.Status.WAITING)
+#: who registers requests (the planner, the Roma coordinator, the head) records their withdrawal
+WITHDRAW_PERMISSION = "opinions.can_start_opinionprocess"
+
+
+def may_withdraw(user) -> bool:
+    from workflows.permissions import may
+
+    return may(user, WITHDRAW_PERMISSION)
 
 
 def _mark_withdrawn(opinion: Opinion, actor, reason: str) -> None:
@@ -568,14 +576,14 @@ def _mark_withdrawn(opinion: Opinion, actor, reason: str) -> None:
 def opinion_withdraw(*, opinion: Opinion, actor, reason: str) -> Opinion:
     """The applicant withdrew the request (or it is void): the process is cancelled, the case too."""
     from workflows.models import CaseProcess
-    from workflows.permissions import can_work_on_agenda
     from viewflow.workflow.status import PROCESS
 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": gettext("Uveďte, proč se žádost bere zpět.")})
-    if not can_work_on_agenda(actor, "opinions"):
-        raise ValidationError(gettext("Žádost o vyjádření může vzít zpět jen pracovník agendy vyjádření."))
+    if not may_withdraw(actor):
+        raise ValidationError(gettext("Zpětvzetí žádosti o vyjádření zapisuje jen ten, kdo žádosti eviduje "
+                                      "(pracovník pro plánování, koordinátor, vedoucí odboru)."))
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     if opinion.status not in WITHDRAWABLE:
         raise ValidationError(gettext('Vyjádření ve stavu „{lower}“ nelze vzít zpět.').format(lower=opinion.get_status_display().lower()))

@@ -332,15 +332,15 @@ def opinion_detail(request, pk: int):
         "return_comments": opinion.return_comments.select_related("author")
         if can_work_on_agenda(request.user, "opinions") else [],
         "events": opinion.case.events.select_related("actor") if can_work_on_agenda(request.user, "opinions") else [],
-        "can_withdraw": can_work_on_agenda(request.user, "opinions") and opinion.status in services.WITHDRAWABLE,
+        "can_withdraw": services.may_withdraw(request.user) and opinion.status in services.WITHDRAWABLE,
     })
 
 
 @login_required
 def opinion_withdraw(request, pk: int):
-    """POST: the request was withdrawn by the applicant (staff of the agenda, with a reason)."""
-    if request.method != "POST" or not can_work_on_agenda(request.user, "opinions"):
-        raise PermissionDenied(gettext("Žádost může vzít zpět jen pracovník agendy vyjádření."))
+    """POST: the request was withdrawn by the applicant (who registers requests, with a reason)."""
+    if request.method != "POST" or not services.may_withdraw(request.user):
+        raise PermissionDenied(gettext("Zpětvzetí žádosti zapisuje jen ten, kdo žádosti o vyjádření eviduje."))
     opinion = get_object_or_404(Opinion, pk=pk)
     try:
         services.opinion_withdraw(opinion=opinion, actor=request.user, reason=request.POST.get("reason", ""))

@@ -20,7 +20,7 @@ from workflows import access_log
 from workflows.api.serializers import SubmissionResultSerializer
 from workflows.input_rules import validate_not_future, validate_sane_date
 from workflows.api.views import submitted, validation_response
-from workflows.permissions import ROLE_API_CLIENT, ROLE_HEAD, ROLE_REGISTRATION_OFFICER, has_role, user_roles
+from workflows.permissions import ROLE_API_CLIENT, has_role, may, user_roles
 
 from . import selectors
 from .flows.change_notice import ChangeNoticeFlow
@@ -40,10 +40,13 @@ class RegistryReader(BasePermission):
 
 
 class ChangeNoticeSubmitter(BasePermission):
-    message = gettext_lazy("Oznámení změn může podat portál, referent registrací nebo vedoucí.")
+    """The portal (for providers) and who receives a notice on the web: the start permission of
+    the flow, as a role gives it — one rule for the form and the API (issue 13)."""
+
+    message = gettext_lazy("Oznámení změn může podat portál nebo referent registrací.")
 
     def has_permission(self, request, view):
-        return has_role(request.user, ROLE_API_CLIENT, ROLE_REGISTRATION_OFFICER, ROLE_HEAD)
+        return has_role(request.user, ROLE_API_CLIENT) or may(request.user, ChangeNoticeFlow.start._owner_permission)
 
 
 class ProviderServiceSerializer(serializers.Serializer):
@@ -121,6 +124,10 @@ class ProviderList(APIView):
         qs = selectors.provider_list(query=request.query_params.get("q", "").strip()[:100], public=not staff)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
+        natural = [p.name for p in page if p.is_natural_person]
+        if natural:  # one entry for the page, naming the natural persons in it
+            access_log.record_list(request, object_type="registrations.provider", view="api_provider_list",
+                                   count=len(page), query=request.query_params.get("q", "").strip()[:100], names=natural)
         data = ProviderSerializer([selectors.provider_payload(p, staff=staff) for p in page], many=True).data
         return paginator.get_paginated_response(data)
 

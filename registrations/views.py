@@ -233,6 +233,10 @@ def registry(request):
 
     page = Paginator(selectors.provider_list(query=query, public=not staff), REGISTRY_PAGE).get_page(
         request.GET.get("page"))
+    natural = [p.name for p in page.object_list if p.is_natural_person]
+    if natural:  # a page naming natural persons: one entry for the page, naming them
+        access_log.record_list(request, object_type="registrations.provider", view="registry",
+                               count=len(page.object_list), query=query, names=natural)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "registrations/registry.html", {"providers": page.object_list, "page": page,
@@ -249,7 +253,7 @@ def provider_detail(request, pk: int):
     provider = get_object_or_404(Provider.objects.all() if staff else selectors.public_providers(), pk=pk)
     record = selectors.provider_record(provider, user=request.user, staff=staff)
     access_log.record(request, provider, view="provider_detail")
-    can_edit = request.user.has_perm("registrations.change_provider")
+    can_edit = may(request.user, "registrations.change_provider")
     identity_form = ProviderIdentityForm(initial={f: getattr(provider, f) for f in ("ico", *IDENTITY_FIELDS)}) if can_edit else None
     return render(request, "registrations/provider_detail.html", {"record": record, "provider": provider, "active_nav": "registry",
                                                                   "staff": staff, "public_address": selectors.public_address(provider),
@@ -263,7 +267,7 @@ IDENTITY_FIELDS = ("name", "legal_form", "address", "statutory_body")
 @login_required
 def provider_identity(request, pk: int):
     """Save corrected identification of a provider (the form of the provider page, ARES pre-fill)."""
-    if request.method != "POST" or not request.user.has_perm("registrations.change_provider"):
+    if request.method != "POST" or not may(request.user, "registrations.change_provider"):
         raise PermissionDenied
     provider = get_object_or_404(Provider, pk=pk)
     form = ProviderIdentityForm(request.POST, initial={"ico": provider.ico})
@@ -323,6 +327,7 @@ def registry_export(request, fmt: str):
     if not _can_see_registry(request.user):
         raise PermissionDenied
     rows = selectors.registry_public_rows(include_closed=request.GET.get("vse") == "1")
+    access_log.record_list(request, object_type="registrations.provider", view=f"registry_export_{fmt}", count=len(rows))
     if fmt == "json":
         response = JsonResponse({"providers_services": rows}, json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = 'attachment; filename="registr-poskytovatelu.json"'

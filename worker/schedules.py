@@ -1,4 +1,5 @@
-"""Celery beat schedule: timers, the stuck-job sweep, deadline reminders, ISDS delivery polling."""
+"""Celery beat schedule: timers, the stuck-job sweep, deadline reminders, ISDS delivery polling,
+the access log's retention."""
 
 from datetime import timedelta
 
@@ -16,4 +17,6 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=settings.OSV_NATIONAL_REGISTRY_HOUR, minute=settings.OSV_NATIONAL_REGISTRY_MINUTE),
     },
     "poll-isds": {"task": "osv.poll_isds", "schedule": timedelta(minutes=settings.OSV_ISDS_POLL_MINUTES)},
+    # the access log keeps OSV_ACCESS_LOG_RETENTION_DAYS (5 years): older entries go at night
+    "purge-access-log": {"task": "osv.purge_access_log", "schedule": crontab(hour=3, minute=40)},
 }

@@ -55,6 +55,15 @@ def notify_opinion_applicant(self, opinion_pk: int) -> str:
         raise self.retry(exc=exc, countdown=notifications.retry_delay(self.request.retries))
 
 
+@shared_task(name="osv.purge_access_log")
+def purge_access_log() -> int:
+    """Delete access-log entries past the retention period (workflows.access_log.purge)."""
+    from workflows import access_log
+
+    with single_run("purge_access_log") as alone:
+        return access_log.purge() if alone else 0
+
+
 @shared_task(name="osv.resend_pending_notifications")
 def resend_pending_notifications() -> int:
     from opinions import notifications

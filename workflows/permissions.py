@@ -49,10 +49,15 @@ def may(user, permission: str) -> bool:
         return False
     cache = getattr(user, "_osv_role_perms", None)
     if cache is None:
-        from django.contrib.auth.models import Permission
+        if user.is_superuser:  # Django's group permissions of a superuser are all permissions
+            from django.contrib.auth.models import Permission
 
-        cache = {f"{app}.{code}" for app, code in Permission.objects.filter(group__user=user)
-                 .values_list("content_type__app_label", "codename")}
+            cache = {f"{app}.{code}" for app, code in Permission.objects.filter(group__user=user)
+                     .values_list("content_type__app_label", "codename")}
+        else:  # the same set, from Django's per-request cache that ``has_perm`` fills (no second query)
+            from django.contrib.auth.backends import ModelBackend
+
+            cache = set(ModelBackend().get_group_permissions(user))
         user._osv_role_perms = cache
     return permission in cache
 

@@ -233,10 +233,16 @@ def search(request):
         else:
             header = ["Č. j.", "Dokument", "Žadatel / poskytovatel", "IČO", "Vydáno"]
             data = [[d.reference_number, d.title, d.case.applicant_name, d.case.ico, d.created_at.date()] for d in documents]
+        access_log.record_list(request, object_type="workflows.case" if works else "workflows.document",
+                               view="search_export", count=len(data), query=term)
         return export_response(export, "vysledky-hledani", header, data)
     from django.core.paginator import Paginator
 
     total = cases.order_by()[:sel.COUNT_CAP + 1].count()  # capped: a million cases match no term
+    if term:  # who searched for whom (one entry per search, not per hit)
+        access_log.record_list(request, object_type="workflows.case" if works else "workflows.document",
+                               view="search", count=min(total, sel.COUNT_CAP) + len(registry) + len(documents),
+                               query=term)
     page = Paginator(sel.Counted(cases, total), 25).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -57,6 +57,9 @@ def task_list_view(request, scope: str):
              r.status, user_label(r.task.owner)]
             for r in rows
         ]
+        from . import access_log
+
+        access_log.record_list(request, object_type="workflows.case", view=f"{scope}_export", count=len(data))
         return export_response(export, {"inbox": "moje-ukoly", "queue": "fronta", "team": "ukoly-tymu"}[scope], header, data)
     total = sel.list_count(user, scope, filters, qs)
     paginator = Paginator(sel.Counted(sel.paged_tasks(qs, total, filters.sort), total), PAGE_SIZE)
@@ -133,7 +136,7 @@ def claim(request, task_pk: int):
                 else gettext("Úkol už není ve frontě (byl mezitím vyřízen nebo zrušen)."),
             )
             return HttpResponseRedirect(_back(request, reverse("cases:queue")))
-        elif not activation.assign.has_perm(request.user):
+        elif not activation.assign.has_perm(request.user) or not _holds_step(request.user, current):
             raise PermissionDenied(gettext("Tento úkol si nemůžete převzít – nemáte k němu oprávnění."))
         else:
             try:
@@ -167,6 +170,13 @@ def release(request, task_pk: int):
         activation.unassign()
     messages.success(request, gettext('Úkol „{title}“ je zpět ve frontě.').format(title=task.title))
     return HttpResponseRedirect(_back(request, reverse("cases:inbox")))
+
+
+def _holds_step(user, task) -> bool:
+    """The step's permission as a role gives it — not a superuser's blanket rights (issue 13)."""
+    from .permissions import may
+
+    return not task.owner_permission or may(user, task.owner_permission)
 
 
 def _in_agenda_i_lead(user, task) -> bool:

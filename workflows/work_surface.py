@@ -13,8 +13,10 @@ Viewflow screens they may see.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -111,6 +113,10 @@ class ViewflowFrameMiddleware:
         if request.path.startswith(self.prefix) and getattr(request, "user", None) is not None \
                 and request.user.is_authenticated and not is_admin(request.user):
             target = self._redirect_for(request)
+            if target and request.method == "POST":
+                # an action of Viewflow's own screens (undo, revive, cancel, bulk actions): refused,
+                # not silently redirected — a redirect would look as if it had been done
+                raise PermissionDenied(gettext("Tuto akci mohou na obrazovkách Viewflow provést jen správci."))
             if target:
                 return redirect(target)
         return None

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows.flows.nodes import StartNode
+
 from registrations import documents as docs
 from registrations import services as svc
 from registrations.forms import AssessmentForm, CancellationIntakeForm, DeliveryForm
@@ -27,7 +29,7 @@ class CancellationFlow(EvidenceSteps, DecisionSteps, flow.Flow):
     process_description = _("Zrušení registrace na žádost nebo z moci úřední (§ 82 odst. 3 zákona 108/2006 Sb.).")
 
     start = (
-        flow.Start(StartFormView.as_view(form_class=CancellationIntakeForm, handler="start_cancellation"))
+        StartNode(StartFormView.as_view(form_class=CancellationIntakeForm, handler="start_cancellation"))
         .Annotation(title=_("Zahájení řízení o zrušení registrace"))
         .Permission("registrations.can_check_cancellationprocess")
         .Next(this.is_ex_officio)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows.flows.nodes import StartNode
+
 from registrations import services as svc
 from registrations.forms import AssessmentForm, ChangeApplicationIntakeForm
 from registrations.views import StartFormView
@@ -26,7 +28,7 @@ class ChangeApplicationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flo
     process_description = _("Žádost o změnu registrace (§ 82 odst. 2 zákona 108/2006 Sb.).")
 
     start = (
-        flow.Start(StartFormView.as_view(form_class=ChangeApplicationIntakeForm, handler="start_change"))
+        StartNode(StartFormView.as_view(form_class=ChangeApplicationIntakeForm, handler="start_change"))
         .Annotation(title=_("Příjem žádosti o změnu registrace"))
         .Permission("registrations.can_check_changeapplicationprocess")
         .Next(this.check)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows.flows.nodes import StartNode
+
 from registrations import documents as docs
 from registrations import services as svc
 from registrations.forms import ChangeNoticeIntakeForm, NoticeCheckForm
@@ -28,7 +30,7 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
     process_description = _("Oznámení změn údajů poskytovatele (§ 82 odst. 1 zákona 108/2006 Sb.).")
 
     start = (
-        flow.Start(StartFormView.as_view(form_class=ChangeNoticeIntakeForm, handler="start_notice"))
+        StartNode(StartFormView.as_view(form_class=ChangeNoticeIntakeForm, handler="start_notice"))
         .Annotation(title=_("Zápis oznámení změn"))
         .Permission("registrations.can_check_changenoticeprocess")
         .Next(this.check_notice)

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows.flows.nodes import StartNode
+
 from registrations import services as svc
 from registrations.forms import ApplicationForm, AssessmentForm
 from registrations.models import Proceeding, RegistrationProcess
@@ -36,7 +38,7 @@ class RegistrationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flow.Flo
     proceeding_kind = Proceeding.Kind.REGISTRATION
 
     start = (
-        flow.Start(StartFormView.as_view(form_class=ApplicationForm, handler="start_application"))
+        StartNode(StartFormView.as_view(form_class=ApplicationForm, handler="start_application"))
         .Annotation(title=_("Příjem žádosti o registraci"))
         .Permission("registrations.can_check_registrationprocess")
         .Next(this.check)
