@@ -195,10 +195,10 @@ def _complete(task: Task) -> None:
     current = Task.objects.filter(pk=task.pk).values_list("status", flat=True).first()
     if current not in (STATUS.SCHEDULED, STATUS.STARTED):
         raise _NotRunnable
-    task.status = current
-    activation = task.flow_task.activation_class(task)
-    activation.start()
-    activation.execute()
+    # started and done in one save: what ``activation.start()`` would write (``started``) goes
+    # out with the completion, in the same transaction
+    task.status, task.started = STATUS.STARTED, timezone.now()
+    task.flow_task.activation_class(task).execute()
 
 
 def stuck_jobs(now=None):
