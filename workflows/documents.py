@@ -25,6 +25,8 @@ from django.utils.translation import gettext
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 
+from . import docx_package
+from .docx_package import RenderedDocx
 from .history import record_event
 from .models import Case, CaseEvent, Document, DocumentTemplate
 from .numbering import next_reference_number
@@ -32,6 +34,9 @@ from .formats import czech_date, user_label  # noqa: F401 (czech_date: document 
 from .region import get_region
 
 TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "documents"
+#: rendered in place of the č. j. (no filter of a template changes it), replaced by the number
+#: in the transaction that takes it
+REFERENCE_PLACEHOLDER = "OSVREFERENCENUMBERPLACEHOLDER"
 
 
 def template_source(code: str) -> bytes:
@@ -147,10 +152,16 @@ FORM_FIELDS = frozenset({
 _LOOP_NAMES = frozenset({"line", "a", "d", "loop"})
 
 
-def render_docx(code: str, context: dict[str, Any]) -> bytes:
-    """Render a DOCX template; user text is escaped (autoescape)."""
-    doc = DocxTemplate(io.BytesIO(template_source(code)))
+def render_package(code: str, context: dict[str, Any]) -> RenderedDocx:
+    """Render a DOCX template into a package not yet written (see ``workflows.docx_package``);
+    user text is escaped (autoescape)."""
+    source = template_source(code)
     logo = getattr(context.get("office"), "logo", "")
+    if not logo:
+        rendered = docx_package.render(source, context, _JINJA_ENV)
+        if rendered is not None:
+            return rendered
+    doc = DocxTemplate(io.BytesIO(source))
     if logo and (Path(settings.BASE_DIR) / logo).exists():
         from docx.shared import Mm
         from docxtpl import InlineImage
@@ -159,7 +170,12 @@ def render_docx(code: str, context: dict[str, Any]) -> bytes:
     doc.render(context, jinja_env=_JINJA_ENV, autoescape=True)
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return RenderedDocx.from_bytes(out.getvalue())
+
+
+def render_docx(code: str, context: dict[str, Any]) -> bytes:
+    """Render a DOCX template to bytes; user text is escaped (autoescape)."""
+    return render_package(code, context).to_bytes()
 
 
 def form_context(ctx: dict[str, Any], *, kind: str, title: str, case: Case | None) -> dict[str, Any]:
@@ -307,21 +323,26 @@ def generate_document(
     existing = Document.objects.filter(source_key=source_key).first()
     if existing:
         return existing
+    # rendered before the č. j. is taken: the counter row is locked only from the increment
+    # to the caller's commit (number, fill, store, history), never through a render
+    full_context = {**base_context(case, handler=actor), **context,
+                    "reference_number": REFERENCE_PLACEHOLDER if numbered else ""}
+    if "handler_name" in context and "handler_phone" not in context:
+        # the agenda names another handler than the actor: never show the actor's phone
+        full_context["handler_phone"] = get_region().office.phone
+    full_context = form_context(full_context, kind=kind, title=title, case=case)
+    package = render_package(template_code, full_context)
+    safe_mark = (case.file_mark or str(case.pk)).replace("/", "-").replace(" ", "_")
     try:
         with transaction.atomic():
             reference = next_reference_number(manual=manual_reference) if numbered else ""
-            full_context = {**base_context(case, handler=actor), **context, "reference_number": reference}
-            if "handler_name" in context and "handler_phone" not in context:
-                # the agenda names another handler than the actor: never show the actor's phone
-                full_context["handler_phone"] = get_region().office.phone
-            full_context = form_context(full_context, kind=kind, title=title, case=case)
-            content = render_docx(template_code, full_context)
-            safe_mark = (case.file_mark or str(case.pk)).replace("/", "-").replace(" ", "_")
+            if numbered:
+                package.fill(REFERENCE_PLACEHOLDER, reference)
             return store_document(
                 case=case,
                 kind=kind,
                 title=title,
-                content=content,
+                content=package.to_bytes(),
                 filename=f"{kind}-{safe_mark}-{hashlib.sha256(source_key.encode()).hexdigest()[:10]}.docx",
                 reference_number=reference,
                 source_key=source_key,

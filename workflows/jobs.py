@@ -1,9 +1,9 @@
 """A Celery job node for Viewflow (the open-source edition has none).
 
 ``Job(this.method)`` creates a task in SCHEDULED and, only after the transaction commits,
-sends its primary key to the worker. The worker (``run_job``) starts the task under the
-flow lock, runs the method *outside* the lock in its own transaction, then completes the
-task and activates the next nodes. Redelivery is harmless: a task already DONE is skipped,
+sends its primary key to the worker. The worker (``run_job``) runs the method, then takes
+the flow lock, starts and completes the task and activates the next nodes — one
+transaction. Redelivery is harmless: a task already DONE is skipped,
 and job methods are written to be idempotent (documents are keyed on the task). A failure
 is recorded on the task (status ERROR, error text and traceback in ``task.data``), written
 to the case history, and routed by ``.OnError(...)`` when the flow declares it.
@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from viewflow import this
+from viewflow.workflow import lock
 from viewflow.workflow.activation import Activation, has_manage_permission
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow import mixins as flow_mixins
@@ -109,57 +110,95 @@ def _record_failure(task: Task, exc: Exception) -> None:
         )
 
 
+def _read_process(task: Task, *, lock: bool = False):
+    """The flow's own process row (with its case when it has one) in one query; ``lock``
+    takes the flow lock on it too (``SELECT … FOR UPDATE``, the row Viewflow's
+    ``select_for_update_lock`` locks), inside the caller's transaction, no savepoint."""
+    process_class = task.flow_task.flow_class.process_class
+    processes = process_class._default_manager.all()
+    if any(f.name == "case" and f.is_relation for f in process_class._meta.concrete_fields):
+        processes = processes.select_related("case")
+    if lock:
+        processes = processes.select_for_update(of=("self",))
+    return processes.get(pk=task.process_id)
+
+
+def _row_lock(flow_class) -> bool:
+    return flow_class.lock_impl is lock.select_for_update_lock
+
+
 @contextmanager
 def _locked_activation(task: Task):
-    """``task.activation()`` with the flow's process (and its case) loaded in one query.
-
-    Same as Viewflow's: the flow lock is taken first, the task is re-read under it, then the
-    activation is built. Viewflow reads the base process and then its flow-specific row
-    separately (two queries per activation) and the job method reads the case once more;
-    here the flow's process class is read directly, with the case joined when it has one.
-    """
+    """``task.activation()`` under the flow lock with the flow's process (and its case) read in
+    one query: the lock is taken first, the task is re-read under it, then the activation is
+    built (as Viewflow does, which reads the base process and the flow's row separately)."""
     flow_class = task.flow_task.flow_class
+    if _row_lock(flow_class):
+        with transaction.atomic():
+            process = _read_process(task, lock=True)
+            task.refresh_from_db()
+            task.process = process
+            yield task.flow_task.activation_class(task)
+        return
     with flow_class.lock(task.process_id):
         task.refresh_from_db()
-        process_class = flow_class.process_class
-        processes = process_class._default_manager.all()
-        if any(f.name == "case" and f.is_relation for f in process_class._meta.concrete_fields):
-            processes = processes.select_related("case")
-        task.process = processes.get(pk=task.process_id)
+        task.process = _read_process(task)
         yield task.flow_task.activation_class(task)
 
 
+class _NotRunnable(Exception):
+    """Another delivery finished (or cancelled) the job meanwhile: roll back, skip."""
+
+
 def run_job(task_pk: int) -> str:
-    """Worker side of the job node. Returns what happened (for logs and tests)."""
+    """Worker side of the job node, in one transaction. Returns what happened (for logs and tests).
+
+    The job method runs first, holding no lock (a document is rendered before anything is
+    written; its č. j. is taken only just before it is stored); then the flow lock is taken,
+    the task re-read under it, started and completed, and the next nodes activated — all
+    committed together. A concurrent delivery of the same job finds the document by its
+    source key or the task done, and rolls back."""
     try:
         task = Task.objects.get(pk=task_pk)
     except Task.DoesNotExist:
         return "missing"
     if task.status not in (STATUS.SCHEDULED, STATUS.STARTED):
         return "skipped"
-
-    with _locked_activation(task) as activation:
-        if activation.task.status not in (STATUS.SCHEDULED, STATUS.STARTED):
-            return "skipped"
-        activation.start()
-
     node = task.flow_task
+    flow_class = node.flow_class
     try:
         with transaction.atomic():
-            node.run(activation)
+            task.process = _read_process(task)
+            node.run(node.activation_class(task))
+            if _row_lock(flow_class):
+                _read_process(task, lock=True)
+                _complete(task)
+            else:
+                with flow_class.lock(task.process_id):
+                    _complete(task)
+    except _NotRunnable:
+        return "skipped"
     except Exception as exc:  # recorded on the task and routed by .OnError
         logger.exception("Job %s failed", task_pk)
         with _locked_activation(task) as activation:
-            if activation.task.status == STATUS.STARTED:
+            if activation.task.status in (STATUS.SCHEDULED, STATUS.STARTED):
+                if activation.task.status == STATUS.SCHEDULED:
+                    activation.start()
                 activation.error(exc)
                 _record_failure(task, exc)
         return "error"
-
-    with _locked_activation(task) as activation:
-        if activation.task.status != STATUS.STARTED:
-            return "skipped"
-        activation.execute()
     return "done"
+
+
+def _complete(task: Task) -> None:
+    """Under the flow lock: the task as it is now, started and executed (next nodes activated)."""
+    current = Task.objects.filter(pk=task.pk).values_list("status", flat=True).first()
+    if current not in (STATUS.SCHEDULED, STATUS.STARTED):
+        raise _NotRunnable
+    # started and done in one save: what ``activation.start()`` would write (``started``) goes
+    # out with the completion, in the same transaction
+    task.status, task.started = STATUS.STARTED, timezone.now()
+    task.flow_task.activation_class(task).execute()
 
 
 def stuck_jobs(now=None):

@@ -101,14 +101,14 @@ def cj_counter() -> int:
     return sum(NumberSequence.objects.filter(scope__startswith="cj/").values_list("last_value", flat=True))
 
 
-def start_letter_and_catch_it_rendering(demo_users):
+def start_letter_and_catch_it_rendering(demo_users, mark):
     case = new_letter_case(demo_users["referent"])
     numbers_before = cj_counter()
     process = letter_send(case=case, subject="Sdělení", body="Vážení,\nsdělujeme.", actor=demo_users["referent"])
     task = render_task(process)
-    wait_for(lambda: Task.objects.get(pk=task.pk).status == STATUS.STARTED, timeout=30,
+    # rendered, numbered and stored — but not committed (slow_worker holds the job's transaction)
+    wait_for(lambda: mark.exists() and mark.read_text() == str(task.pk), timeout=30,
              message="worker nezačal vyhotovovat")
-    time.sleep(1.5)  # rendered, numbered and stored — but not committed (slow_worker holds the transaction)
     return case, process, task, numbers_before
 
 
@@ -122,9 +122,10 @@ def assert_exactly_once(case, process, task, numbers_before, timeout=60):
     assert process.status == STATUS.DONE  # the flow moved on to its end
 
 
-def test_pool_child_killed_mid_render_is_redelivered_by_celery(private_queue, workers, demo_users):
-    worker = workers("child", OSV_TEST_JOB_DELAY=2.5)
-    case, process, task, numbers_before = start_letter_and_catch_it_rendering(demo_users)
+def test_pool_child_killed_mid_render_is_redelivered_by_celery(private_queue, workers, demo_users, tmp_path):
+    mark = tmp_path / "held"
+    worker = workers("child", OSV_TEST_JOB_DELAY=2.5, OSV_TEST_JOB_MARK=mark)
+    case, process, task, numbers_before = start_letter_and_catch_it_rendering(demo_users, mark)
     children = worker.children()
     assert children, "prefork worker has no pool process"
     for pid in children:
@@ -136,16 +137,18 @@ def test_pool_child_killed_mid_render_is_redelivered_by_celery(private_queue, wo
 
 @pytest.mark.parametrize("recovery", ["sweep", "visibility_timeout"])
 def test_whole_worker_killed_mid_render_recovers_after_restart(private_queue, workers, demo_users, settings,
-                                                                recovery):
+                                                                recovery, tmp_path):
     """Default settings (no CELERY_VISIBILITY_TIMEOUT / OSV_JOB_STUCK_SECONDS in the environment)."""
     assert "CELERY_VISIBILITY_TIMEOUT" not in os.environ and "OSV_JOB_STUCK_SECONDS" not in os.environ
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= 120 - 10
     assert settings.OSV_JOB_STUCK_SECONDS + settings.OSV_JOB_SWEEP_SECONDS <= 120
-    worker = workers("first", OSV_TEST_JOB_DELAY=60)
-    case, process, task, numbers_before = start_letter_and_catch_it_rendering(demo_users)
+    mark = tmp_path / "held"
+    worker = workers("first", OSV_TEST_JOB_DELAY=60, OSV_TEST_JOB_MARK=mark)
+    case, process, task, numbers_before = start_letter_and_catch_it_rendering(demo_users, mark)
     worker.kill()  # SIGKILL to the whole process group, main process and pool child
     time.sleep(0.5)
-    assert Task.objects.get(pk=task.pk).status == STATUS.STARTED
+    # the job is one transaction: its start died with it, the task is as it was sent
+    assert Task.objects.get(pk=task.pk).status == STATUS.SCHEDULED
     assert not Document.objects.filter(case=case).exists()
 
     killed_at = time.monotonic()

@@ -58,7 +58,7 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=30)
         parser.add_argument("--requests", type=int, default=50, help="requests per page (p50/p95)")
         parser.add_argument("--documents", type=int, default=40, help="documents per throughput run")
-        parser.add_argument("--worker-concurrency", type=int, default=1)
+        parser.add_argument("--worker-concurrency", type=int, default=2, help="of the documents drain and the opinion flows")
         parser.add_argument("--due", type=int, default=300, help="cases due for a reminder (same at every size)")
         parser.add_argument("--scan-sizes", "--sizes", dest="scan_sizes", default="20000,200000,1000000",
                             help="sizes at which the pages and the deadline scan are measured (the data grows "
