@@ -40,5 +40,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0008_merge_0007_access_log_0007_task_open_owner_index")]
+    dependencies = [("workflows", "0011_notifications_and_saved_views")]
     operations = [migrations.RunPython(create, drop)]

@@ -25,5 +25,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registrations", "0009_appeal_phase")]
+    dependencies = [("registrations", "0010_ministry_outcomes")]
     operations = [migrations.RunPython(create, drop)]
