@@ -192,7 +192,44 @@
     if (proxy) { event.preventDefault(); proxy.focus(); }
   });
 
+  // ---------------------------------------------------------------- process diagram zoom
+  // (templates/osv/case_detail.html): −, +, whole diagram, real size; the current step in view.
+  function enhanceZoom(tools) {
+    var box = document.getElementById(tools.getAttribute("data-osv-zoom-for"));
+    var svg = box && box.querySelector("svg");
+    if (!svg) { return; }
+    var width = +svg.getAttribute("data-width"), height = +svg.getAttribute("data-height");
+    var level = tools.querySelector("[data-zoom-level]");
+    var scale = 1;
+    function apply(next) {
+      scale = Math.max(0.2, Math.min(2.5, next));
+      svg.setAttribute("width", Math.round(width * scale));
+      svg.setAttribute("height", Math.round(height * scale));
+      if (level) { level.textContent = "měřítko " + Math.round(scale * 100) + " %"; }
+    }
+    tools.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-zoom]");
+      if (!button) { return; }
+      var how = button.getAttribute("data-zoom");
+      if (how === "in") { apply(scale * 1.25); }
+      if (how === "out") { apply(scale / 1.25); }
+      if (how === "reset") { apply(1); }
+      if (how === "fit") { apply((box.clientWidth - 16) / width); }
+    });
+    tools.hidden = false;
+    apply(1);
+    var current = svg.querySelector("g[data-current]");
+    if (current && current.getBBox) {  // scroll the current step into the middle of the box
+      var ctm = current.getCTM(), boxRect = box.getBoundingClientRect(), rect = current.getBoundingClientRect();
+      if (ctm) {
+        box.scrollLeft += rect.left - boxRect.left - box.clientWidth / 2 + rect.width / 2;
+        box.scrollTop += rect.top - boxRect.top - box.clientHeight / 2 + rect.height / 2;
+      }
+    }
+  }
+
   function enhance() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-osv-zoom-for]"), enhanceZoom);
     Array.prototype.forEach.call(document.querySelectorAll("input[data-osv-date]"), enhanceDate);
     Array.prototype.forEach.call(document.querySelectorAll("select[data-osv-multiselect]"), enhanceMulti);
   }
