@@ -8,6 +8,8 @@ of ``CaseProcess`` with the flow's explicit permissions).
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -176,6 +178,14 @@ class IndividualProject(models.Model):
     class Meta:
         ordering = ["start", "name"]
         verbose_name = _("individuální projekt kraje")
+
+    @property
+    def source_label(self) -> str:
+        """The source as users read it: no internal file names (a row loaded from an older
+        catalogue may still carry "000_….txt (Aktivity … and …)")."""
+        text = re.sub(r"\b\d{3}_[0-9a-f]{6,}\.txt\b\s*", "", self.source or "")
+        text = re.sub(r"\band\b", "a", text).strip()
+        return re.sub(r"^\((.*)\)$", r"\1", text)
         verbose_name_plural = _("individuální projekty kraje")
 
     def __str__(self):
