@@ -110,11 +110,11 @@
     var list = document.createElement("ul");
     list.className = "multiselect-options";
     list.id = id + "_options";
-    list.setAttribute("role", "group");
+    box.setAttribute("role", "group");
     if (label) {
       if (!label.id) { label.id = id + "_label"; }
       label.htmlFor = filter.id;  // the field's label names the filter box…
-      list.setAttribute("aria-labelledby", label.id);  // …and the group of boxes
+      box.setAttribute("aria-labelledby", label.id);  // …and the group of boxes
     } else {
       filter.setAttribute("aria-label", "Hledat");
     }
