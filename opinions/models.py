@@ -178,6 +178,7 @@ class IndividualProject(models.Model):
     class Meta:
         ordering = ["start", "name"]
         verbose_name = _("individuální projekt kraje")
+        verbose_name_plural = _("individuální projekty kraje")
 
     @property
     def source_label(self) -> str:
@@ -186,7 +187,6 @@ class IndividualProject(models.Model):
         text = re.sub(r"\b\d{3}_[0-9a-f]{6,}\.txt\b\s*", "", self.source or "")
         text = re.sub(r"\band\b", "a", text).strip()
         return re.sub(r"^\((.*)\)$", r"\1", text)
-        verbose_name_plural = _("individuální projekty kraje")
 
     def __str__(self):
         return f"{self.name} ({self.start:%-m/%Y}–{self.end:%-m/%Y})"
