@@ -8,6 +8,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from workflows.input_rules import validate_name, validate_sane_date
 from workflows import ares
+from workflows.forms_widgets import CzechDateField, SearchableSelectMultiple
 from workflows.models import ServiceType, TargetGroup
 from workflows.region import get_region
 
@@ -30,15 +31,15 @@ class OpinionRequestForm(forms.Form):
     area = forms.ModelChoiceField(label="Oblast podpory", queryset=AreaOfSupport.objects.select_related("programme"),
                                   required=False, help_text=gettext_lazy("Nevyberete-li, převezme se oblast podpory výzvy."))
     service_types = forms.ModelMultipleChoiceField(label=gettext_lazy("Druhy sociálních služeb (§)"), queryset=ServiceType.objects.all(),
-                                                   required=False, help_text=gettext_lazy("Více druhů vyberete s klávesou Ctrl."))
+                                                   required=False, widget=SearchableSelectMultiple)
     target_groups = forms.ModelMultipleChoiceField(label=gettext_lazy("Cílové skupiny"), queryset=TargetGroup.objects.all(),
-                                                   required=False, help_text=gettext_lazy("Více skupin vyberete s klávesou Ctrl."))
+                                                   required=False, widget=SearchableSelectMultiple)
     whole_region = forms.BooleanField(label=gettext_lazy("Celý kraj"), required=False, initial=True)
-    districts = forms.MultipleChoiceField(label="Okresy", required=False,
+    districts = forms.MultipleChoiceField(label="Okresy", required=False, widget=SearchableSelectMultiple,
                                           help_text=gettext_lazy("Jen pokud projekt nepokrývá celý kraj: zrušte „Celý kraj“ "
-                                                    "a vyberte okresy (více s klávesou Ctrl)."))
-    period_start = forms.DateField(label=gettext_lazy("Zahájení projektu"), help_text=gettext_lazy("např. 1. 7. 2011"), validators=[validate_sane_date])
-    period_end = forms.DateField(label=gettext_lazy("Ukončení projektu"), help_text=gettext_lazy("např. 30. 6. 2012"), validators=[validate_sane_date])
+                                                    "a vyberte okresy."))
+    period_start = CzechDateField(label=gettext_lazy("Zahájení projektu"), help_text=gettext_lazy("např. 1. 7. 2011"), validators=[validate_sane_date])
+    period_end = CzechDateField(label=gettext_lazy("Ukončení projektu"), help_text=gettext_lazy("např. 30. 6. 2012"), validators=[validate_sane_date])
     budget = forms.DecimalField(label=gettext_lazy("Rozpočet (Kč)"), max_digits=14, decimal_places=2)
     contact_name = forms.CharField(label=gettext_lazy("Kontaktní osoba"), max_length=200, required=False)
     contact_email = forms.EmailField(label=gettext_lazy("Kontaktní e-mail"), required=False)
@@ -115,10 +116,10 @@ class DraftForm(forms.Form):
                 help_text=gettext("Povinné před předložením ke schválení. Důvod se ověří proti době, cílovým skupinám "
                           "a území individuálního projektu i projektu žadatele."),
             )
-            self.fields[f"{name}_from"] = forms.DateField(
+            self.fields[f"{name}_from"] = CzechDateField(
                 label=gettext("Služba v projektu od"), required=False, initial=w.reason_from,
                 help_text=gettext("Jen u důvodu „jiné období“: kdy projekt službu hradí, např. 1. 3. 2015."))
-            self.fields[f"{name}_to"] = forms.DateField(
+            self.fields[f"{name}_to"] = CzechDateField(
                 label=gettext("Služba v projektu do"), required=False, initial=w.reason_to,
                 help_text=gettext("Jen u důvodu „jiné období“, např. 31. 12. 2015."))
             self.fields[f"{name}_groups"] = forms.MultipleChoiceField(

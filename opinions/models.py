@@ -8,6 +8,8 @@ of ``CaseProcess`` with the flow's explicit permissions).
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +179,14 @@ class IndividualProject(models.Model):
         ordering = ["start", "name"]
         verbose_name = _("individuální projekt kraje")
         verbose_name_plural = _("individuální projekty kraje")
+
+    @property
+    def source_label(self) -> str:
+        """The source as users read it: no internal file names (a row loaded from an older
+        catalogue may still carry "000_….txt (Aktivity … and …)")."""
+        text = re.sub(r"\b\d{3}_[0-9a-f]{6,}\.txt\b\s*", "", self.source or "")
+        text = re.sub(r"\band\b", "a", text).strip()
+        return re.sub(r"^\((.*)\)$", r"\1", text)
 
     def __str__(self):
         return f"{self.name} ({self.start:%-m/%Y}–{self.end:%-m/%Y})"

@@ -50,6 +50,16 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", normalize(text)) if len(w) >= 4 and w not in _STOP_WORDS}
 
 
+def _spelled(text: str) -> dict[str, str]:
+    """Folded word → the word as the text spells it (a match reason shows "sociální", not the
+    folded "socialni" the matching compares)."""
+    out: dict[str, str] = {}
+    for word in re.findall(r"\w+", text or ""):
+        for folded in re.findall(r"[a-z0-9]+", normalize(word)):
+            out.setdefault(folded, word.lower())
+    return out
+
+
 # --------------------------------------------------------------------------- plans
 
 
@@ -111,6 +121,7 @@ def suggest_activities(
     wanted_pars = set(paragraphs)
     wanted_groups = set(target_groups)
     title_words = _words(title)
+    title_spelled = _spelled(title)
     items = (
         PlanItem.objects.filter(plan__in=plans, kind=PlanItem.Kind.ACTIVITY, active=True)
         .select_related("plan")
@@ -143,7 +154,7 @@ def suggest_activities(
         common = sorted(title_words & _words(item.name))
         if common:
             score += W_WORD * len(common)
-            parts.append("slova názvu: " + ", ".join(common))
+            parts.append("slova názvu: " + ", ".join(title_spelled.get(w, w) for w in common))
         if not parts or score <= 0:
             continue
         if len(parts) > 1:

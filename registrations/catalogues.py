@@ -20,6 +20,21 @@ COMPLETENESS = [
     ("description", "Popis realizace poskytování sociální služby", "§ 79 odst. 5 písm. d)", ""),
     ("material_conditions", "Plán finančního zajištění sociálních služeb", "§ 79 odst. 5 písm. d) bod 8", ""),
 ]
+# which items an application to change the registration (§ 82 odst. 2) needs: (proceeding kinds,
+# the changed data that call for the item); not listed = every kind, always. The founding document
+# and the identity of the provider do not change with the data of a service.
+CHANGE_RULES = {
+    "founding_document": ("registration", ""),
+    "clean_record": ("", "service_type,form,capacity,target_groups,age"),
+    "qualification": ("", "service_type,form,capacity,target_groups,age"),
+    "premises": ("", "service_type,form,place,capacity"),
+    "hygiene": ("", "service_type,form,place,capacity"),
+    "material_conditions": ("", "service_type,form,place,capacity"),
+    "cond_qualification": ("", "service_type,form,capacity,target_groups,age"),
+    "cond_integrity": ("", "service_type,form,capacity,target_groups,age"),
+    "cond_hygiene": ("", "service_type,form,place,capacity"),
+    "cond_premises": ("", "service_type,form,place,capacity"),
+}
 # § 79 odst. 1 with its písmeno (a refusal cites the condition really unmet), and § 80 insurance;
 # "financial conditions" are no condition of registration
 CONDITIONS = [
@@ -39,8 +54,10 @@ def ensure_default_checklist(model=ChecklistItem) -> int:
     created = 0
     for stage, rows in (("completeness", COMPLETENESS), ("conditions", CONDITIONS)):
         for index, (code, label, ground, forms) in enumerate(rows):
+            kinds, changes = CHANGE_RULES.get(code, ("", ""))
             _, was_created = model.objects.get_or_create(code=code, defaults={
                 "stage": stage, "label": label, "legal_ground": ground, "forms": forms, "sort_key": index,
+                "proceeding_kinds": kinds, "changes": changes,
             })
             created += was_created
     return created

@@ -10,7 +10,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflows import ares, deadlines
+from workflows import ares, deadlines, forms_widgets
 from workflows.formats import czech_date
 from workflows.models import ServiceType, TargetGroup
 
@@ -18,15 +18,10 @@ from .models import (Appeal, ChangeNoticeItem, ChecklistItem, DeliveryChannel, P
                      ServiceForm)
 from .selectors import checklist_for
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def date_field(label, required=True, help_text="", received=False):
-    """A date in the sane window (2000–2100); a day something was received is not in the future."""
-    from workflows.input_rules import validate_not_future, validate_sane_date
-
-    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text,
-                           validators=[validate_not_future if received else validate_sane_date])
+    """A date in the sane window (2000–2100); a day something was received is not in the future
+    (the one Czech date input of ``workflows.forms_widgets``)."""
+    return forms_widgets.date_field(label, required=required, help_text=help_text, received=received)
 
 
 class TaskForm(forms.Form):
@@ -311,7 +306,8 @@ class ApplicationForm(ProviderForm):
                                           to_field_name="paragraph")
     form = forms.ChoiceField(label=_("forma"), choices=ServiceForm.choices)
     target_groups = forms.ModelMultipleChoiceField(label=_("okruh osob"), queryset=TargetGroup.objects.all(),
-                                                   required=False, to_field_name="code")
+                                                   required=False, to_field_name="code",
+                                                   widget=forms_widgets.SearchableSelectMultiple)
     age_from = forms.IntegerField(label=_("věk od"), required=False, min_value=0)
     age_to = forms.IntegerField(label=_("věk do"), required=False, min_value=0)
     place = forms.CharField(label=_("místo poskytování"), max_length=300)
@@ -324,7 +320,8 @@ class ApplicationForm(ProviderForm):
                                              to_field_name="paragraph", required=False)
     s2_form = forms.ChoiceField(label=_("druhá služba: forma"), choices=[("", "—"), *ServiceForm.choices], required=False)
     s2_target_groups = forms.ModelMultipleChoiceField(label=_("druhá služba: okruh osob"), queryset=TargetGroup.objects.all(),
-                                                      required=False, to_field_name="code")
+                                                      required=False, to_field_name="code",
+                                                   widget=forms_widgets.SearchableSelectMultiple)
     s2_age_from = forms.IntegerField(label=_("druhá služba: věk od"), required=False, min_value=0)
     s2_age_to = forms.IntegerField(label=_("druhá služba: věk do"), required=False, min_value=0)
     s2_place = forms.CharField(label=_("druhá služba: místo poskytování"), required=False, max_length=300)
@@ -432,7 +429,7 @@ class NationalIdForm(forms.Form):
 class CancellationIntakeForm(ProviderFirstMixin, forms.Form):
     services = forms.ModelMultipleChoiceField(
         label=_("rušené registrované služby"), queryset=RegisteredService.objects.filter(state="active")
-        .select_related("provider", "service_type"))
+        .select_related("provider", "service_type"), widget=forms_widgets.SearchableSelectMultiple)
     ex_officio = forms.BooleanField(label=_("z moci úřední"), required=False)
     cancellation_ground = forms.ChoiceField(
         label=_("důvod zrušení z moci úřední (§ 82 odst. 3)"), required=False,
@@ -478,7 +475,8 @@ class ChangeApplicationIntakeForm(ProviderFirstMixin, forms.Form):
     territory = forms.CharField(label=_("nová územní působnost"), required=False, max_length=300)
     capacity = forms.IntegerField(label=_("nová kapacita"), required=False)
     target_groups = forms.ModelMultipleChoiceField(label=_("nový okruh osob"), queryset=TargetGroup.objects.all(),
-                                                   required=False, to_field_name="code")
+                                                   required=False, to_field_name="code",
+                                                   widget=forms_widgets.SearchableSelectMultiple)
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     service_fields = ("service",)

@@ -177,6 +177,11 @@ class ChecklistItem(models.Model):
         _("druhy řízení"), max_length=100, blank=True,
         help_text=_("registration, change, cancellation oddělené čárkou; prázdné = registrace i změna"),
     )
+    changes = models.CharField(
+        _("při změně registrace"), max_length=100, blank=True,
+        help_text=_("měněné údaje, kvůli nimž se položka při změně registrace požaduje, oddělené čárkou "
+                    "(service_type, form, place, territory, capacity, target_groups, age); prázdné = vždy"),
+    )
     active = models.BooleanField(_("platná"), default=True)
     sort_key = models.PositiveIntegerField(_("pořadí"), default=0)
 
@@ -188,10 +193,17 @@ class ChecklistItem(models.Model):
     def __str__(self):
         return self.label
 
-    def applies_to(self, *, forms: set[str], proceeding_kind: str) -> bool:
+    def applies_to(self, *, forms: set[str], proceeding_kind: str, changes: set[str] | None = None) -> bool:
+        """Needed by this proceeding: its kind, the forms of its services and — for a change of
+        registration — the data that change (a change of capacity asks for no founding document)."""
         wanted_forms = {f.strip() for f in self.forms.split(",") if f.strip()}
         kinds = {k.strip() for k in self.proceeding_kinds.split(",") if k.strip()} or {"registration", "change"}
-        return proceeding_kind in kinds and (not wanted_forms or bool(wanted_forms & forms))
+        if proceeding_kind not in kinds or (wanted_forms and not wanted_forms & forms):
+            return False
+        wanted_changes = {c.strip() for c in self.changes.split(",") if c.strip()}
+        if proceeding_kind == "change" and wanted_changes and changes is not None:
+            return bool(wanted_changes & changes)
+        return True
 
 
 class Proceeding(models.Model):
@@ -275,6 +287,13 @@ class Proceeding(models.Model):
         return set(self.services.values_list("form", flat=True))
 
     @property
+    def changed_fields(self) -> set[str]:
+        """What an application to change the registration changes (empty for other kinds)."""
+        if self.kind != self.Kind.CHANGE:
+            return set()
+        return set().union(*[s.changed_fields() for s in self.services.all()]) if self.pk else set()
+
+    @property
     def is_suspended(self) -> bool:
         return self.case.suspensions.filter(ended_on__isnull=True).exists()
 
@@ -333,6 +352,21 @@ class ServiceApplication(models.Model):
 
     def __str__(self):
         return f"{self.service_type} – {self.get_form_display()}"
+
+    def changed_fields(self) -> set[str]:
+        """The data of the registered service this application changes (A2b)."""
+        current = self.registered_service
+        if current is None:
+            return set()
+        changed = {name for name in ("service_type_id", "form", "place", "territory", "capacity")
+                   if getattr(self, name) != getattr(current, name)}
+        changed = {name.removesuffix("_id") for name in changed}
+        if (self.age_from, self.age_to) != (current.age_from, current.age_to):
+            changed.add("age")
+        if self.pk and set(self.target_groups.values_list("pk", flat=True)) != \
+                set(current.target_groups.values_list("pk", flat=True)):
+            changed.add("target_groups")
+        return changed
 
 
 class ChecklistAnswer(models.Model):

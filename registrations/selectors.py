@@ -450,13 +450,18 @@ def ministry_outcome_record(code: str) -> dict:
 
 
 def checklist_for(proceeding: Proceeding, stage: str) -> list[ChecklistItem]:
+    """The items this proceeding needs (kind, forms, and for a change what changes)."""
     forms = proceeding.forms
+    changes = proceeding.changed_fields if proceeding.kind == Proceeding.Kind.CHANGE else None
     items = ChecklistItem.objects.filter(stage=stage, active=True)
-    return [i for i in items if i.applies_to(forms=forms, proceeding_kind=proceeding.kind)]
+    return [i for i in items if i.applies_to(forms=forms, proceeding_kind=proceeding.kind, changes=changes)]
 
 
 def missing_items(proceeding: Proceeding) -> list[ChecklistAnswer]:
-    return list(proceeding.checklist.filter(fulfilled=False, item__stage=ChecklistItem.Stage.COMPLETENESS).select_related("item"))
+    """The deficiencies of the last completeness check: items the proceeding needs that are not
+    ticked (an answer to an item the proceeding does not need is no deficiency)."""
+    needed = [i.pk for i in checklist_for(proceeding, ChecklistItem.Stage.COMPLETENESS)]
+    return list(proceeding.checklist.filter(fulfilled=False, item__in=needed).select_related("item"))
 
 
 def evidence_notice_needed(proceeding: Proceeding) -> bool:

@@ -318,7 +318,7 @@ def remedy_extend(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, _("Zadejte nové datum lhůty."))
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("registrations:provider", pk=case.proceeding.provider_id)
 
 

@@ -24,3 +24,10 @@ def user_label(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+def czech_count(n: int, one: str, few: str, many: str) -> str:
+    """``czech_count(3, "položka", "položky", "položek")`` → "3 položky" (Czech plural forms:
+    1 / 2–4 / 0 and 5+; the Czech gettext catalogue's nplurals=3 rule)."""
+    n = int(n or 0)
+    return f"{n} {one if n == 1 else few if 2 <= n <= 4 else many}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -29,28 +27,78 @@ from .permissions import ROLE_API_CLIENT, ROLE_READER, can_view_case, can_view_d
 
 
 EDGE_LABELS = {"yes": "ano", "no": "ne"}
+#: titles of nodes Viewflow names itself (in English, from the node's name)
+NODE_TYPE_TITLES = {"ErrorBoundary": "Chyba při vyhotovení dokumentu", "Start": "Začátek", "End": "Konec"}
+OPEN_STATES = {STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED}
 
 
-def _diagram(process: CaseProcess) -> str:
+def _node_title(node) -> str:
+    """The node's Czech title (its ``Annotation``), sentence case as written."""
+    kind = type(node).__name__
+    if kind == "ErrorBoundary" or not node.task_title:
+        return NODE_TYPE_TITLES.get(kind, kind)
+    return str(node.task_title)
+
+
+def _diagram(process: CaseProcess) -> dict:
+    """The flow drawn from Viewflow's layout with our own SVG: Czech sentence-case labels
+    (Viewflow's template title-cases them), every label visible (not only as a tooltip),
+    "ano"/"ne" on the branches, the current step marked. ``{"svg", "current", "width"}``."""
+    from textwrap import wrap
+
+    from django.template.loader import render_to_string
+
     flow_class = process.flow_class
     if flow_class is None:
-        return ""
+        return {}
     try:
         grid = chart.calc_layout_data(flow_class)
         # the latest task of each node decides its colour, so a step that is open again
         # (e.g. approval after a return) shows as current, not as done
         tasks = flow_class.task_class._default_manager.filter(process_id=process.pk).order_by("created", "pk")
         nodes = set(grid.nodes)
+        status: dict = {}
         for task in tasks:
             if task.flow_task in nodes:
-                grid[task.flow_task].status = task.status
-        for edge in grid.edges:  # Viewflow labels If branches in English
-            edge.label = EDGE_LABELS.get(edge.label, edge.label)
-        svg = chart.grid_to_svg(grid)
+                status[task.flow_task] = task.status
+        cells, current = [], []
+        for cell in grid.cells:
+            node, shape = cell.node, cell.shape
+            title = _node_title(node)
+            inside = bool(shape.text)  # tasks: the label inside the box; events, gateways: below
+            if inside:
+                segments = wrap(title, 19) or [""]
+                top = shape.height / 2 - (len(segments) - 1) * 8.5
+                lines = [{"text": t, "x": shape.width // 2, "y": round(top + n * 17)} for n, t in enumerate(segments)]
+            else:
+                segments = wrap(title, 26)[:3]
+                lines = [{"text": t, "x": shape.width // 2, "y": shape.height + 16 + n * 15} for n, t in enumerate(segments)]
+            state = status.get(node)
+            is_current = state in OPEN_STATES
+            if is_current:
+                current.append(title)
+            cells.append({
+                "name": node.name, "x": shape.x, "y": shape.y, "svg": shape.svg, "title": title, "lines": lines,
+                "text_class": "node-label" if inside else "below", "current": is_current, "now_x": shape.width // 2,
+                "classes": str(state).lower() if state else "",
+            })
+        edges = []
+        for edge in grid.edges:
+            d = " ".join(f"{'M' if n == 0 else 'L'}{x},{y}" for n, (x, y) in enumerate(edge.segments))
+            label = EDGE_LABELS.get(edge.label, edge.label) if edge.label and edge.label_pos else ""
+            edges.append({"d": d, "label": label, "x": edge.label_pos[0] if label else 0,
+                          "y": edge.label_pos[1] if label else 0})
+        label = gettext("Diagram procesu {title}").format(title=sel.flow_label(flow_class))
+        if current:
+            label += " – " + gettext("aktuální krok: {steps}").format(steps=", ".join(current))
+        svg = render_to_string("osv/_diagram.svg", {
+            "dom_id": f"flow-{process.pk}", "width": grid.width, "height": grid.height + 10,
+            "cells": cells, "edges": edges, "label": label})
     except Exception:  # a diagram must never break the case page
-        return ""
-    svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
-    return mark_safe(svg)
+        import logging
+        logging.getLogger(__name__).exception("diagram of process %s", process.pk)
+        return {}
+    return {"svg": mark_safe(svg), "current": current, "width": grid.width}
 
 
 def _case_context(request, case: Case, *, printable: bool) -> dict:
@@ -80,7 +128,7 @@ def _case_context(request, case: Case, *, printable: bool) -> dict:
             diagrams.append({
                 "process": p,
                 "title": sel.flow_label(p.flow_class) if p.flow_class else "",
-                "svg": _diagram(p),
+                **_diagram(p),
                 "status": p.get_status_display() if hasattr(p, "get_status_display") else p.status,
             })
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils.translation import gettext
 
 from workflows import deadlines
 from workflows.validators import field_error
-from workflows.formats import czech_date
+from workflows.formats import czech_count, czech_date
 from workflows.history import record_event, set_case_state
 from workflows.models import Case
 
@@ -24,12 +25,23 @@ from .common import Outcome, Phase, phase_set, refresh_deadline
 from ..selectors import checklist_for
 
 
-@transaction.atomic
 def _items(n: int) -> str:
     """1 položka, 2–4 položky, 5+ položek."""
-    return f"{n} položka" if n == 1 else f"{n} položky" if 2 <= n <= 4 else f"{n} položek"
+    return czech_count(n, gettext("položka"), gettext("položky"), gettext("položek"))
 
 
+#: what an officer writes into "další nedostatky" when there are none — no deficiency
+NO_DEFICIENCY = re.compile(r"^\W*(žádné|žádný|žádná|nic|není|nejsou|bez (dalších )?nedostatků|vše (je )?v pořádku|"
+                           r"v pořádku|ok|ne|nemá|nenalezeny|nezjištěny|—|-)\W*$", re.IGNORECASE)
+
+
+def deficiency_text(note: str) -> str:
+    """The officer's further deficiencies; a positive remark ("žádné", "vše v pořádku") is none."""
+    note = (note or "").strip()
+    return "" if NO_DEFICIENCY.match(note) else note
+
+
+@transaction.atomic
 def completeness_record(
     *, proceeding: Proceeding, answers: dict[str, tuple[bool, str]], deficiency_note: str = "",
     remedy_days: int | None = None, actor=None,
@@ -52,8 +64,9 @@ def completeness_record(
                       "checked_by": actor if getattr(actor, "is_authenticated", False) else None},
         )
     missing = [i for i in items if not answers[i.code][0]]
-    complete = not missing and not deficiency_note.strip()
-    proceeding.deficiency_note = deficiency_note.strip()
+    deficiency_note = deficiency_text(deficiency_note)
+    complete = not missing and not deficiency_note
+    proceeding.deficiency_note = deficiency_note
     if remedy_days is not None:
         proceeding.remedy_days = int(remedy_days)
     proceeding.save(update_fields=["deficiency_note", "remedy_days"])

@@ -146,6 +146,14 @@ class Journey:
             self.page.locator(selector).first.click()
 
     def select(self, name: str, values):
+        """A select; a searchable multi-select (``SearchableSelectMultiple``) is ticked box by box,
+        one click per value."""
+        select = self.page.locator(f"select[name={name}]")
+        if select.get_attribute("data-osv-multiselect") == "ready":
+            for value in [values] if isinstance(values, str) else values:
+                self.clicks += 1
+                self.page.locator(f"[data-osv-multiselect-for={name}] input[type=checkbox][value='{value}']").check()
+            return
         self.clicks += 1
         self.page.select_option(f"select[name={name}]", values)
 

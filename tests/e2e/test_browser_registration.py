@@ -13,6 +13,7 @@ ticked one by one, every task opened from the inbox). Target: ≤ 25.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -154,3 +155,44 @@ def test_keyboard_only_from_login_to_the_start_form(page, live_server, demo_user
     summary = page.locator("#error-summary")
     assert summary.count() == 1 and summary.locator("li").count() >= 3
     assert_accessible(page)
+
+
+def test_czech_date_input_and_searchable_multi_select(page, live_server, demo_users):
+    """One date input: typed "24.11.2026" reads "24. 11. 2026", the calendar fills the text box,
+    an impossible date gets a Czech reason; the multi-select filters by typing (without
+    diacritics too) and is ticked by keyboard; axe stays clean."""
+    from tests.e2e.conftest import login
+
+    login(page, live_server, "referent")
+    page.click("#new-case-menu summary")
+    with page.expect_navigation():
+        page.click("#new-case-menu a:has-text('Nová žádost o registraci')")
+    received = page.locator("input[name=received_on]")
+    assert received.get_attribute("type") == "text"
+    picker = page.locator("input[name=received_on] ~ input.date-picker")
+    assert picker.count() == 1 and picker.get_attribute("type") == "date"
+    received.fill("24.11.2025")
+    received.blur()
+    assert received.input_value() == "24. 11. 2025"
+    assert picker.input_value() == "2025-11-24"
+    picker.fill("2025-10-03")  # what choosing a day in the calendar does
+    assert received.input_value() == "3. 10. 2025"
+
+    box = page.locator("[data-osv-multiselect-for=target_groups]")
+    assert page.locator("select[name=target_groups]").is_hidden() and box.count() == 1
+    # the field's label names the filter box (and the group of boxes)
+    page.get_by_role("searchbox", name=re.compile(r"^okruh osob", re.I)).fill("senior")
+    visible = box.locator("li:not([hidden]) label")
+    assert visible.count() >= 1 and all("senio" in t.lower() for t in visible.all_inner_texts())
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    assert "vybrána 1 položka" in box.locator(".multiselect-count").inner_text()
+    assert page.evaluate("[...document.querySelector('select[name=target_groups]').selectedOptions].length") == 1
+    assert_accessible(page, "start form with the widgets")
+
+    received.fill("31. 2. 2025")
+    with page.expect_navigation():
+        page.click("main form.osv-form .actions button[type=submit]")
+    assert "Datum 31. 2. 2025 neexistuje – únor 2025 má jen 28 dní." in page.locator("#error-summary").inner_text()
+    assert page.locator("[data-osv-multiselect-for=target_groups] input:checked").count() == 1  # nothing lost
+    assert_accessible(page, "start form with errors")

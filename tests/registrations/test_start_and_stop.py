@@ -4,6 +4,7 @@ a proceeding and correcting an issued act by a recorded act."""
 from datetime import date
 
 import pytest
+from django import forms
 from django.test import Client
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -275,7 +276,7 @@ def test_waiver_recorded_on_the_case_page_prefills_the_one_finality_date(demo_us
     assert CaseEvent.objects.filter(case=case, action="appeal_waived").count() == 1
 
     form = client.get(task_url_).context["form"]
-    assert list(n for n, f in form.fields.items() if f.__class__.__name__ == "DateField") == [
+    assert list(n for n, f in form.fields.items() if isinstance(f, forms.DateField)) == [
         "final_on", "appeal_received_on"]  # one date for finality, no second "waived on" date
     assert form.fields["final_on"].initial == date(2026, 9, 24)
     assert "24. 9. 2026" in form.fields["final_on"].help_text

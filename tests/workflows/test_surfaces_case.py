@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def diagram_of(html: str, case) -> str:
     """The diagram block of the case's (only) process."""
     process = case.processes.get()
-    start = html.index(f'<div class="diagram" id="diagram-{process.pk}">')
+    start = html.index(f'<div class="diagram" id="diagram-{process.pk}"')
     return html[start:html.index("</div>", start)]
 
 
@@ -172,3 +172,36 @@ def test_demo_office_each_role_finds_its_work_on_the_first_page(client, demo_use
     assert client.get("/tym/", {"call": "nesmysl"}).context["rows"] == []
     client.force_login(demo_users["referent"])
     assert "call" not in {f["name"] for f in client.get("/ukoly/").context["extra_filters"]}
+
+
+def test_diagram_reads_in_czech_sentence_case_and_marks_the_current_step(client, demo_users):
+    """Item 7 of issue 12: labels as written ("Doručení výzvy a usnesení…", never title-cased),
+    every label visible, "ano"/"ne" on the branches, no English node names, the current step
+    marked in the drawing and named in the text."""
+    from datetime import date
+
+    from registrations.flows.registration import RegistrationFlow
+    from tests.registrations.factories import ProviderDataFactory, ServiceDataFactory
+
+    officer = demo_users["referent"]
+    process = RegistrationFlow.receive.run(user=officer, provider=ProviderDataFactory(),
+                                           services=[ServiceDataFactory()], received_on=date(2026, 9, 1))
+    client.force_login(officer)
+    html = client.get(f"/pripady/{process.case.pk}/").content.decode()
+    diagram = diagram_of(html, process.case)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", diagram)
+    node = diagram[diagram.index('<g id="deliver_deficiency"'):]
+    node = node[:node.index("</g>")]
+    drawn = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", node))
+    assert drawn == "Doručení výzvy a usnesení o přerušení"  # as written (wrapped), not title-cased
+    assert "Doručení Výzvy A" not in diagram
+    assert "Žádost je úplná?" in texts  # a gateway's question is drawn, not only a tooltip
+    assert texts.count("ano") >= 3 and texts.count("ne") >= 3
+    assert not re.search(r"\b(Error|Issue|Start|End|Yes|No)\b", diagram)
+    assert node_states(diagram) == {"receive": "done", "check": "assigned"}
+    assert re.search(r'<g id="check"[^>]*class="assigned" data-current="true"', diagram)
+    assert "▼ nyní zde" in diagram
+    assert "<strong>Aktuální krok:</strong> Kontrola úplnosti žádosti" in html
+    width = int(re.search(r'<svg[^>]*\bwidth="(\d+)"', diagram).group(1))
+    assert width > 1500  # drawn at its real size (readable, 14px labels), zoomed by the page's buttons
+    assert 'data-osv-zoom-for="diagram-' in html

@@ -135,6 +135,15 @@ def cz_count(n, forms: str) -> str:
     return f"{n} {word}"
 
 
+@register.simple_tag
+def date_input(name: str, label: str, value=None):
+    """The one Czech date input (``workflows.forms_widgets.CzechDateInput``) outside a form
+    class, e.g. in a table row's small form."""
+    from workflows.forms_widgets import CzechDateInput
+
+    return CzechDateInput(attrs={"aria-label": label, "required": True}).render(name, value)
+
+
 @register.filter
 def widget_kind(bound_field) -> str:
     """How osv/_field.html lays a field out: "check" (one checkbox), "choices" (radios or
