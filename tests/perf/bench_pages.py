@@ -150,6 +150,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, os.getcwd())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # the test client asks as host "testserver": without it every page of the "before" tree is a 400
+    hosts = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    os.environ["ALLOWED_HOSTS"] = hosts if "testserver" in hosts.split(",") else f"{hosts},testserver"
     import django
 
     django.setup()
