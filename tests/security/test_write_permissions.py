@@ -387,7 +387,9 @@ def form_body(html: str, *, today=None) -> dict:
                 body[name] = [el.get("value", "on")]  # the first option unless one is checked
         else:
             value = el.get("value", "")
-            if not value and required:
+            if not value and required and el.get("data-osv-date") is not None:  # the one Czech date input
+                value = f"{today.day}. {today.month}. {today.year}"
+            elif not value and required:
                 value = {"date": today.isoformat(), "number": "1", "email": "kontrola@example.invalid"}.get(
                     kind, "Doplněno")
             body.setdefault(name, []).append(value)
