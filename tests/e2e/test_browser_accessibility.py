@@ -19,7 +19,9 @@ ROLES = ["referent", "planovac", "koordinator", "vedouci", "ctenar"]
 #: URL names that are not pages (actions, downloads, exports, the API) or are Viewflow's own
 NOT_PAGES = ("cases:claim", "cases:release", "cases:document_download", "cases:stock_inbox", "cases:stock_queue",
              "registrations:service_national_id", "registrations:remedy_extend", "registrations:export",
-             "opinions:withdraw")
+             "opinions:withdraw", "cases:ares_lookup",  # POST-only actions and the JSON look-up: not pages
+             "cases:notifications_read_all", "cases:notification_read", "cases:saved_view_create",
+             "cases:saved_view_delete", "cases:saved_view_copy")
 
 
 def _page_names():
