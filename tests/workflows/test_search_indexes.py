@@ -1,5 +1,5 @@
 """The search and the queue's provider filter read trigram indexes on PostgreSQL (migrations
-workflows 0009, registrations 0010); on SQLite the migrations do nothing."""
+workflows 0012, registrations 0011); on SQLite the migrations do nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 
+from tests.conftest import server_only
 from workflows.views_case import _case_search_q, _or_branches
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ TRIGRAM = {"osv_case_file_mark_trgm", "osv_case_title_trgm", "osv_case_applicant
            "osv_serviceapp_place_trgm"}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+@server_only  # trigram indexes are PostgreSQL's
 def test_trigram_indexes_exist():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'osv_%%_trgm'")
