@@ -41,6 +41,21 @@ def _apply_validation_error(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _previewed(view, form, preview_fn):
+    """The page showing the rendered act to confirm (or the form with its error), or None when
+    the step runs now: the rest of preview → confirm (workflows/preview.py) for steps and starts."""
+    try:
+        shown = preview_fn(view.request, lambda: view._step(form))
+    except ValidationError as exc:
+        _apply_validation_error(form, exc)
+        return view.form_invalid(form)
+    if shown is None:
+        return None
+    return view.render_to_response(view.get_context_data(
+        form=form, preview=shown, confirm_field=preview.CONFIRM_FIELD,
+        confirm_token=preview.confirm_token(view.request.POST)))
+
+
 def run_handler(request, handler: str, form) -> bool:
     """Call the flow's step handler with the form data; a Czech ValidationError goes back to
     the form (nothing written), otherwise the task is completed."""
@@ -108,15 +123,9 @@ class TaskFormView(vf_mixins.TaskSuccessUrlMixin, vf_mixins.TaskViewTemplateName
 
     def form_valid(self, form):
         # preview → confirm: a step that issues an act shows it first (workflows/preview.py)
-        try:
-            shown = preview.preview_step(self.request, lambda: self._step(form))
-        except ValidationError as exc:
-            _apply_validation_error(form, exc)
-            return self.form_invalid(form)
+        shown = _previewed(self, form, preview.preview_step)
         if shown is not None:
-            return self.render_to_response(self.get_context_data(
-                form=form, preview=shown, confirm_field=preview.CONFIRM_FIELD,
-                confirm_token=preview.confirm_token(self.request.POST)))
+            return shown
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
@@ -194,15 +203,9 @@ class StartFormView(vf_mixins.ProcessViewTemplateNames, generic.FormView):
     def form_valid(self, form):
         # preview → confirm: a start that issues an act (the oznámení o zahájení řízení of an
         # ex officio cancellation) shows it first (workflows/preview.py)
-        try:
-            shown = preview.preview_start(self.request, lambda: self._step(form))
-        except ValidationError as exc:
-            _apply_validation_error(form, exc)
-            return self.form_invalid(form)
+        shown = _previewed(self, form, preview.preview_start)
         if shown is not None:
-            return self.render_to_response(self.get_context_data(
-                form=form, preview=shown, confirm_field=preview.CONFIRM_FIELD,
-                confirm_token=preview.confirm_token(self.request.POST)))
+            return shown
         if not run_handler(self.request, self.handler, form):
             return self.form_invalid(form)
         case = self.request.activation.process.case
