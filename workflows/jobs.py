@@ -1,9 +1,8 @@
 """A Celery job node for Viewflow (the open-source edition has none).
 
 ``Job(this.method)`` creates a task in SCHEDULED and, only after the transaction commits,
-sends its primary key to the worker. The worker (``run_job``) runs the method, then takes
-the flow lock, starts and completes the task and activates the next nodes — one
-transaction. Redelivery is harmless: a task already DONE is skipped,
+sends its primary key to the worker. The worker (``run_job``) takes the flow lock, runs the
+method, starts and completes the task and activates the next nodes — one transaction. Redelivery is harmless: a task already DONE is skipped,
 and job methods are written to be idempotent (documents are keyed on the task). A failure
 is recorded on the task (status ERROR, error text and traceback in ``task.data``), written
 to the case history, and routed by ``.OnError(...)`` when the flow declares it.
@@ -153,11 +152,11 @@ class _NotRunnable(Exception):
 def run_job(task_pk: int) -> str:
     """Worker side of the job node, in one transaction. Returns what happened (for logs and tests).
 
-    The job method runs first, holding no lock (a document is rendered before anything is
-    written; its č. j. is taken only just before it is stored); then the flow lock is taken,
-    the task re-read under it, started and completed, and the next nodes activated — all
-    committed together. A concurrent delivery of the same job finds the document by its
-    source key or the task done, and rolls back."""
+    The flow lock (this process's row) is taken first, the task re-read under it; the method
+    runs (a document is rendered before anything is written; its č. j. is taken only just
+    before it is stored, so the shared counter row is held briefly); the task is started and
+    completed and the next nodes activated — all committed together. A concurrent delivery of
+    the same job waits for the lock and then finds the task done."""
     try:
         task = Task.objects.get(pk=task_pk)
     except Task.DoesNotExist:
@@ -168,14 +167,16 @@ def run_job(task_pk: int) -> str:
     flow_class = node.flow_class
     try:
         with transaction.atomic():
-            task.process = _read_process(task)
-            node.run(node.activation_class(task))
+            # the flow lock first, as every web request takes it (process row, then the case's
+            # rows, then the č. j. counter): a job taking it after its method deadlocked with an
+            # officer's step on the same case. It is one process's row: other jobs run on.
             if _row_lock(flow_class):
-                _read_process(task, lock=True)
-                _complete(task)
+                task.process = _read_process(task, lock=True)
+                _run_and_complete(node, task)
             else:
                 with flow_class.lock(task.process_id):
-                    _complete(task)
+                    task.process = _read_process(task)
+                    _run_and_complete(node, task)
     except _NotRunnable:
         return "skipped"
     except Exception as exc:  # recorded on the task and routed by .OnError
@@ -190,11 +191,18 @@ def run_job(task_pk: int) -> str:
     return "done"
 
 
-def _complete(task: Task) -> None:
-    """Under the flow lock: the task as it is now, started and executed (next nodes activated)."""
+def _run_and_complete(node, task: Task) -> None:
+    """Under the flow lock: skip a job another delivery finished, else run the method and
+    complete the task."""
     current = Task.objects.filter(pk=task.pk).values_list("status", flat=True).first()
     if current not in (STATUS.SCHEDULED, STATUS.STARTED):
         raise _NotRunnable
+    node.run(node.activation_class(task))
+    _complete(task)
+
+
+def _complete(task: Task) -> None:
+    """Under the flow lock, after the method: started and executed (next nodes activated)."""
     # started and done in one save: what ``activation.start()`` would write (``started``) goes
     # out with the completion, in the same transaction
     task.status, task.started = STATUS.STARTED, timezone.now()

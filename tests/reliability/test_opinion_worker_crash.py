@@ -28,17 +28,21 @@ def cj_counter() -> int:
     return sum(NumberSequence.objects.filter(scope__startswith="cj/").values_list("last_value", flat=True))
 
 
-def test_opinion_render_killed_mid_way_is_issued_once(private_queue, workers, catalogues, kk_plan):  # noqa: F811
+def test_opinion_render_killed_mid_way_is_issued_once(private_queue, workers, catalogues, kk_plan,  # noqa: F811
+                                                       tmp_path):
     users = catalogues["users"]
-    worker = workers("opinion", OSV_TEST_JOB_DELAY=2.5)
+    mark = tmp_path / "held"
+    worker = workers("opinion", OSV_TEST_JOB_DELAY=2.5, OSV_TEST_JOB_MARK=mark)
     process = fk.opinion_request_start(actor=users["planovac"], **request_data(catalogues))
     fk.draft(process, users["planovac"])
     numbers_before = cj_counter()
     fk.approve(process, users["vedouci"])  # commits → the render job goes to the worker
     task = Task.objects.get(process=process, flow_task=OpinionFlow.render)
-    wait_for(lambda: Task.objects.get(pk=task.pk).status == STATUS.STARTED, timeout=30,
+    # rendered, numbered and stored — not committed: the job is one transaction, so the held
+    # worker (slow_worker.py) marks the moment in a file
+    wait_for(lambda: mark.exists() and mark.read_text() == str(task.pk), timeout=30,
              message="worker nezačal vyhotovovat")
-    time.sleep(1.5)
+    time.sleep(1.0)
     for pid in worker.children():
         os.kill(pid, signal.SIGKILL)
     opinion = fk.opinion_of(process)
