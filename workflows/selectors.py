@@ -146,24 +146,26 @@ def human_nodes(flows) -> list:
 
 def tasks_for(user, scope: str) -> QuerySet:
     """All tasks of a list before filters: the inbox, the queue or the team's open tasks."""
-    flows = registered_flows()
-    if scope == SCOPE_QUEUE:
-        flows = available_flows(user)
-    qs = _base_tasks().filter(flow_task__in=human_nodes(flows))
+    return _list_rule(
+        user, scope, _base_tasks(), case_kind=f"{CASE_PATH}__kind__in",
+        permitted=lambda perms: Q(owner_permission__isnull=True) | Q(owner_permission="") | Q(owner_permission__in=perms))
+
+
+def _list_rule(user, scope: str, qs: QuerySet, *, case_kind: str, permitted) -> QuerySet:
+    """Which rows a list holds — one rule for the tasks (:func:`tasks_for`) and their counters
+    (:func:`task_counts`), which name the case's kind and an empty permission differently."""
+    flows = available_flows(user) if scope == SCOPE_QUEUE else registered_flows()
+    qs = qs.filter(flow_task__in=human_nodes(flows))
     if scope == SCOPE_INBOX:
-        return qs.filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+        return qs.filter(owner_id=user.pk, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     if scope == SCOPE_QUEUE:
         qs = qs.filter(status=STATUS.NEW)
-        if not user.is_superuser:
-            qs = qs.filter(Q(owner_permission__isnull=True) | Q(owner_permission="") | Q(owner_permission__in=user.get_all_permissions()))
-        return qs
+        return qs if user.is_superuser else qs.filter(permitted(sorted(user.get_all_permissions())))
     if scope == SCOPE_TEAM:
         if not can_see_team(user):
             return qs.none()
         qs = qs.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED])
-        if not user.is_superuser:
-            qs = qs.filter(**{f"{CASE_PATH}__kind__in": _kinds_of_agendas(user_agendas(user))})
-        return qs
+        return qs if user.is_superuser else qs.filter(**{case_kind: _kinds_of_agendas(user_agendas(user))})
     raise ValueError(scope)
 
 
@@ -276,25 +278,10 @@ COUNT_CAP = 1000
 
 
 def task_counts(user, scope: str) -> QuerySet:
-    """The ``TaskCount`` rows of a list (the same rule as :func:`tasks_for`): dashboards and list
+    """The ``TaskCount`` rows of a list (the rule of :func:`tasks_for`): dashboards and list
     headings sum them instead of counting tasks."""
-    flows = available_flows(user) if scope == SCOPE_QUEUE else registered_flows()
-    qs = TaskCount.objects.filter(flow_task__in=human_nodes(flows))
-    if scope == SCOPE_INBOX:
-        return qs.filter(owner_id=user.pk, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
-    if scope == SCOPE_QUEUE:
-        qs = qs.filter(status=STATUS.NEW)
-        if not user.is_superuser:
-            qs = qs.filter(owner_permission__in=["", *sorted(user.get_all_permissions())])
-        return qs
-    if scope == SCOPE_TEAM:
-        if not can_see_team(user):
-            return qs.none()
-        qs = qs.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED])
-        if not user.is_superuser:
-            qs = qs.filter(case_kind__in=_kinds_of_agendas(user_agendas(user)))
-        return qs
-    raise ValueError(scope)
+    return _list_rule(user, scope, TaskCount.objects.all(), case_kind="case_kind__in",
+                      permitted=lambda perms: Q(owner_permission__in=["", *perms]))
 
 
 def _sum(qs: QuerySet) -> int:
