@@ -257,3 +257,21 @@ def docx_text():
         return "\n".join(parts)
 
     return read
+
+
+def url_names():
+    """(full name, set of kwarg names) of every named URL (the permission matrix and the
+    accessibility sweep walk the same list)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    out = []
+
+    def walk(patterns, ns=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, ns + (f"{p.namespace}:" if p.namespace else ""))
+            elif isinstance(p, URLPattern) and p.name:
+                out.append((ns + p.name, set(p.pattern.converters)))
+
+    walk(get_resolver().url_patterns)
+    return sorted(set((n, frozenset(k)) for n, k in out))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from viewflow.workflow.status import STATUS
 
+from tests.conftest import url_names
 from tests.workflows.factories import CaseFactory, TaskFactory, days
 from workflows import selectors as sel
 from workflows.models import Document
@@ -98,21 +99,6 @@ def world(demo_users):
         "op_draft": _doc(op_case, "op_draft", status=Document.Status.DRAFT),
         "op_personal": _doc(op_case, "op_personal", personal=True),
     }
-
-
-def url_names():
-    """(full name, set of kwarg names) of every named URL."""
-    out = []
-
-    def walk(patterns, ns=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, ns + (f"{p.namespace}:" if p.namespace else ""))
-            elif isinstance(p, URLPattern) and p.name:
-                out.append((ns + p.name, set(p.pattern.converters)))
-
-    walk(get_resolver().url_patterns)
-    return sorted(set((n, frozenset(k)) for n, k in out))
 
 
 def _login(client, demo_users, role):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from viewflow.workflow import flow as vf_flow
 
+from tests.conftest import url_names
 from tests.e2e.conftest import axe_violations, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,17 +26,7 @@ NOT_PAGES = ("cases:claim", "cases:release", "cases:document_download", "cases:s
 
 
 def _page_names():
-    out = []
-
-    def walk(patterns, ns=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, ns + (f"{p.namespace}:" if p.namespace else ""))
-            elif isinstance(p, URLPattern) and p.name:
-                out.append((ns + p.name, set(p.pattern.converters)))
-
-    walk(get_resolver().url_patterns)
-    return [(n, k) for n, k in out
+    return [(n, k) for n, k in url_names()
             if n.split(":")[0] in ("cases", "registrations", "opinions") and not n.startswith("cases:api:")
             and n not in NOT_PAGES and "export" not in n and not n.endswith("_run")]
 
