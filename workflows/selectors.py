@@ -392,7 +392,10 @@ def task_url(task, back: str = "") -> str:
         return ""
 
 
-def to_rows(tasks: Iterable[Task], today: datetime.date | None = None, back: str = "") -> list[TaskRow]:
+def to_rows(tasks: Iterable[Task], today: datetime.date | None = None, back: str = "",
+            links: bool = True) -> list[TaskRow]:
+    """Rows as the lists show them; an export has no links (``links=False``): Viewflow's
+    ``reverse`` costs ~0.15 ms a task, half the time of a 300-row export."""
     from django.urls import reverse
 
     today = today or timezone.localdate()
@@ -415,8 +418,8 @@ def to_rows(tasks: Iterable[Task], today: datetime.date | None = None, back: str
                 days_left=days,
                 overdue=bool(deadline and deadline < today),
                 status=status,
-                url=task_url(task, back),
-                case_url=reverse("cases:case_detail", args=[case.pk]) if case else "",
+                url=task_url(task, back) if links else "",
+                case_url=reverse("cases:case_detail", args=[case.pk]) if case and links else "",
             )
         )
     return rows
