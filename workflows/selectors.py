@@ -29,6 +29,7 @@ from .counters import NO_DEADLINE
 from .models import Case, CaseProcess, FinishedCount, TaskCount
 from . import agendas
 from .permissions import ROLE_ADMIN, ROLE_HEAD, ROLE_DEPUTY, can_work_on_agenda, has_role, user_roles
+from .substring import Substring, narrow
 
 #: path from Task to its Case
 CASE_PATH = "process__caseprocess__case"
@@ -209,7 +210,11 @@ def window_bounds(window: str, today: datetime.date) -> Q | None:
     return None
 
 
-def filter_tasks(qs: QuerySet, filters: TaskFilters, user, today: datetime.date | None = None) -> QuerySet:
+def filter_tasks(qs: QuerySet, filters: TaskFilters, user, today: datetime.date | None = None, *,
+                 name_lookup: str = "icontains") -> QuerySet:
+    """The list narrowed by the filters, in the filters' order. ``name_lookup`` is how the
+    provider's name is tested: ``icontains`` (the trigram index may serve it) or
+    ``osv_substring`` (the same test, which no index serves: :func:`list_page`)."""
     today = today or timezone.localdate()
     if filters.process:
         flows = {flow_key(f): f for f in registered_flows()}
@@ -225,7 +230,7 @@ def filter_tasks(qs: QuerySet, filters: TaskFilters, user, today: datetime.date 
         if term.isdigit():
             qs = qs.filter(**{f"{CASE_PATH}__ico__startswith": term})
         else:
-            qs = qs.filter(**{f"{CASE_PATH}__applicant_name__icontains": term})
+            qs = qs.filter(narrow(Q(**{f"{CASE_PATH}__applicant_name__{name_lookup}": term}), term))
     if filters.extra:
         for flt in contributed_filters(user):
             if flt.name in filters.extra:
@@ -326,6 +331,123 @@ def paged_tasks(qs: QuerySet, total: int, sort: str):
     if sort == DEFAULT_SORT and total > SHORT_LIST:
         return DeadlineOrdered(qs)
     return qs
+
+
+#: a list filtered by a provider's name counts at most this many tasks and then says "more than"
+#: (a name shared by many cases is read in deadline order from the case side, and the count is
+#: the same read: its cost grows with the cap, not with the data)
+NAME_COUNT_CAP = 100
+#: a name the sampled cases hold this often is "common" (see :func:`common_name`)
+COMMON_NAME_SHARE = 0.005
+#: the sample: about this many cases, drawn only from a case table at least this large (below it
+#: every plan is fast and the list is planned as before)
+NAME_SAMPLE_ROWS = 2000
+NAME_SAMPLE_MIN_CASES = 100_000
+
+
+_case_rows_cache: list = []  # [(monotonic time, estimated rows)]
+
+
+def _case_rows() -> int:
+    """The planner's row estimate of the case table (``pg_class.reltuples``), read at most every
+    five minutes per process: deciding whether to sample costs no query on most requests."""
+    import time
+
+    from django.db import connection
+
+    now = time.monotonic()
+    if not _case_rows_cache or now - _case_rows_cache[0][0] > 300:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Case._meta.db_table])
+            row = cursor.fetchone()
+        _case_rows_cache[:] = [(now, max(int(row[0]) if row else 0, 0))]
+    return _case_rows_cache[0][1]
+
+
+def common_name(term: str) -> bool:
+    """Whether ``term`` is in at least :data:`COMMON_NAME_SHARE` of the cases' applicant names,
+    estimated from a sample of the case table's pages (PostgreSQL ``TABLESAMPLE``, ~1 ms; the
+    same pages every time, ``REPEATABLE``). A common name is slow through the trigram index —
+    its trigrams are in most names, so the index intersects posting lists as long as the table
+    (58 ms for the benchmark's "Poskytovatel 12" at a million cases) — and fast in deadline order
+    from the case side (a page is found after a few hundred cases); a rare name the other way
+    round. A small case table (:data:`NAME_SAMPLE_MIN_CASES`) is not sampled: every plan is fast
+    there. SQLite: never (no sample, no trigram index)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False
+    rows = _case_rows()
+    if rows < NAME_SAMPLE_MIN_CASES:
+        return False
+    percent = min(100.0, NAME_SAMPLE_ROWS * 100.0 / max(rows, 1))
+    table = connection.ops.quote_name(Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FILTER (WHERE strpos(UPPER(applicant_name::text), UPPER(%s)) > 0), count(*) "
+            f"FROM {table} TABLESAMPLE SYSTEM (%s) REPEATABLE (0)", [term, percent])
+        hits, sampled = cursor.fetchone()
+    return bool(sampled) and hits >= COMMON_NAME_SHARE * sampled
+
+
+class ByIds:
+    """A list whose ids (in list order) are known: a page reads its rows by primary key."""
+
+    def __init__(self, tasks: QuerySet, ids: list[int]):
+        self.tasks, self.ids = tasks, ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, item):
+        if isinstance(item, int):
+            return self[item:item + 1][0]
+        ids = self.ids[item]
+        rows = {task.pk: task for task in self.tasks.filter(pk__in=ids).order_by()} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+@dataclass
+class ListPage:
+    """What a list's paginator reads: the count (``cap``: counted up to cap + 1, else exact) and
+    the sliceable rows."""
+
+    total: int
+    rows: object
+    cap: int | None = None
+
+    @property
+    def capped(self) -> bool:
+        return self.cap is not None and self.total > self.cap
+
+
+def list_page(user, scope: str, filters: TaskFilters, tasks: QuerySet,
+              today: datetime.date | None = None) -> ListPage:
+    """The count and the rows of a filtered list (``tasks`` = :func:`task_list`), the plan
+    chosen by the filters and the list's size. Every plan gives the same rows in the same order.
+
+    A provider's name: counted up to :data:`NAME_COUNT_CAP`. A common name (:func:`common_name`)
+    in the default order is one read in deadline order from the case side, the name checked in
+    the covering index ``osv_case_deadline_name`` (migration 0013) and never through the trigram
+    index: the first cap + 1 task ids, which are the count and every page's ids at once."""
+    name = filters.provider if filters.provider and not filters.provider.isdigit() else ""
+    if name:
+        cap = NAME_COUNT_CAP
+        if filters.sort == DEFAULT_SORT and common_name(name):
+            walk = filter_tasks(tasks_for(user, scope), filters, user, today, name_lookup=Substring.lookup_name)
+            ids = list(
+                walk.select_related(None)
+                .order_by(F(f"{CASE_PATH}__deadline").asc(nulls_last=True), "created", "pk")
+                .values_list("pk", flat=True)[:cap + 1]
+            )
+            return ListPage(len(ids), ByIds(walk, ids), cap)
+        total = tasks.order_by()[:cap + 1].count()
+        return ListPage(total, paged_tasks(tasks, total, filters.sort), cap)
+    total = list_count(user, scope, filters, tasks, today)
+    return ListPage(total, paged_tasks(tasks, total, filters.sort), COUNT_CAP if filters.provider or filters.extra else None)
 
 
 class Counted:

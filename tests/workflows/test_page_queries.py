@@ -99,3 +99,18 @@ def test_long_lists_cost_one_query_more(client, demo_users, monkeypatch):
     got = _measure(client, demo_users, case.pk)
     expected = {k: v + (1 if k in LONG_LIST_EXTRA else 0) for k, v in PAGES.items()}
     assert got == expected, "; ".join(f"{k}: {got[k]} (expected {expected[k]})" for k in PAGES if got[k] != expected[k])
+
+
+def test_a_common_provider_name_costs_the_same(client, demo_users, monkeypatch):
+    """A name most cases share is read from the case side (``selectors.list_page``): its first
+    ids query is also the count, so the page costs what a short list costs."""
+    from workflows import selectors
+
+    monkeypatch.setattr(selectors, "common_name", lambda term: True)
+    case = make_case(title="Případ stránky", deadline=days(3))
+    make_task(case, owner=demo_users["referent"])
+    _grow(demo_users, 5)
+    client.force_login(demo_users["referent"])
+    url = "/fronta/?provider=Poskytovatel"
+    _queries(client, url)
+    assert _queries(client, url) == PAGES[("referent", url)]

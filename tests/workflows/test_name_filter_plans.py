@@ -1,0 +1,93 @@
+"""The task lists filtered by a provider's name (``selectors.list_page``): a name most cases share
+is read in deadline order from the case side (the name checked by ``osv_substring``, never the
+trigram index), a rare one as before. Either plan gives the plain query's rows in its order,
+counted up to ``NAME_COUNT_CAP`` + 1, on both databases."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests.conftest import server_only
+from tests.workflows.factories import CaseFactory, TaskFactory, days
+from workflows import selectors as sel
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lists(demo_users):
+    """Queued and assigned tasks of cases named "Poskytovatel 0" … "Poskytovatel 6" and others,
+    with equal deadlines, no deadline and several tasks per case (ties broken by created, pk)."""
+    officer = demo_users["referent"]
+    for i in range(42):
+        name = f"Poskytovatel {i % 7}" if i % 3 else f"Domov {i}"
+        deadline = None if i % 5 == 0 else days(i % 4 - 1)
+        case = CaseFactory(applicant_name=name, deadline=deadline, title=f"Případ {i}")
+        TaskFactory(case=case)
+        if i % 4 == 0:
+            TaskFactory(case=case)  # a second queued task of the case
+        if i % 6 == 0:
+            TaskFactory(case=case, owner=officer)
+    return demo_users
+
+
+def _plain(user, scope, filters) -> list[int]:
+    """The ids the list has without any plan: the filtered queryset in its own order."""
+    qs = sel.filter_tasks(sel.tasks_for(user, scope), filters, user)
+    return list(qs.values_list("pk", flat=True))
+
+
+CASES = [("referent", sel.SCOPE_QUEUE), ("referent", sel.SCOPE_INBOX), ("vedouci", sel.SCOPE_TEAM)]
+TERMS = ["Poskytovatel", "poskytovatel 3", "Domov", "Nikdo takový", "oskytovatel 1"]
+
+
+@pytest.mark.parametrize("common", [True, False], ids=["case-side walk", "as before"])
+@pytest.mark.parametrize("username,scope", CASES)
+def test_same_rows_in_the_same_order_as_the_plain_query(lists, monkeypatch, common, username, scope):
+    monkeypatch.setattr(sel, "common_name", lambda term: common)
+    monkeypatch.setattr(sel, "NAME_COUNT_CAP", 7)
+    user = lists[username]
+    seen = 0
+    for term in TERMS:
+        filters = sel.TaskFilters(provider=term)
+        plain = _plain(user, scope, filters)
+        listed = sel.list_page(user, scope, filters, sel.task_list(user, scope, filters))
+        assert isinstance(listed.rows, sel.ByIds) == common
+        assert listed.total == min(len(plain), 8) and listed.cap == 7
+        assert listed.capped == (len(plain) > 7)
+        for bottom in range(0, listed.total, 3):  # pages of 3, as the paginator slices them
+            page = slice(bottom, min(bottom + 3, listed.total))
+            assert [t.pk for t in listed.rows[page]] == plain[page], (term, page)
+        seen += len(plain)
+    assert seen >= 5  # the fixture fills every list
+
+
+def test_other_sorts_and_ico_keep_their_plans(lists, monkeypatch):
+    monkeypatch.setattr(sel, "common_name", lambda term: True)
+    user = lists["referent"]
+    by_name = sel.TaskFilters(provider="Poskytovatel", sort="-deadline")
+    listed = sel.list_page(user, sel.SCOPE_QUEUE, by_name, sel.task_list(user, sel.SCOPE_QUEUE, by_name))
+    assert not isinstance(listed.rows, sel.ByIds)
+    assert [t.pk for t in listed.rows[0:25]] == _plain(user, sel.SCOPE_QUEUE, by_name)[:25]
+    by_ico = sel.TaskFilters(provider="2559")
+    listed = sel.list_page(user, sel.SCOPE_QUEUE, by_ico, sel.task_list(user, sel.SCOPE_QUEUE, by_ico))
+    assert listed.cap == sel.COUNT_CAP and not isinstance(listed.rows, sel.ByIds)
+
+
+@server_only  # the sample is PostgreSQL's TABLESAMPLE
+def test_common_name_is_estimated_from_a_sample(lists, monkeypatch):
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE workflows_case")
+    monkeypatch.setattr(sel, "_case_rows_cache", [])
+    monkeypatch.setattr(sel, "NAME_SAMPLE_MIN_CASES", 1)
+    assert sel.common_name("Poskytovatel")  # 28 of 42 cases
+    assert sel.common_name("poskytovatel 3")  # 4 of 42: ≥ 0.5 %
+    assert not sel.common_name("Nikdo takový")
+    monkeypatch.setattr(sel, "NAME_SAMPLE_MIN_CASES", 10_000)  # a small table is not sampled
+    assert not sel.common_name("Poskytovatel")
+
+
+def test_no_sample_on_sqlite_or_a_small_table(lists):
+    """The test database is small: no name is "common", so the list is planned as before."""
+    assert not sel.common_name("Poskytovatel")
