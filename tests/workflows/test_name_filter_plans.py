@@ -45,7 +45,7 @@ TERMS = ["Poskytovatel", "poskytovatel 3", "Domov", "Nikdo takový", "oskytovate
 @pytest.mark.parametrize("common", [True, False], ids=["case-side walk", "as before"])
 @pytest.mark.parametrize("username,scope", CASES)
 def test_same_rows_in_the_same_order_as_the_plain_query(lists, monkeypatch, common, username, scope):
-    monkeypatch.setattr(sel, "common_name", lambda term: common)
+    monkeypatch.setattr(sel, "walk_pays", lambda walk, name: common)
     monkeypatch.setattr(sel, "NAME_COUNT_CAP", 7)
     user = lists[username]
     seen = 0
@@ -64,7 +64,7 @@ def test_same_rows_in_the_same_order_as_the_plain_query(lists, monkeypatch, comm
 
 
 def test_other_sorts_and_ico_keep_their_plans(lists, monkeypatch):
-    monkeypatch.setattr(sel, "common_name", lambda term: True)
+    monkeypatch.setattr(sel, "walk_pays", lambda walk, name: True)
     user = lists["referent"]
     by_name = sel.TaskFilters(provider="Poskytovatel", sort="-deadline")
     listed = sel.list_page(user, sel.SCOPE_QUEUE, by_name, sel.task_list(user, sel.SCOPE_QUEUE, by_name))
@@ -75,19 +75,30 @@ def test_other_sorts_and_ico_keep_their_plans(lists, monkeypatch):
     assert listed.cap == sel.COUNT_CAP and not isinstance(listed.rows, sel.ByIds)
 
 
+def _walk(user, scope, term):
+    from workflows.substring import Substring
+
+    return sel.filter_tasks(sel.tasks_for(user, scope), sel.TaskFilters(provider=term), user,
+                            name_lookup=Substring.lookup_name)
+
+
 @server_only  # the sample is PostgreSQL's TABLESAMPLE
-def test_common_name_is_estimated_from_a_sample(lists, monkeypatch):
+def test_the_walk_is_chosen_from_a_sample_of_the_list(lists, monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE workflows_case")
     monkeypatch.setattr(sel, "_case_rows_cache", [])
-    monkeypatch.setattr(sel, "NAME_SAMPLE_MIN_CASES", 1)
-    assert sel.common_name("Poskytovatel")  # 28 of 42 cases
-    assert sel.common_name("poskytovatel 3")  # 4 of 42: ≥ 0.5 %
-    assert not sel.common_name("Nikdo takový")
+    monkeypatch.setattr(sel, "NAME_SAMPLE_MIN_CASES", 1)  # the whole small table is the sample
+    officer = lists["referent"]
+    assert sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "Poskytovatel"), "Poskytovatel")  # 28 cases, 35 queued tasks
+    assert sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "poskytovatel 3"), "poskytovatel 3")  # 4 queued tasks
+    assert not sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "Domov 6"), "Domov 6")  # 1 queued task: < 3
+    assert not sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "Nikdo takový"), "Nikdo takový")
+    assert sel.walk_pays(_walk(officer, sel.SCOPE_INBOX, "Domov"), "Domov")  # 7 assigned to the officer
+    assert not sel.walk_pays(_walk(officer, sel.SCOPE_INBOX, "Poskytovatel"), "Poskytovatel")  # none assigned
     monkeypatch.setattr(sel, "NAME_SAMPLE_MIN_CASES", 10_000)  # a small table is not sampled
-    assert not sel.common_name("Poskytovatel")
+    assert not sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "Poskytovatel"), "Poskytovatel")
 
 
 def test_no_sample_on_sqlite_or_a_small_table(lists):
-    """The test database is small: no name is "common", so the list is planned as before."""
-    assert not sel.common_name("Poskytovatel")
+    """The test database is small: the list is planned as before."""
+    assert not sel.walk_pays(_walk(lists["referent"], sel.SCOPE_QUEUE, "Poskytovatel"), "Poskytovatel")

@@ -106,7 +106,7 @@ def test_a_common_provider_name_costs_the_same(client, demo_users, monkeypatch):
     ids query is also the count, so the page costs what a short list costs."""
     from workflows import selectors
 
-    monkeypatch.setattr(selectors, "common_name", lambda term: True)
+    monkeypatch.setattr(selectors, "walk_pays", lambda walk, name: True)
     case = make_case(title="Případ stránky", deadline=days(3))
     make_task(case, owner=demo_users["referent"])
     _grow(demo_users, 5)
