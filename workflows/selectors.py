@@ -339,12 +339,15 @@ def paged_tasks(qs: QuerySet, total: int, sort: str):
 NAME_COUNT_CAP = 100
 #: the walk pays when the sampled cases hold at least this many of the list's tasks (see
 #: :func:`walk_pays`)
-WALK_MIN_HITS = 3
+WALK_MIN_HITS = 2
 #: the sample: about this many cases, drawn only from a case table at least this large (below it
 #: every plan is fast and the list is planned as before)
-NAME_SAMPLE_ROWS = 1000
+NAME_SAMPLE_ROWS = 2000
 NAME_SAMPLE_MIN_CASES = 100_000
 
+
+#: a name of at most this many cases (and few listed tasks) is listed from those cases' ids
+NAME_CASES_MAX = 5000
 
 _case_rows_cache: list = []  # [(monotonic time, estimated rows)]
 
@@ -365,26 +368,30 @@ def _case_rows() -> int:
     return _case_rows_cache[0][1]
 
 
+def large_case_table() -> bool:
+    """Whether the case table is large enough (PostgreSQL, :data:`NAME_SAMPLE_MIN_CASES`) for a
+    name filter to be planned step by step (:func:`list_page`); a small one is fast either way."""
+    from django.db import connection
+
+    return connection.vendor == "postgresql" and _case_rows() >= NAME_SAMPLE_MIN_CASES
+
+
 def walk_pays(walk: QuerySet, name: str) -> bool:
     """Whether reading the list ``walk`` (``name`` checked by ``osv_substring``) in deadline order
     from the case side finds its first :data:`NAME_COUNT_CAP` + 1 tasks soon: it does when a
-    sample of the case table's pages (PostgreSQL ``TABLESAMPLE``, ~1 000 cases, the same pages
+    sample of the case table's pages (PostgreSQL ``TABLESAMPLE``, ~2 000 cases, the same pages
     every time) holds at least :data:`WALK_MIN_HITS` of the list's tasks — then the walk reads at
-    most ~(cap + 1) × 1 000 / 3 ≈ 34 000 index entries. Such a name is usually one most cases
+    most ~(cap + 1) × 2 000 / 2 ≈ 100 000 index entries. Such a name is usually one most cases
     share, and slow through the trigram index: its trigrams are in most names, so the index
     intersects posting lists as long as the table (58 ms for the benchmark's "Poskytovatel 12" at
     a million cases). A name of few listed tasks is read through the trigram index as before (a
-    name of many old cases but few open tasks would make the walk read the whole index). A small
-    case table (:data:`NAME_SAMPLE_MIN_CASES`) is not sampled: every plan is fast there. SQLite:
+    name of many old cases but few open tasks would make the walk read the whole index). SQLite:
     never (no sample, no trigram index)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return False
-    rows = _case_rows()
-    if rows < NAME_SAMPLE_MIN_CASES:
-        return False
-    percent = min(100.0, NAME_SAMPLE_ROWS * 100.0 / max(rows, 1))
+    percent = min(100.0, NAME_SAMPLE_ROWS * 100.0 / max(_case_rows(), 1))
     table = connection.ops.quote_name(Case._meta.db_table)
     # two steps: the sampled cases of the name, then their tasks in the list by those ids (as a
     # semi-join of the sample the planner read the list's tasks first, 0.3-7 s at a million)
@@ -398,8 +405,45 @@ def walk_pays(walk: QuerySet, name: str) -> bool:
     return hits >= WALK_MIN_HITS
 
 
+#: the cases a walk reads first, per task it looks for (× 4 each further step, at most 4 steps)
+WALK_CASES_PER_TASK = 4
+WALK_STEPS = 4
+
+
+def walk_ids(walk: QuerySet, name: str, limit: int) -> list[int]:
+    """The first ``limit`` task ids of the list ``walk`` in the default order, read from the case
+    side: the cases of ``name`` in deadline order (the covering index ``osv_case_deadline_name``,
+    index-only, stops after the batch), then the list's tasks of those cases by their ids. Left
+    to itself the planner joined from the task side (every queued task, 0.5 s at 200 000).
+
+    Only the tasks of the cases *before* the batch's last deadline are surely the list's first
+    ones (a case of that same deadline may come after the batch), so a batch that gives fewer
+    than ``limit`` of them is read again four times larger — until the cases of the name are
+    all read (then every task of theirs is known), at most :data:`WALK_STEPS` times, then the
+    plain query in the default order."""
+    order = [F(f"{CASE_PATH}__deadline").asc(nulls_last=True), "created", "pk"]
+    tasks = walk.select_related(None).order_by(*order)
+    cases = Case.objects.filter(**{f"applicant_name__{Substring.lookup_name}": name}).order_by(
+        F("deadline").asc(nulls_last=True), "pk")
+    batch = WALK_CASES_PER_TASK * limit
+    for _ in range(WALK_STEPS):
+        read = list(cases.values_list("pk", "deadline")[:batch])
+        of_batch = tasks.filter(**{f"{CASE_PATH}__in": [pk for pk, _ in read]})
+        if len(read) < batch:  # every case of the name
+            return list(of_batch.values_list("pk", flat=True)[:limit])
+        last = read[-1][1]
+        before = (Q(**{f"{CASE_PATH}__deadline__isnull": False}) if last is None
+                  else Q(**{f"{CASE_PATH}__deadline__lt": last}))
+        ids = list(of_batch.filter(before).values_list("pk", flat=True)[:limit])
+        if len(ids) == limit:
+            return ids
+        batch *= 4
+    return list(tasks.values_list("pk", flat=True)[:limit])
+
+
 class ByIds:
-    """A list whose ids (in list order) are known: a page reads its rows by primary key."""
+    """A list whose ids (in list order) are known: a page reads its rows by primary key (the
+    ids come from the list's own query, so nothing else is filtered again)."""
 
     def __init__(self, tasks: QuerySet, ids: list[int]):
         self.tasks, self.ids = tasks, ids
@@ -437,22 +481,27 @@ def list_page(user, scope: str, filters: TaskFilters, tasks: QuerySet,
     """The count and the rows of a filtered list (``tasks`` = :func:`task_list`), the plan
     chosen by the filters and the list's size. Every plan gives the same rows in the same order.
 
-    A provider's name: counted up to :data:`NAME_COUNT_CAP`. A name of many listed tasks
-    (:func:`walk_pays`) in the default order is one read in deadline order from the case side,
-    the name checked in the covering index ``osv_case_deadline_name`` (migration 0013) and never
-    through the trigram index: the first cap + 1 task ids, which are the count and every page's
-    ids at once."""
+    A provider's name: counted up to :data:`NAME_COUNT_CAP`; on a large case table
+    (:func:`large_case_table`) a name of many listed tasks
+    (:func:`walk_pays`) in the default order is read in deadline order from the case side
+    (:func:`walk_ids`), the name checked in the covering index ``osv_case_deadline_name``
+    (migration 0013) and never through the trigram index: the first cap + 1 task ids, which are
+    the count and every page's ids at once. Another name of at most :data:`NAME_CASES_MAX` cases
+    is listed from those cases' ids (read through the trigram index)."""
     name = filters.provider if filters.provider and not filters.provider.isdigit() else ""
     if name:
         cap = NAME_COUNT_CAP
         walk = filter_tasks(tasks_for(user, scope), filters, user, today, name_lookup=Substring.lookup_name)
-        if filters.sort == DEFAULT_SORT and walk_pays(walk, name):
-            ids = list(
-                walk.select_related(None)
-                .order_by(F(f"{CASE_PATH}__deadline").asc(nulls_last=True), "created", "pk")
-                .values_list("pk", flat=True)[:cap + 1]
-            )
-            return ListPage(len(ids), ByIds(walk, ids), cap)
+        if large_case_table():
+            if filters.sort == DEFAULT_SORT and walk_pays(walk, name):
+                ids = walk_ids(walk, name, cap + 1)
+                return ListPage(len(ids), ByIds(_base_tasks(), ids), cap)
+            # the cases of the name first (trigram index), then the list's tasks of those cases:
+            # left to itself the planner joined from the task side (every queued task)
+            cases = Case.objects.filter(narrow(Q(applicant_name__icontains=name), name))
+            case_ids = list(cases.values_list("pk", flat=True)[:NAME_CASES_MAX + 1])
+            if len(case_ids) <= NAME_CASES_MAX:
+                tasks = walk.filter(**{f"{CASE_PATH}__in": case_ids})
         total = tasks.order_by()[:cap + 1].count()
         return ListPage(total, paged_tasks(tasks, total, filters.sort), cap)
     total = list_count(user, scope, filters, tasks, today)

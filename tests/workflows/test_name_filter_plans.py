@@ -20,10 +20,14 @@ def lists(demo_users):
     """Queued and assigned tasks of cases named "Poskytovatel 0" … "Poskytovatel 6" and others,
     with equal deadlines, no deadline and several tasks per case (ties broken by created, pk)."""
     officer = demo_users["referent"]
+    cases = []
     for i in range(42):
         name = f"Poskytovatel {i % 7}" if i % 3 else f"Domov {i}"
         deadline = None if i % 5 == 0 else days(i % 4 - 1)
-        case = CaseFactory(applicant_name=name, deadline=deadline, title=f"Případ {i}")
+        cases.append(CaseFactory(applicant_name=name, deadline=deadline, title=f"Případ {i}"))
+    # the tasks in the reverse order of their cases: of two cases with one deadline, the later
+    # case's task comes first in the list (created), so a walk must not cut between them
+    for i, case in reversed(list(enumerate(cases))):
         TaskFactory(case=case)
         if i % 4 == 0:
             TaskFactory(case=case)  # a second queued task of the case
@@ -42,20 +46,26 @@ CASES = [("referent", sel.SCOPE_QUEUE), ("referent", sel.SCOPE_INBOX), ("vedouci
 TERMS = ["Poskytovatel", "poskytovatel 3", "Domov", "Nikdo takový", "oskytovatel 1"]
 
 
-@pytest.mark.parametrize("common", [True, False], ids=["case-side walk", "as before"])
+PLANS = {"walk": (True, True), "case ids": (True, False), "as before": (False, False)}
+
+
+@pytest.mark.parametrize("plan", PLANS)
 @pytest.mark.parametrize("username,scope", CASES)
-def test_same_rows_in_the_same_order_as_the_plain_query(lists, monkeypatch, common, username, scope):
-    monkeypatch.setattr(sel, "walk_pays", lambda walk, name: common)
-    monkeypatch.setattr(sel, "NAME_COUNT_CAP", 7)
+def test_same_rows_in_the_same_order_as_the_plain_query(lists, monkeypatch, plan, username, scope):
+    large, walk = PLANS[plan]
+    monkeypatch.setattr(sel, "large_case_table", lambda: large)
+    monkeypatch.setattr(sel, "walk_pays", lambda qs, name: walk)
+    monkeypatch.setattr(sel, "NAME_COUNT_CAP", 15)
+    monkeypatch.setattr(sel, "WALK_CASES_PER_TASK", 1)  # small batches: the walk takes several steps
     user = lists[username]
     seen = 0
     for term in TERMS:
         filters = sel.TaskFilters(provider=term)
         plain = _plain(user, scope, filters)
         listed = sel.list_page(user, scope, filters, sel.task_list(user, scope, filters))
-        assert isinstance(listed.rows, sel.ByIds) == common
-        assert listed.total == min(len(plain), 8) and listed.cap == 7
-        assert listed.capped == (len(plain) > 7)
+        assert isinstance(listed.rows, sel.ByIds) == walk
+        assert listed.total == min(len(plain), 16) and listed.cap == 15
+        assert listed.capped == (len(plain) > 15)
         for bottom in range(0, listed.total, 3):  # pages of 3, as the paginator slices them
             page = slice(bottom, min(bottom + 3, listed.total))
             assert [t.pk for t in listed.rows[page]] == plain[page], (term, page)
@@ -64,6 +74,7 @@ def test_same_rows_in_the_same_order_as_the_plain_query(lists, monkeypatch, comm
 
 
 def test_other_sorts_and_ico_keep_their_plans(lists, monkeypatch):
+    monkeypatch.setattr(sel, "large_case_table", lambda: True)
     monkeypatch.setattr(sel, "walk_pays", lambda walk, name: True)
     user = lists["referent"]
     by_name = sel.TaskFilters(provider="Poskytovatel", sort="-deadline")
@@ -95,10 +106,27 @@ def test_the_walk_is_chosen_from_a_sample_of_the_list(lists, monkeypatch):
     assert not sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "Nikdo takový"), "Nikdo takový")
     assert sel.walk_pays(_walk(officer, sel.SCOPE_INBOX, "Domov"), "Domov")  # 7 assigned to the officer
     assert not sel.walk_pays(_walk(officer, sel.SCOPE_INBOX, "Poskytovatel"), "Poskytovatel")  # none assigned
-    monkeypatch.setattr(sel, "NAME_SAMPLE_MIN_CASES", 10_000)  # a small table is not sampled
-    assert not sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "Poskytovatel"), "Poskytovatel")
+    assert sel.large_case_table()
+    monkeypatch.setattr(sel, "NAME_SAMPLE_MIN_CASES", 10_000)  # a small table is planned as before
+    assert not sel.large_case_table()
 
 
 def test_no_sample_on_sqlite_or_a_small_table(lists):
     """The test database is small: the list is planned as before."""
-    assert not sel.walk_pays(_walk(lists["referent"], sel.SCOPE_QUEUE, "Poskytovatel"), "Poskytovatel")
+    assert not sel.large_case_table()
+
+
+def test_the_walk_never_cuts_between_cases_of_one_deadline(demo_users, monkeypatch):
+    """Three cases of one deadline whose tasks were created in the reverse order: a batch of the
+    first two cases must not be taken for the list's first two tasks (the third case's task
+    comes first)."""
+    from workflows.substring import Substring
+
+    monkeypatch.setattr(sel, "WALK_CASES_PER_TASK", 1)
+    cases = [CaseFactory(applicant_name="Spolek Vrba", deadline=days(2)) for _ in range(3)]
+    tasks = [TaskFactory(case=case) for case in reversed(cases)]
+    officer = demo_users["referent"]
+    walk = sel.filter_tasks(sel.tasks_for(officer, sel.SCOPE_QUEUE), sel.TaskFilters(provider="Vrba"), officer,
+                            name_lookup=Substring.lookup_name)
+    assert sel.walk_ids(walk, "Vrba", 2) == [tasks[0].pk, tasks[1].pk] == _plain(
+        officer, sel.SCOPE_QUEUE, sel.TaskFilters(provider="Vrba"))[:2]
