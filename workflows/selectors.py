@@ -346,9 +346,6 @@ NAME_SAMPLE_ROWS = 2000
 NAME_SAMPLE_MIN_CASES = 100_000
 
 
-#: a name of at most this many cases (and few listed tasks) is listed from those cases' ids
-NAME_CASES_MAX = 5000
-
 _case_rows_cache: list = []  # [(monotonic time, estimated rows)]
 
 
@@ -370,7 +367,7 @@ def _case_rows() -> int:
 
 def large_case_table() -> bool:
     """Whether the case table is large enough (PostgreSQL, :data:`NAME_SAMPLE_MIN_CASES`) for a
-    name filter to be planned step by step (:func:`list_page`); a small one is fast either way."""
+    name filter to be sampled (:func:`list_page`); a small one is fast either way."""
     from django.db import connection
 
     return connection.vendor == "postgresql" and _case_rows() >= NAME_SAMPLE_MIN_CASES
@@ -486,22 +483,15 @@ def list_page(user, scope: str, filters: TaskFilters, tasks: QuerySet,
     (:func:`walk_pays`) in the default order is read in deadline order from the case side
     (:func:`walk_ids`), the name checked in the covering index ``osv_case_deadline_name``
     (migration 0013) and never through the trigram index: the first cap + 1 task ids, which are
-    the count and every page's ids at once. Another name of at most :data:`NAME_CASES_MAX` cases
-    is listed from those cases' ids (read through the trigram index)."""
+    the count and every page's ids at once. Another name is listed as before (the trigram index;
+    the planner then often joins from the task side, every queued task: what is left to do)."""
     name = filters.provider if filters.provider and not filters.provider.isdigit() else ""
     if name:
         cap = NAME_COUNT_CAP
         walk = filter_tasks(tasks_for(user, scope), filters, user, today, name_lookup=Substring.lookup_name)
-        if large_case_table():
-            if filters.sort == DEFAULT_SORT and walk_pays(walk, name):
-                ids = walk_ids(walk, name, cap + 1)
-                return ListPage(len(ids), ByIds(_base_tasks(), ids), cap)
-            # the cases of the name first (trigram index), then the list's tasks of those cases:
-            # left to itself the planner joined from the task side (every queued task)
-            cases = Case.objects.filter(narrow(Q(applicant_name__icontains=name), name))
-            case_ids = list(cases.values_list("pk", flat=True)[:NAME_CASES_MAX + 1])
-            if len(case_ids) <= NAME_CASES_MAX:
-                tasks = walk.filter(**{f"{CASE_PATH}__in": case_ids})
+        if filters.sort == DEFAULT_SORT and large_case_table() and walk_pays(walk, name):
+            ids = walk_ids(walk, name, cap + 1)
+            return ListPage(len(ids), ByIds(_base_tasks(), ids), cap)
         total = tasks.order_by()[:cap + 1].count()
         return ListPage(total, paged_tasks(tasks, total, filters.sort), cap)
     total = list_count(user, scope, filters, tasks, today)

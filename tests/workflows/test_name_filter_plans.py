@@ -46,7 +46,7 @@ CASES = [("referent", sel.SCOPE_QUEUE), ("referent", sel.SCOPE_INBOX), ("vedouci
 TERMS = ["Poskytovatel", "poskytovatel 3", "Domov", "Nikdo takový", "oskytovatel 1"]
 
 
-PLANS = {"walk": (True, True), "case ids": (True, False), "as before": (False, False)}
+PLANS = {"walk": (True, True), "sampled, as before": (True, False), "as before": (False, False)}
 
 
 @pytest.mark.parametrize("plan", PLANS)
