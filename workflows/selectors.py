@@ -339,7 +339,7 @@ def paged_tasks(qs: QuerySet, total: int, sort: str):
 NAME_COUNT_CAP = 100
 #: the walk pays when the sampled cases hold at least this many of the list's tasks (see
 #: :func:`walk_pays`)
-WALK_MIN_HITS = 2
+WALK_MIN_HITS = 1
 #: the sample: about this many cases, drawn only from a case table at least this large (below it
 #: every plan is fast and the list is planned as before)
 NAME_SAMPLE_ROWS = 2000
@@ -377,8 +377,10 @@ def walk_pays(walk: QuerySet, name: str) -> bool:
     """Whether reading the list ``walk`` (``name`` checked by ``osv_substring``) in deadline order
     from the case side finds its first :data:`NAME_COUNT_CAP` + 1 tasks soon: it does when a
     sample of the case table's pages (PostgreSQL ``TABLESAMPLE``, ~2 000 cases, the same pages
-    every time) holds at least :data:`WALK_MIN_HITS` of the list's tasks — then the walk reads at
-    most ~(cap + 1) × 2 000 / 2 ≈ 100 000 index entries. Such a name is usually one most cases
+    every time) holds at least :data:`WALK_MIN_HITS` of the list's tasks — then the walk reads
+    about (cap + 1) × 2 000 / hits index entries, at worst ~200 000 (a fifth of the index at a
+    million cases, ~30 ms; the planner's own join took 0.2-0.5 s at 200 000 for a name with
+    one task in the sample). Such a name is usually one most cases
     share, and slow through the trigram index: its trigrams are in most names, so the index
     intersects posting lists as long as the table (58 ms for the benchmark's "Poskytovatel 12" at
     a million cases). A name of few listed tasks is read through the trigram index as before (a

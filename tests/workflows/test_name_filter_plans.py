@@ -102,7 +102,8 @@ def test_the_walk_is_chosen_from_a_sample_of_the_list(lists, monkeypatch):
     officer = lists["referent"]
     assert sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "Poskytovatel"), "Poskytovatel")  # 28 cases, 35 queued tasks
     assert sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "poskytovatel 3"), "poskytovatel 3")  # 4 queued tasks
-    assert not sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "Domov 6"), "Domov 6")  # 1 queued task: < 3
+    assert sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "Domov 6"), "Domov 6")  # 1 queued task is enough
+    assert not sel.walk_pays(_walk(officer, sel.SCOPE_TEAM, "Domov 6"), "Domov 6")  # the officer has no team
     assert not sel.walk_pays(_walk(officer, sel.SCOPE_QUEUE, "Nikdo takový"), "Nikdo takový")
     assert sel.walk_pays(_walk(officer, sel.SCOPE_INBOX, "Domov"), "Domov")  # 7 assigned to the officer
     assert not sel.walk_pays(_walk(officer, sel.SCOPE_INBOX, "Poskytovatel"), "Poskytovatel")  # none assigned
