@@ -8,8 +8,10 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self):
         """The engine's own flow (the letter) and templates; agendas register in their ready()."""
-        from . import agendas, document_specs, flow_roles
+        from . import agendas, document_specs, flow_roles, substring
         from .flows.letter import LetterFlow
+
+        substring.register()
 
         agendas.register_engine_flow(LetterFlow, "mail")
         agendas.register_engine_specs(document_specs.TEMPLATES)

@@ -29,6 +29,7 @@ from .counters import NO_DEADLINE
 from .models import Case, CaseProcess, FinishedCount, TaskCount
 from . import agendas
 from .permissions import ROLE_ADMIN, ROLE_HEAD, ROLE_DEPUTY, can_work_on_agenda, has_role, user_roles
+from .substring import Substring, narrow
 
 #: path from Task to its Case
 CASE_PATH = "process__caseprocess__case"
@@ -209,7 +210,11 @@ def window_bounds(window: str, today: datetime.date) -> Q | None:
     return None
 
 
-def filter_tasks(qs: QuerySet, filters: TaskFilters, user, today: datetime.date | None = None) -> QuerySet:
+def filter_tasks(qs: QuerySet, filters: TaskFilters, user, today: datetime.date | None = None, *,
+                 name_lookup: str = "icontains") -> QuerySet:
+    """The list narrowed by the filters, in the filters' order. ``name_lookup`` is how the
+    provider's name is tested: ``icontains`` (the trigram index may serve it) or
+    ``osv_substring`` (the same test, which no index serves: :func:`list_page`)."""
     today = today or timezone.localdate()
     if filters.process:
         flows = {flow_key(f): f for f in registered_flows()}
@@ -225,7 +230,7 @@ def filter_tasks(qs: QuerySet, filters: TaskFilters, user, today: datetime.date 
         if term.isdigit():
             qs = qs.filter(**{f"{CASE_PATH}__ico__startswith": term})
         else:
-            qs = qs.filter(**{f"{CASE_PATH}__applicant_name__icontains": term})
+            qs = qs.filter(narrow(Q(**{f"{CASE_PATH}__applicant_name__{name_lookup}": term}), term))
     if filters.extra:
         for flt in contributed_filters(user):
             if flt.name in filters.extra:
@@ -326,6 +331,173 @@ def paged_tasks(qs: QuerySet, total: int, sort: str):
     if sort == DEFAULT_SORT and total > SHORT_LIST:
         return DeadlineOrdered(qs)
     return qs
+
+
+#: a list filtered by a provider's name counts at most this many tasks and then says "more than"
+#: (a name shared by many cases is read in deadline order from the case side, and the count is
+#: the same read: its cost grows with the cap, not with the data)
+NAME_COUNT_CAP = 100
+#: the walk pays when the sampled cases hold at least this many of the list's tasks (see
+#: :func:`walk_pays`)
+WALK_MIN_HITS = 1
+#: the sample: about this many cases, drawn only from a case table at least this large (below it
+#: every plan is fast and the list is planned as before)
+NAME_SAMPLE_ROWS = 2000
+NAME_SAMPLE_MIN_CASES = 100_000
+
+
+_case_rows_cache: list = []  # [(monotonic time, estimated rows)]
+
+
+def _case_rows() -> int:
+    """The planner's row estimate of the case table (``pg_class.reltuples``), read at most every
+    five minutes per process: deciding whether to sample costs no query on most requests."""
+    import time
+
+    from django.db import connection
+
+    now = time.monotonic()
+    if not _case_rows_cache or now - _case_rows_cache[0][0] > 300:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Case._meta.db_table])
+            row = cursor.fetchone()
+        _case_rows_cache[:] = [(now, max(int(row[0]) if row else 0, 0))]
+    return _case_rows_cache[0][1]
+
+
+def large_case_table() -> bool:
+    """Whether the case table is large enough (PostgreSQL, :data:`NAME_SAMPLE_MIN_CASES`) for a
+    name filter to be sampled (:func:`list_page`); a small one is fast either way."""
+    from django.db import connection
+
+    return connection.vendor == "postgresql" and _case_rows() >= NAME_SAMPLE_MIN_CASES
+
+
+def walk_pays(walk: QuerySet, name: str) -> bool:
+    """Whether reading the list ``walk`` (``name`` checked by ``osv_substring``) in deadline order
+    from the case side finds its first :data:`NAME_COUNT_CAP` + 1 tasks soon: it does when a
+    sample of the case table's pages (PostgreSQL ``TABLESAMPLE``, ~2 000 cases, the same pages
+    every time) holds at least :data:`WALK_MIN_HITS` of the list's tasks — then the walk reads
+    about (cap + 1) × 2 000 / hits index entries, at worst ~200 000 (a fifth of the index at a
+    million cases, ~30 ms; the planner's own join took 0.2-0.5 s at 200 000 for a name with
+    one task in the sample). Such a name is usually one most cases
+    share, and slow through the trigram index: its trigrams are in most names, so the index
+    intersects posting lists as long as the table (58 ms for the benchmark's "Poskytovatel 12" at
+    a million cases). A name of few listed tasks is read through the trigram index as before (a
+    name of many old cases but few open tasks would make the walk read the whole index). SQLite:
+    never (no sample, no trigram index)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False
+    percent = min(100.0, NAME_SAMPLE_ROWS * 100.0 / max(_case_rows(), 1))
+    table = connection.ops.quote_name(Case._meta.db_table)
+    # two steps: the sampled cases of the name, then their tasks in the list by those ids (as a
+    # semi-join of the sample the planner read the list's tasks first, 0.3-7 s at a million)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} TABLESAMPLE SYSTEM (%s) REPEATABLE (0) "
+                       f"WHERE strpos(UPPER(applicant_name::text), UPPER(%s)) > 0", [percent, name])
+        sampled = [row[0] for row in cursor.fetchall()]
+    if not sampled:
+        return False
+    hits = walk.filter(**{f"{CASE_PATH}__in": sampled}).order_by()[:WALK_MIN_HITS].count()
+    return hits >= WALK_MIN_HITS
+
+
+#: the cases a walk reads first, per task it looks for (× 4 each further step, at most 4 steps)
+WALK_CASES_PER_TASK = 4
+WALK_STEPS = 4
+
+
+def walk_ids(walk: QuerySet, name: str, limit: int) -> list[int]:
+    """The first ``limit`` task ids of the list ``walk`` in the default order, read from the case
+    side: the cases of ``name`` in deadline order (the covering index ``osv_case_deadline_name``,
+    index-only, stops after the batch), then the list's tasks of those cases by their ids. Left
+    to itself the planner joined from the task side (every queued task, 0.5 s at 200 000).
+
+    Only the tasks of the cases *before* the batch's last deadline are surely the list's first
+    ones (a case of that same deadline may come after the batch), so a batch that gives fewer
+    than ``limit`` of them is read again four times larger — until the cases of the name are
+    all read (then every task of theirs is known), at most :data:`WALK_STEPS` times, then the
+    plain query in the default order."""
+    order = [F(f"{CASE_PATH}__deadline").asc(nulls_last=True), "created", "pk"]
+    tasks = walk.select_related(None).order_by(*order)
+    cases = Case.objects.filter(**{f"applicant_name__{Substring.lookup_name}": name}).order_by(
+        F("deadline").asc(nulls_last=True), "pk")
+    batch = WALK_CASES_PER_TASK * limit
+    for _ in range(WALK_STEPS):
+        read = list(cases.values_list("pk", "deadline")[:batch])
+        of_batch = tasks.filter(**{f"{CASE_PATH}__in": [pk for pk, _ in read]})
+        if len(read) < batch:  # every case of the name
+            return list(of_batch.values_list("pk", flat=True)[:limit])
+        last = read[-1][1]
+        before = (Q(**{f"{CASE_PATH}__deadline__isnull": False}) if last is None
+                  else Q(**{f"{CASE_PATH}__deadline__lt": last}))
+        ids = list(of_batch.filter(before).values_list("pk", flat=True)[:limit])
+        if len(ids) == limit:
+            return ids
+        batch *= 4
+    return list(tasks.values_list("pk", flat=True)[:limit])
+
+
+class ByIds:
+    """A list whose ids (in list order) are known: a page reads its rows by primary key (the
+    ids come from the list's own query, so nothing else is filtered again)."""
+
+    def __init__(self, tasks: QuerySet, ids: list[int]):
+        self.tasks, self.ids = tasks, ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, item):
+        if isinstance(item, int):
+            return self[item:item + 1][0]
+        ids = self.ids[item]
+        rows = {task.pk: task for task in self.tasks.filter(pk__in=ids).order_by()} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+@dataclass
+class ListPage:
+    """What a list's paginator reads: the count (``cap``: counted up to cap + 1, else exact) and
+    the sliceable rows."""
+
+    total: int
+    rows: object
+    cap: int | None = None
+
+    @property
+    def capped(self) -> bool:
+        return self.cap is not None and self.total > self.cap
+
+
+def list_page(user, scope: str, filters: TaskFilters, tasks: QuerySet,
+              today: datetime.date | None = None) -> ListPage:
+    """The count and the rows of a filtered list (``tasks`` = :func:`task_list`), the plan
+    chosen by the filters and the list's size. Every plan gives the same rows in the same order.
+
+    A provider's name: counted up to :data:`NAME_COUNT_CAP`; on a large case table
+    (:func:`large_case_table`) a name of many listed tasks
+    (:func:`walk_pays`) in the default order is read in deadline order from the case side
+    (:func:`walk_ids`), the name checked in the covering index ``osv_case_deadline_name``
+    (migration 0013) and never through the trigram index: the first cap + 1 task ids, which are
+    the count and every page's ids at once. Another name is listed as before (the trigram index;
+    the planner then often joins from the task side, every queued task: what is left to do)."""
+    name = filters.provider if filters.provider and not filters.provider.isdigit() else ""
+    if name:
+        cap = NAME_COUNT_CAP
+        walk = filter_tasks(tasks_for(user, scope), filters, user, today, name_lookup=Substring.lookup_name)
+        if filters.sort == DEFAULT_SORT and large_case_table() and walk_pays(walk, name):
+            ids = walk_ids(walk, name, cap + 1)
+            return ListPage(len(ids), ByIds(_base_tasks(), ids), cap)
+        total = tasks.order_by()[:cap + 1].count()
+        return ListPage(total, paged_tasks(tasks, total, filters.sort), cap)
+    total = list_count(user, scope, filters, tasks, today)
+    return ListPage(total, paged_tasks(tasks, total, filters.sort), COUNT_CAP if filters.provider or filters.extra else None)
 
 
 class Counted:

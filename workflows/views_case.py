@@ -17,6 +17,7 @@ from viewflow.workflow.status import STATUS
 
 from . import access_log
 from . import agendas
+from . import substring
 from . import selectors as sel
 from .dispatch import actions as dispatch_actions
 from .dispatch import services as dispatch_services
@@ -234,8 +235,11 @@ def _matching_case_ids(term: str):
     """The ids of the cases matching ``term``: one subquery per searched column, joined by
     ``UNION``. An ``OR`` over the joined tables would be one scan of every case; each branch
     alone reads its own index (trigram GIN indexes on PostgreSQL, migration workflows 0009 and
-    the agendas' own), and the union is a few hundred ids at most."""
-    subqueries = [Case.objects.filter(b).values("pk").order_by() for b in _or_branches(_case_search_q(term))]
+    the agendas' own), and the union is a few hundred ids at most. A term with a number in it (a
+    file mark, a č. j.) is looked up in the index by the number and checked whole on the few
+    candidates (:func:`workflows.substring.narrow`, same rows)."""
+    subqueries = [Case.objects.filter(substring.narrow(b, term)).values("pk").order_by()
+                  for b in _or_branches(_case_search_q(term))]
     return subqueries[0].union(*subqueries[1:]) if len(subqueries) > 1 else subqueries[0]
 
 

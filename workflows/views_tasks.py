@@ -61,8 +61,8 @@ def task_list_view(request, scope: str):
 
         access_log.record_list(request, object_type="workflows.case", view=f"{scope}_export", count=len(data))
         return export_response(export, {"inbox": "moje-ukoly", "queue": "fronta", "team": "ukoly-tymu"}[scope], header, data)
-    total = sel.list_count(user, scope, filters, qs)
-    paginator = Paginator(sel.Counted(sel.paged_tasks(qs, total, filters.sort), total), PAGE_SIZE)
+    listed = sel.list_page(user, scope, filters, qs)
+    paginator = Paginator(sel.Counted(listed.rows, listed.total), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = sel.to_rows(page.object_list, back=request.get_full_path())
     extra_filters = [
@@ -86,8 +86,8 @@ def task_list_view(request, scope: str):
         "saved": saved_views(user, scope, current_query=params.urlencode()),
         "can_reassign": sel.can_reassign(user),
         "active_nav": scope,
-        "count_capped": total > sel.COUNT_CAP and bool(filters.provider or filters.extra),
-        "count_cap": sel.COUNT_CAP,
+        "count_capped": listed.capped,
+        "count_cap": listed.cap,
     })
 
 

@@ -99,3 +99,21 @@ def test_long_lists_cost_one_query_more(client, demo_users, monkeypatch):
     got = _measure(client, demo_users, case.pk)
     expected = {k: v + (1 if k in LONG_LIST_EXTRA else 0) for k, v in PAGES.items()}
     assert got == expected, "; ".join(f"{k}: {got[k]} (expected {expected[k]})" for k in PAGES if got[k] != expected[k])
+
+
+def test_a_common_provider_name_on_a_large_table_costs_one_query_more(client, demo_users, monkeypatch):
+    """On a large case table a name of many listed tasks is read from the case side
+    (``selectors.list_page``): the cases of the name, then their tasks (whose ids are also the
+    count), then the page's rows. One query more than a short list; on the real large table the
+    sample that chooses the walk adds one or two more (not here)."""
+    from workflows import selectors
+
+    monkeypatch.setattr(selectors, "large_case_table", lambda: True)
+    monkeypatch.setattr(selectors, "walk_pays", lambda qs, name: True)
+    case = make_case(title="Případ stránky", deadline=days(3))
+    make_task(case, owner=demo_users["referent"])
+    _grow(demo_users, 5)
+    client.force_login(demo_users["referent"])
+    url = "/fronta/?provider=Poskytovatel"
+    _queries(client, url)
+    assert _queries(client, url) == PAGES[("referent", url)] + 1
