@@ -364,9 +364,11 @@ def ip_answer_statement(warning: IpWarning) -> str:
     return f"{label[0].upper()}{label[1:]}:{head}" + (f" {text}" if text else "")
 
 
-def strong_warnings_without_valid_answer(opinion: Opinion) -> list[IpWarning]:
-    """Strong IP warnings whose answer is missing or no longer holds (verdict 4 "not funded" is refused then)."""
-    return [w for w in ip_warnings_of(opinion) if w.strength == IpWarning.Strength.STRONG and ip_answer_problems(w)]
+def strong_warnings_without_valid_answer(opinion: Opinion, warnings: list[IpWarning] | None = None) -> list[IpWarning]:
+    """Strong IP warnings whose answer is missing or no longer holds (verdict 4 "not funded" is refused then).
+    ``warnings``: the opinion's ``ip_warnings_of`` when the caller read them already."""
+    warnings = ip_warnings_of(opinion) if warnings is None else warnings
+    return [w for w in warnings if w.strength == IpWarning.Strength.STRONG and ip_answer_problems(w)]
 
 
 def ip_warnings_of(opinion: Opinion) -> list[IpWarning]:
@@ -644,8 +646,10 @@ def dashboard_context(user) -> dict:
     return {"opinions_due": opinions_due_per_call()}
 
 
-def build_snapshot(opinion: Opinion) -> dict:
-    """What the opinion relied on, copied so a later plan import never changes an issued opinion."""
+def build_snapshot(opinion: Opinion, warnings: list[IpWarning] | None = None) -> dict:
+    """What the opinion relied on, copied so a later plan import never changes an issued opinion.
+    ``warnings``: the opinion's ``ip_warnings_of`` when the caller read them already."""
+    warnings = ip_warnings_of(opinion) if warnings is None else warnings
     links = opinion.activity_links.select_related("item__plan").order_by("item__plan_id", "item__sort_order")
     return {
         "frozen_at": timezone.now().isoformat(),
@@ -660,7 +664,7 @@ def build_snapshot(opinion: Opinion) -> dict:
              "service": w.ip_service.service_type.name, "strength": w.strength, "message": w.message,
              "reason": w.reason, "answer": w.answer, "statement": ip_answer_statement(w),
              "answered_by": user_label(w.answered_by)}
-            for w in ip_warnings_of(opinion)
+            for w in warnings
         ],
         "statements": {name: getattr(opinion, name) for name in Opinion.STATEMENT_FIELDS},
         "s3_facts": list(opinion.s3_facts or []),
