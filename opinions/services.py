@@ -613,11 +613,14 @@ def opinion_withdraw(*, opinion: Opinion, actor, reason: str) -> Opinion:
     if not may_withdraw(actor):
         raise ValidationError(gettext("Zpětvzetí žádosti o vyjádření zapisuje jen ten, kdo žádosti eviduje "
                                       "(pracovník pro plánování, koordinátor, vedoucí odboru)."))
-    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    # the flow lock first (the process rows, then the case's rows), as every step of the flow takes it
+    processes = list(CaseProcess.objects.select_for_update(of=("self",)).filter(
+        case_id=opinion.case_id, status=PROCESS.NEW).order_by("pk"))
+    opinion = _locked(opinion)
     if opinion.status not in WITHDRAWABLE:
         raise ValidationError(gettext('Vyjádření ve stavu „{lower}“ nelze vzít zpět.').format(lower=opinion.get_status_display().lower()))
     _mark_withdrawn(opinion, actor, reason)
-    for process in CaseProcess.objects.filter(case_id=opinion.case_id, status=PROCESS.NEW):
+    for process in processes:
         process.flow_class.instance.cancel(process)  # the flow's cancel sees the opinion already withdrawn
     return opinion
 

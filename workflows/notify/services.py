@@ -109,8 +109,9 @@ def _notify_all(entries, task=None) -> list[Notification]:
         return []
     existing: dict[int, Notification] = {}
     if task is not None:
-        for row in Notification.objects.filter(task_id=task.pk, user_id__in=[e["user"].pk for e in entries]).order_by("-pk"):
-            existing[row.user_id] = row  # the oldest row per user wins, as ``.first()`` by pk would
+        rows = Notification.objects.filter(task_id=task.pk, user_id__in=[e["user"].pk for e in entries])
+        for row in rows.order_by("created_at", "pk"):
+            existing[row.user_id] = row  # the newest row per user wins, as ``.first()`` in the model's order
     kinds = _email_kinds_of([e["user"] for e in entries])
     now = timezone.now()
     out, new, send = [], [], []
