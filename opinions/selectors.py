@@ -423,24 +423,22 @@ def registry_record(ico: str) -> dict | None:
 
 
 def registry_provider(ico: str) -> dict | None:
-    """The provider in the registry, when known: {"id", "name", "address"}."""
+    """The provider in the registry, when known: {"id", "name", "address"} (one read of the
+    provider; the full ``registry_record`` only when the registry cannot look a provider up)."""
     reg = _registry()
     if reg is None:
         return None
-    record = registry_record(ico)
-    provider = None
-    if getattr(reg, "provider_by_ico", None) is not None:
-        try:
-            provider = reg.provider_by_ico(ico)
-        except Exception:
-            provider = None
-    if record is None and provider is None:
+    if getattr(reg, "provider_by_ico", None) is None:
+        record = registry_record(ico)
+        return None if record is None else {"id": None, "name": record.get("name") or "",
+                                             "address": record.get("address") or ""}
+    try:
+        provider = reg.provider_by_ico(ico)
+    except Exception:  # the other agenda's read must never break the registration of a request
         return None
-    return {
-        "id": getattr(provider, "pk", None),
-        "name": (record or {}).get("name") or str(getattr(provider, "name", "")),
-        "address": (record or {}).get("address") or str(getattr(provider, "address", "") or ""),
-    }
+    if provider is None:
+        return None
+    return {"id": provider.pk, "name": str(provider.name or ""), "address": str(provider.address or "")}
 
 
 def _d(value) -> str:

@@ -257,14 +257,25 @@ def opinion_request_register(
         )
         change_case(case=case, deadline=dl.draft_deadline, actor=actor, reason=gettext("lhůta pro koncept vyjádření"),
                     **(dict(state=Case.State.OPEN, detail=gettext("podáno pozdě vůči uzávěrce výzvy")) if dl.too_late else {}))
-        opinion_ip_warnings_refresh(opinion=opinion)
+        opinion_ip_warnings_refresh(opinion=opinion, new=True)
     return opinion
 
 
 @transactions.atomic
-def opinion_ip_warnings_refresh(*, opinion: Opinion) -> list[IpWarning]:
-    """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go."""
+def opinion_ip_warnings_refresh(*, opinion: Opinion, new: bool = False) -> list[IpWarning]:
+    """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go.
+    ``new``: the opinion was created in this transaction (it has no warnings yet)."""
     overlaps = selectors.ip_overlaps_for(opinion)
+    if new:  # one insert; per IP service the first overlap is told in the history, the last one stays
+        first_last: dict[int, list] = {}
+        for o in overlaps:
+            first_last.setdefault(o.ip_service.pk, [o, o])[1] = o
+        warnings = IpWarning.objects.bulk_create([
+            IpWarning(opinion=opinion, ip_service=last.ip_service, strength=last.strength, message=last.message)
+            for _first, last in first_last.values()])
+        for first, _last in first_last.values():
+            record_event(case=opinion.case, action=OpinionEvent.IP_WARNING, summary=first.message)
+        return warnings
     keep = []
     for o in overlaps:
         warning, created = IpWarning.objects.get_or_create(

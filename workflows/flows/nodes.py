@@ -43,9 +43,11 @@ class ProcessRowLock(lock.SelectForUpdateLock):
       else opens a transaction of its own;
     - it waits for the row instead of ``NOWAIT`` with retries: the lock order is the same
       everywhere, and PostgreSQL detects a deadlock anyway;
-    - the flow's process row itself is read under the lock (Viewflow reads ``SELECT 1``) and
-      handed to the activations built inside (:class:`HumanActivation`), which would otherwise
-      read the base process and then the flow's own row.
+    - the flow's process row itself is read under the lock (Viewflow reads ``SELECT 1``), with
+      its case when it has one, and handed to the activations built inside
+      (:class:`HumanActivation`), which would otherwise read the base process and then the
+      flow's own row. (A service changes the case through its own read of it; the flow's
+      callbacks route on what they read themselves, as the opinion flow's do.)
     """
 
     @contextmanager
@@ -55,8 +57,10 @@ class ProcessRowLock(lock.SelectForUpdateLock):
             yield
             return
         with nullcontext() if connection.in_atomic_block else transaction.atomic():
-            process = (flow_class.process_class._default_manager.select_for_update(of=("self",))
-                       .filter(pk=process_pk).first())
+            processes = flow_class.process_class._default_manager.select_for_update(of=("self",))
+            if any(f.name == "case" and f.is_relation for f in flow_class.process_class._meta.concrete_fields):
+                processes = processes.select_related("case")  # read along (only the process row is locked)
+            process = processes.filter(pk=process_pk).first()
             token = _HELD.set({**held, process_pk: process})
             try:
                 yield
