@@ -16,29 +16,39 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
+from workflows.flows import nodes
 from workflows.flows.nodes import StartNode
 from viewflow.workflow.flow.views import UpdateProcessView
 
 from opinions import selectors, services, views
-from opinions.models import Opinion, OpinionProcess
+from opinions.models import Opinion, OpinionProcess, ReturnComment
 from workflows.jobs import Job
 
 
-class FourEyesView(flow.View):
+class FourEyesView(nodes.View):
     """A human task the opinion's drafter can neither take nor execute (pravidlo čtyř očí)."""
 
     @staticmethod
-    def _is_drafter(user, task) -> bool:
-        if user is None or not user.is_authenticated:
-            return False
+    def _drafter_ids(task) -> set[int]:
         process = task.process.coerced if hasattr(task.process, "coerced") else task.process
         opinion = Opinion.objects.filter(case_id=process.case_id).first()
-        return bool(opinion and user.pk in selectors.drafter_ids(opinion))
+        return set(selectors.drafter_ids(opinion)) if opinion else set()
+
+    @classmethod
+    def _is_drafter(cls, user, task) -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        return user.pk in cls._drafter_ids(task)
 
     def can_assign(self, user, task):
         return super().can_assign(user, task) and not self._is_drafter(user, task)
+
+    def assignable_among(self, users, task) -> list:
+        """``can_assign`` for many users with one read of the drafters (workflows.selectors.assignable_users)."""
+        drafters, may_assign = self._drafter_ids(task), super().can_assign
+        return [u for u in users if u.pk not in drafters and may_assign(u, task)]
 
     def can_execute(self, user, task):
         return super().can_execute(user, task) and not self._is_drafter(user, task)
@@ -46,7 +56,7 @@ class FourEyesView(flow.View):
 
 class OpinionFlow(flow.Flow):
     process_class = OpinionProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = nodes.process_row_lock  # the process row, read once for the activation (no savepoint)
     process_title = _("Vyjádření k projektu")
     process_description = _("Vyjádření kraje k podpoře projektu a návaznosti na střednědobý plán (SPRSS).")
 
@@ -71,7 +81,7 @@ class OpinionFlow(flow.Flow):
     )
 
     draft = (
-        flow.View(views.DraftView.as_view())
+        nodes.View(views.DraftView.as_view())
         .Annotation(title=_("Zpracování vyjádření"))
         .Permission("opinions.can_draft_opinionprocess")
         .Assign(this.previous_drafter)
@@ -80,7 +90,7 @@ class OpinionFlow(flow.Flow):
     )
 
     draft_roma = (
-        flow.View(views.DraftView.as_view())
+        nodes.View(views.DraftView.as_view())
         .Annotation(title=_("Zpracování vyjádření (romské lokality)"))
         .Permission("opinions.can_draft_roma_opinionprocess")
         .Assign(this.previous_drafter)
@@ -112,7 +122,7 @@ class OpinionFlow(flow.Flow):
     )
 
     repair = (
-        flow.View(UpdateProcessView.as_view(fields=[]))
+        nodes.View(UpdateProcessView.as_view(fields=[]))
         .Annotation(title=_("Oprava po chybě vyhotovení"))
         .Permission("opinions.can_approve_opinionprocess")
         .Next(this.render)
@@ -143,11 +153,14 @@ class OpinionFlow(flow.Flow):
         return activation.process.case.opinion.routes_to_roma_coordinator
 
     def previous_drafter(self, activation):
-        return activation.process.case.opinion.drafter
+        opinion = Opinion.objects.select_related("drafter").filter(
+            case_id=activation.process.case_id).first()
+        return opinion.drafter if opinion is not None else None
 
     def previous_approver(self, activation):
         """A returned and reworked opinion goes back to whoever returned it (else the queue)."""
-        comment = activation.process.case.opinion.return_comments.select_related("author").order_by("-pk").first()
+        comment = (ReturnComment.objects.filter(opinion__case_id=activation.process.case_id)
+                   .select_related("author").order_by("-pk").first())
         author = comment.author if comment is not None else None
         if author is None or not author.is_active or not author.has_perm("opinions.can_approve_opinionprocess"):
             return None
@@ -160,14 +173,14 @@ class OpinionFlow(flow.Flow):
         services.opinion_tell_approvers(task=activation.task)
 
     def is_approved(self, activation):
-        return activation.process.case.opinion.status == Opinion.Status.APPROVED
+        status = Opinion.objects.filter(case_id=activation.process.case_id).values_list("status", flat=True).first()
+        return status == Opinion.Status.APPROVED
 
     def render_final(self, activation):
-        opinion = Opinion.objects.get(case_id=activation.process.case_id)
-        return services.opinion_render_final(opinion=opinion, source_key=f"task:{activation.task.pk}")
+        return services.opinion_render_final(case_id=activation.process.case_id, source_key=f"task:{activation.task.pk}")
 
     def notify_applicant(self, activation):
-        services.opinion_notify_applicant(opinion=activation.process.case.opinion)
+        services.opinion_notify_applicant(case_id=activation.process.case_id)
 
 
 def opinion_request_start(*, actor=None, **request_data) -> OpinionProcess:

@@ -364,9 +364,11 @@ def ip_answer_statement(warning: IpWarning) -> str:
     return f"{label[0].upper()}{label[1:]}:{head}" + (f" {text}" if text else "")
 
 
-def strong_warnings_without_valid_answer(opinion: Opinion) -> list[IpWarning]:
-    """Strong IP warnings whose answer is missing or no longer holds (verdict 4 "not funded" is refused then)."""
-    return [w for w in ip_warnings_of(opinion) if w.strength == IpWarning.Strength.STRONG and ip_answer_problems(w)]
+def strong_warnings_without_valid_answer(opinion: Opinion, warnings: list[IpWarning] | None = None) -> list[IpWarning]:
+    """Strong IP warnings whose answer is missing or no longer holds (verdict 4 "not funded" is refused then).
+    ``warnings``: the opinion's ``ip_warnings_of`` when the caller read them already."""
+    warnings = ip_warnings_of(opinion) if warnings is None else warnings
+    return [w for w in warnings if w.strength == IpWarning.Strength.STRONG and ip_answer_problems(w)]
 
 
 def ip_warnings_of(opinion: Opinion) -> list[IpWarning]:
@@ -421,24 +423,22 @@ def registry_record(ico: str) -> dict | None:
 
 
 def registry_provider(ico: str) -> dict | None:
-    """The provider in the registry, when known: {"id", "name", "address"}."""
+    """The provider in the registry, when known: {"id", "name", "address"} (one read of the
+    provider; the full ``registry_record`` only when the registry cannot look a provider up)."""
     reg = _registry()
     if reg is None:
         return None
-    record = registry_record(ico)
-    provider = None
-    if getattr(reg, "provider_by_ico", None) is not None:
-        try:
-            provider = reg.provider_by_ico(ico)
-        except Exception:
-            provider = None
-    if record is None and provider is None:
+    if getattr(reg, "provider_by_ico", None) is None:
+        record = registry_record(ico)
+        return None if record is None else {"id": None, "name": record.get("name") or "",
+                                             "address": record.get("address") or ""}
+    try:
+        provider = reg.provider_by_ico(ico)
+    except Exception:  # the other agenda's read must never break the registration of a request
         return None
-    return {
-        "id": getattr(provider, "pk", None),
-        "name": (record or {}).get("name") or str(getattr(provider, "name", "")),
-        "address": (record or {}).get("address") or str(getattr(provider, "address", "") or ""),
-    }
+    if provider is None:
+        return None
+    return {"id": provider.pk, "name": str(provider.name or ""), "address": str(provider.address or "")}
 
 
 def _d(value) -> str:
@@ -644,8 +644,10 @@ def dashboard_context(user) -> dict:
     return {"opinions_due": opinions_due_per_call()}
 
 
-def build_snapshot(opinion: Opinion) -> dict:
-    """What the opinion relied on, copied so a later plan import never changes an issued opinion."""
+def build_snapshot(opinion: Opinion, warnings: list[IpWarning] | None = None) -> dict:
+    """What the opinion relied on, copied so a later plan import never changes an issued opinion.
+    ``warnings``: the opinion's ``ip_warnings_of`` when the caller read them already."""
+    warnings = ip_warnings_of(opinion) if warnings is None else warnings
     links = opinion.activity_links.select_related("item__plan").order_by("item__plan_id", "item__sort_order")
     return {
         "frozen_at": timezone.now().isoformat(),
@@ -660,7 +662,7 @@ def build_snapshot(opinion: Opinion) -> dict:
              "service": w.ip_service.service_type.name, "strength": w.strength, "message": w.message,
              "reason": w.reason, "answer": w.answer, "statement": ip_answer_statement(w),
              "answered_by": user_label(w.answered_by)}
-            for w in ip_warnings_of(opinion)
+            for w in warnings
         ],
         "statements": {name: getattr(opinion, name) for name in Opinion.STATEMENT_FIELDS},
         "s3_facts": list(opinion.s3_facts or []),

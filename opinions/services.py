@@ -1,6 +1,8 @@
 """Every write of the opinion agenda: keyword-only functions, one transaction, validated, in history.
 
-Errors are Czech ``ValidationError``s and nothing is written when one is raised. The flow
+Errors are Czech ``ValidationError``s and nothing is written when one is raised: every check
+comes before the first write, so a service joins the caller's transaction (the flow's
+activation) without a savepoint of its own (``workflows.transactions.atomic``). The flow
 (``opinions/flows.py``) calls these; they never import a flow.
 """
 
@@ -12,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -21,7 +22,8 @@ from workflows.cases import case_open
 from workflows.deadlines import opinion_deadlines
 from workflows.documents import generate_document
 from workflows.formats import user_label
-from workflows.history import record_event, set_case_deadline, set_case_state
+from workflows import transactions
+from workflows.history import batch as history_batch, change_case, record_event, set_case_state
 from workflows.models import Case, ServiceType, TargetGroup
 from workflows.notify import services as staff_notify
 from workflows.permissions import ROLE_DEPUTY, ROLE_HEAD, has_role
@@ -119,7 +121,7 @@ def _as_date(value, field: str, label: str) -> date:
 # --------------------------------------------------------------------------- request
 
 
-@transaction.atomic
+@transactions.atomic
 def opinion_request_register(
     *,
     actor,
@@ -204,62 +206,76 @@ def opinion_request_register(
     received_on = received_on or timezone.localdate()
     dl = opinion_deadlines(received_on, call_obj.submission_deadline)
     name = applicant_name.strip()
-    case = case_open(
-        kind=OpinionCaseKind.OPINION,
-        title=gettext('Vyjádření k projektu „{strip}“').format(strip=project_title.strip()),
-        actor=actor,
-        applicant_name=name,
-        ico=ico,
-        received_on=received_on,
-        parties=[{"role": "applicant", "name": name, "ico": ico, "address": applicant_address or "",
-                  "email": contact_email or ""}],
-    )
-    opinion = Opinion.objects.create(
-        case=case,
-        applicant_ico=ico,
-        applicant_name=name,
-        applicant_address=applicant_address,
-        provider_ref=str(provider.get("id") or "") if provider else "",
-        contact_name=contact_name or "",
-        contact_email=contact_email or "",
-        contact_phone=contact_phone or "",
-        project_title=project_title.strip(),
-        registration_number=registration_number,
-        call=call_obj,
-        area=area_obj,
-        whole_region=whole_region,
-        districts=districts,
-        period_start=start,
-        period_end=end,
-        budget=amount,
-        case_deadline=dl.case_deadline,
-        draft_deadline=dl.draft_deadline,
-        too_late=dl.too_late,
-    )
-    opinion.service_types.set(services)
-    opinion.target_groups.set(groups)
-    flags = selectors.period_flags(opinion, issued_on=received_on)
-    record_event(
-        case=case, actor=actor, action=OpinionEvent.OPINION_REQUEST,
-        summary=gettext('Žádost o vyjádření: {name} (IČO {ico}), {call_obj}, oblast {code}').format(name=name, ico=ico, call_obj=call_obj, code=area_obj.code)
-        + (gettext(" – podáno pozdě vůči uzávěrce výzvy") if dl.too_late else "")
-        + "".join(f" Pozor: {flag}" for flag in flags),
-        after={"call": str(call_obj), "area": area_obj.code, "services": [s.paragraph for s in services],
-               "groups": [g.code for g in groups], "period": [start, end], "budget": amount,
-               "case_deadline": dl.case_deadline, "draft_deadline": dl.draft_deadline, "too_late": dl.too_late,
-               "provider": provider},
-    )
-    set_case_deadline(case=case, deadline=dl.draft_deadline, actor=actor, reason=gettext("lhůta pro koncept vyjádření"))
-    if dl.too_late:
-        set_case_state(case=case, state=Case.State.OPEN, detail=gettext("podáno pozdě vůči uzávěrce výzvy"), actor=actor)
-    opinion_ip_warnings_refresh(opinion=opinion)
+    with history_batch():  # the case's opening, the request, its deadline, IP warnings: one insert
+        case = case_open(
+            kind=OpinionCaseKind.OPINION,
+            title=gettext('Vyjádření k projektu „{strip}“').format(strip=project_title.strip()),
+            actor=actor,
+            applicant_name=name,
+            ico=ico,
+            received_on=received_on,
+            parties=[{"role": "applicant", "name": name, "ico": ico, "address": applicant_address or "",
+                      "email": contact_email or ""}],
+        )
+        opinion = Opinion.objects.create(
+            case=case,
+            applicant_ico=ico,
+            applicant_name=name,
+            applicant_address=applicant_address,
+            provider_ref=str(provider.get("id") or "") if provider else "",
+            contact_name=contact_name or "",
+            contact_email=contact_email or "",
+            contact_phone=contact_phone or "",
+            project_title=project_title.strip(),
+            registration_number=registration_number,
+            call=call_obj,
+            area=area_obj,
+            whole_region=whole_region,
+            districts=districts,
+            period_start=start,
+            period_end=end,
+            budget=amount,
+            case_deadline=dl.case_deadline,
+            draft_deadline=dl.draft_deadline,
+            too_late=dl.too_late,
+        )
+        # a new opinion has no links yet: one insert each (``set`` would first read the existing ones)
+        Opinion.service_types.through.objects.bulk_create(
+            [Opinion.service_types.through(opinion=opinion, servicetype=st) for st in dict.fromkeys(services)])
+        Opinion.target_groups.through.objects.bulk_create(
+            [Opinion.target_groups.through(opinion=opinion, targetgroup=g) for g in dict.fromkeys(groups)])
+        flags = selectors.period_flags(opinion, issued_on=received_on)
+        record_event(
+            case=case, actor=actor, action=OpinionEvent.OPINION_REQUEST,
+            summary=gettext('Žádost o vyjádření: {name} (IČO {ico}), {call_obj}, oblast {code}').format(name=name, ico=ico, call_obj=call_obj, code=area_obj.code)
+            + (gettext(" – podáno pozdě vůči uzávěrce výzvy") if dl.too_late else "")
+            + "".join(f" Pozor: {flag}" for flag in flags),
+            after={"call": str(call_obj), "area": area_obj.code, "services": [s.paragraph for s in services],
+                   "groups": [g.code for g in groups], "period": [start, end], "budget": amount,
+                   "case_deadline": dl.case_deadline, "draft_deadline": dl.draft_deadline, "too_late": dl.too_late,
+                   "provider": provider},
+        )
+        change_case(case=case, deadline=dl.draft_deadline, actor=actor, reason=gettext("lhůta pro koncept vyjádření"),
+                    **(dict(state=Case.State.OPEN, detail=gettext("podáno pozdě vůči uzávěrce výzvy")) if dl.too_late else {}))
+        opinion_ip_warnings_refresh(opinion=opinion, new=True)
     return opinion
 
 
-@transaction.atomic
-def opinion_ip_warnings_refresh(*, opinion: Opinion) -> list[IpWarning]:
-    """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go."""
+@transactions.atomic
+def opinion_ip_warnings_refresh(*, opinion: Opinion, new: bool = False) -> list[IpWarning]:
+    """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go.
+    ``new``: the opinion was created in this transaction (it has no warnings yet)."""
     overlaps = selectors.ip_overlaps_for(opinion)
+    if new:  # one insert; per IP service the first overlap is told in the history, the last one stays
+        first_last: dict[int, list] = {}
+        for o in overlaps:
+            first_last.setdefault(o.ip_service.pk, [o, o])[1] = o
+        warnings = IpWarning.objects.bulk_create([
+            IpWarning(opinion=opinion, ip_service=last.ip_service, strength=last.strength, message=last.message)
+            for _first, last in first_last.values()])
+        for first, _last in first_last.values():
+            record_event(case=opinion.case, action=OpinionEvent.IP_WARNING, summary=first.message)
+        return warnings
     keep = []
     for o in overlaps:
         warning, created = IpWarning.objects.get_or_create(
@@ -296,7 +312,7 @@ def _take_over(opinion: Opinion, actor) -> None:
                  before={"drafter": user_label(before)}, after={"drafter": user_label(actor)})
 
 
-@transaction.atomic
+@transactions.atomic
 def opinion_draft_save(
     *,
     opinion: Opinion,
@@ -306,20 +322,23 @@ def opinion_draft_save(
     s3_facts: list[str] | None = None,
     **statements,
 ) -> Opinion:
-    """Save the drafter's work: the four statements, chosen plan activities, IP answers."""
-    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    """Save the drafter's work: the four statements, chosen plan activities, IP answers
+    (everything checked first, then written)."""
+    opinion = _locked(opinion)
     _check_drafting(opinion, actor)
     unknown = set(statements) - set(Opinion.STATEMENT_FIELDS)
     if unknown:
         raise ValidationError(gettext('Neznámá pole vyjádření: {unknown}.').format(unknown=', '.join(sorted(unknown))))
-    _take_over(opinion, actor)
     for name, value in statements.items():
         setattr(opinion, name, value or "")
     if s3_facts is not None:
         opinion.s3_facts = [f for f in s3_facts if f]
     opinion.full_clean(exclude=["case", "call", "area", "drafter", "approver", "document", "budget"])
-    opinion.save()
-    if activity_ids is not None:
+    items, suggestions = None, {}
+    activity_ids = list(activity_ids) if activity_ids is not None else None
+    if activity_ids == []:
+        items = []  # none chosen: nothing to check against the plans
+    elif activity_ids is not None:
         suggestions = {s.item.pk: s.reason for s in selectors.suggestions_for(opinion, limit=500)}
         allowed = list(selectors.plans_for_period(opinion.period_start, opinion.period_end))
         items = list(PlanItem.objects.filter(pk__in=list(activity_ids), plan__in=allowed))
@@ -332,29 +351,47 @@ def opinion_draft_save(
                 f"Aktivita {item.number} je individuální projekt kraje, ne aktivita plánu, na kterou může projekt "
                 "navazovat – výrok 1 ji citovat nemůže (souběh s IP posuzuje výrok 4)." for item in cited_ips
             ]})
-        opinion.activity_links.exclude(item__in=items).delete()
-        for item in items:
-            OpinionActivity.objects.update_or_create(
-                opinion=opinion, item=item, defaults={"reason": suggestions.get(item.pk, "vybráno zpracovatelem")}
-            )
     errors: dict[str, list[str]] = {}
+    answers = []
     for warning_id, answer in (ip_answers or {}).items():
         warning = opinion.ip_warnings.filter(pk=warning_id).first()
         if warning is None:
             raise ValidationError(gettext("Upozornění na IP k tomuto vyjádření nepatří."))
         answer = _as_ip_answer(answer)
-        if not answer.reason and not answer.text.strip():
-            _answer(warning, actor, answer)  # cleared: a draft may be saved unanswered
-            continue
-        problems = selectors.ip_answer_problems(warning, answer)
-        if problems:
-            errors[f"ip_{warning.pk}"] = problems
-            continue
-        _answer(warning, actor, answer)
+        if answer.reason or answer.text.strip():  # an empty one clears: a draft may be saved unanswered
+            problems = selectors.ip_answer_problems(warning, answer)
+            if problems:
+                errors[f"ip_{warning.pk}"] = problems
+                continue
+        answers.append((warning, answer))
     if errors:
         raise ValidationError(errors)
-    record_event(case=opinion.case, actor=actor, action=OpinionEvent.OPINION_DRAFT, summary=gettext("Koncept vyjádření uložen"))
+    with history_batch():
+        _take_over(opinion, actor)
+        opinion.save()
+        if items is not None:
+            opinion.activity_links.exclude(item__in=items).delete()
+            kept = {link.item_id: link for link in opinion.activity_links.all()} if items else {}
+            added = []
+            for item in items:
+                reason = suggestions.get(item.pk, "vybráno zpracovatelem")
+                link = kept.get(item.pk)
+                if link is None:
+                    added.append(OpinionActivity(opinion=opinion, item=item, reason=reason))
+                elif link.reason != reason:
+                    link.reason = reason
+                    link.save(update_fields=["reason"])
+            OpinionActivity.objects.bulk_create(added)  # the row lock on the opinion keeps this single
+        for warning, answer in answers:
+            _answer(warning, actor, answer)
+        record_event(case=opinion.case, actor=actor, action=OpinionEvent.OPINION_DRAFT,
+                     summary=gettext("Koncept vyjádření uložen"))
     return opinion
+
+
+def _locked(opinion: Opinion) -> Opinion:
+    """The opinion re-read and locked (its row only) with its case, for a change."""
+    return Opinion.objects.select_for_update(of=("self",)).select_related("case").get(pk=opinion.pk)
 
 
 def _as_ip_answer(value) -> selectors.IpAnswer:
@@ -401,7 +438,7 @@ def _answer(warning: IpWarning, actor, answer: selectors.IpAnswer) -> None:
                      after={"reason": values["reason"], "answer": values["answer"]})
 
 
-@transaction.atomic
+@transactions.atomic
 def opinion_ip_answer(*, warning: IpWarning, actor, answer) -> IpWarning:
     """The drafter's answer to one IP warning: a structured reason checked against the IP's and the project's data."""
     _check_drafting(warning.opinion, actor)
@@ -413,21 +450,21 @@ def opinion_ip_answer(*, warning: IpWarning, actor, answer) -> IpWarning:
     return warning
 
 
-def _ip_funding_problems(opinion: Opinion) -> list[str]:
+def _ip_funding_problems(opinion: Opinion, warnings=None) -> list[str]:
     """Verdict 4 "not funded by the IP" is refused while a strong warning has no valid answer."""
     if opinion.s4_verdict != Opinion.Funding.NOT_FUNDED:
         return []
     return [
         f"Výrok 4 „{Opinion.Funding.NOT_FUNDED.label}“ nelze uvést, dokud silné upozornění na IP "
         f"„{w.ip_service.project.name}“ (§ {w.ip_service.service_type.paragraph}) nemá platnou odpověď."
-        for w in selectors.strong_warnings_without_valid_answer(opinion)
+        for w in selectors.strong_warnings_without_valid_answer(opinion, warnings)
     ]
 
 
-@transaction.atomic
+@transactions.atomic
 def opinion_submit(*, opinion: Opinion, actor, task=None) -> Opinion:
     """Send the draft for approval: the four statements filled, every IP warning answered."""
-    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    opinion = _locked(opinion)
     _check_drafting(opinion, actor)
     problems = []
     labels = {"s1_verdict": "1. soulad se střednědobým plánem", "s2_verdict": "2. potřebnost v kraji",
@@ -437,22 +474,22 @@ def opinion_submit(*, opinion: Opinion, actor, task=None) -> Opinion:
             problems.append(f"Chybí závěr výroku {label}.")
     if opinion.s1_verdict in (Opinion.Compliance.YES, Opinion.Compliance.PARTLY) and not opinion.activity_links.exists():
         problems.append("Při souladu s plánem vyberte aktivity plánu, na které projekt navazuje.")
-    unanswered = [w for w in selectors.ip_warnings_of(opinion) if selectors.ip_answer_problems(w)]
+    warnings = selectors.ip_warnings_of(opinion)
+    unanswered = [w for w in warnings if selectors.ip_answer_problems(w)]
     if unanswered:
         problems.append(
             f"Odpovězte na všechna upozornění na individuální projekty kraje platným důvodem (zbývá {len(unanswered)})."
         )
-    problems += _ip_funding_problems(opinion)
+    problems += _ip_funding_problems(opinion, warnings)
     if problems:
         raise ValidationError(problems)
-    _take_over(opinion, actor)
-    opinion.status = Opinion.Status.WAITING
-    opinion.submitted_at = timezone.now()
-    opinion.save(update_fields=["status", "submitted_at", "drafter"])
-    set_case_state(case=opinion.case, state=Case.State.WAITING, detail=gettext("vyjádření čeká na schválení"), actor=actor,
-                   task=task)
-    set_case_deadline(case=opinion.case, deadline=opinion.case_deadline, actor=actor,
-                      reason=gettext("lhůta pro vydání vyjádření"), task=task)
+    with history_batch():
+        _take_over(opinion, actor)
+        opinion.status = Opinion.Status.WAITING
+        opinion.submitted_at = timezone.now()
+        opinion.save(update_fields=["status", "submitted_at", "drafter"])
+        change_case(case=opinion.case, state=Case.State.WAITING, detail=gettext("vyjádření čeká na schválení"),
+                    deadline=opinion.case_deadline, reason=gettext("lhůta pro vydání vyjádření"), actor=actor, task=task)
     return opinion
 
 
@@ -468,12 +505,13 @@ def _check_approver(opinion: Opinion, actor) -> None:
         raise ValidationError(gettext("Vyjádření schvaluje vedoucí odboru nebo jeho zástupce."))
 
 
-@transaction.atomic
+@transactions.atomic
 def opinion_approve(*, opinion: Opinion, actor, task=None) -> Opinion:
     """Approve (four-eyes) and freeze the opinion; the worker renders the final document."""
-    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    opinion = _locked(opinion)
     _check_approver(opinion, actor)
-    funding = _ip_funding_problems(opinion)  # the IP catalogue may have changed since submission
+    warnings = selectors.ip_warnings_of(opinion)
+    funding = _ip_funding_problems(opinion, warnings)  # the IP catalogue may have changed since submission
     if funding:
         raise ValidationError(funding + ["Vraťte vyjádření zpracovateli k doplnění odpovědi."])
     opinion.status = Opinion.Status.APPROVED
@@ -481,16 +519,16 @@ def opinion_approve(*, opinion: Opinion, actor, task=None) -> Opinion:
     opinion.approver_function = "vedoucí odboru sociálních věcí" if has_role(actor, ROLE_HEAD) else \
         "zástupce vedoucího odboru sociálních věcí"
     opinion.approved_at = timezone.now()
-    opinion.snapshot = selectors.build_snapshot(opinion)
+    opinion.snapshot = selectors.build_snapshot(opinion, warnings)
     opinion.save(update_fields=["status", "approver", "approver_function", "approved_at", "snapshot"])
     set_case_state(case=opinion.case, state=Case.State.DECIDED, detail=gettext("vyjádření schváleno"), actor=actor, task=task)
     return opinion
 
 
-@transaction.atomic
+@transactions.atomic
 def opinion_return(*, opinion: Opinion, actor, comment: str, task=None) -> Opinion:
     """Return to the same drafter with comments (kept in the history)."""
-    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    opinion = _locked(opinion)
     _check_approver(opinion, actor)
     comment = (comment or "").strip()
     if not comment:
@@ -498,12 +536,12 @@ def opinion_return(*, opinion: Opinion, actor, comment: str, task=None) -> Opini
     ReturnComment.objects.create(opinion=opinion, author=actor, comment=comment)
     opinion.status = Opinion.Status.RETURNED
     opinion.save(update_fields=["status"])
-    set_case_state(case=opinion.case, state=Case.State.OPEN, detail=gettext("vráceno k přepracování"), actor=actor, task=task,
-                   summary=gettext('Vráceno zpracovateli k přepracování: {comment}').format(comment=comment))
     # the draft is due by its own deadline, or (when that has passed) by the case deadline
     today = timezone.localdate()
     deadline = opinion.draft_deadline if opinion.draft_deadline >= today else opinion.case_deadline
-    set_case_deadline(case=opinion.case, deadline=deadline, actor=actor, reason=gettext("přepracování konceptu"), task=task)
+    change_case(case=opinion.case, state=Case.State.OPEN, detail=gettext("vráceno k přepracování"), actor=actor, task=task,
+                summary=gettext('Vráceno zpracovateli k přepracování: {comment}').format(comment=comment),
+                deadline=deadline, reason=gettext("přepracování konceptu"))
     return opinion
 
 
@@ -528,9 +566,11 @@ def opinion_tell_approvers(*, task) -> None:
 # --------------------------------------------------------------------------- the final document
 
 
-def opinion_render_final(*, opinion: Opinion, source_key: str):
-    """Render, number and store the approved opinion (run by the worker; idempotent on source_key)."""
-    opinion = Opinion.objects.select_related("call__programme", "case", "approver", "drafter").get(pk=opinion.pk)
+def opinion_render_final(*, source_key: str, opinion: Opinion | None = None, case_id: int | None = None):
+    """Render, number and store the approved opinion (run by the worker; idempotent on source_key).
+    The opinion is read here (given, or the one of ``case_id``)."""
+    opinions = Opinion.objects.select_related("call__programme", "area", "case", "approver", "drafter")
+    opinion = opinions.get(pk=opinion.pk) if opinion is not None else opinions.get(case_id=case_id)
     if opinion.status not in (Opinion.Status.APPROVED, Opinion.Status.ISSUED):
         raise ValidationError(gettext("Vyhotovit lze jen schválené vyjádření."))
     programme = opinion.call.programme
@@ -547,9 +587,9 @@ def opinion_render_final(*, opinion: Opinion, source_key: str):
         opinion.document = document
         opinion.status = Opinion.Status.ISSUED
         opinion.save(update_fields=["document", "status"])
-        set_case_state(case=opinion.case, state=Case.State.DECIDED,
-                       detail=gettext('vyjádření vydáno, č. j. {reference_number}').format(reference_number=document.reference_number))
-        set_case_deadline(case=opinion.case, deadline=None, reason=gettext("vyjádření vydáno"))
+        change_case(case=opinion.case, state=Case.State.DECIDED,
+                    detail=gettext('vyjádření vydáno, č. j. {reference_number}').format(reference_number=document.reference_number),
+                    deadline=None, reason=gettext("vyjádření vydáno"))
     return document
 
 
@@ -567,12 +607,12 @@ def may_withdraw(user) -> bool:
 def _mark_withdrawn(opinion: Opinion, actor, reason: str) -> None:
     opinion.status = Opinion.Status.WITHDRAWN
     opinion.save(update_fields=["status"])
-    set_case_state(case=opinion.case, state=Case.State.CANCELED, detail=gettext("žádost vzata zpět"), actor=actor,
-                   summary=gettext('Žádost o vyjádření vzata zpět: {reason}').format(reason=reason))
-    set_case_deadline(case=opinion.case, deadline=None, actor=actor, reason=gettext("žádost vzata zpět"))
+    change_case(case=opinion.case, state=Case.State.CANCELED, detail=gettext("žádost vzata zpět"), actor=actor,
+                summary=gettext('Žádost o vyjádření vzata zpět: {reason}').format(reason=reason),
+                deadline=None, reason=gettext("žádost vzata zpět"))
 
 
-@transaction.atomic
+@transactions.atomic
 def opinion_withdraw(*, opinion: Opinion, actor, reason: str) -> Opinion:
     """The applicant withdrew the request (or it is void): the process is cancelled, the case too."""
     from workflows.models import CaseProcess
@@ -584,16 +624,19 @@ def opinion_withdraw(*, opinion: Opinion, actor, reason: str) -> Opinion:
     if not may_withdraw(actor):
         raise ValidationError(gettext("Zpětvzetí žádosti o vyjádření zapisuje jen ten, kdo žádosti eviduje "
                                       "(pracovník pro plánování, koordinátor, vedoucí odboru)."))
-    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    # the flow lock first (the process rows, then the case's rows), as every step of the flow takes it
+    processes = list(CaseProcess.objects.select_for_update(of=("self",)).filter(
+        case_id=opinion.case_id, status=PROCESS.NEW).order_by("pk"))
+    opinion = _locked(opinion)
     if opinion.status not in WITHDRAWABLE:
         raise ValidationError(gettext('Vyjádření ve stavu „{lower}“ nelze vzít zpět.').format(lower=opinion.get_status_display().lower()))
     _mark_withdrawn(opinion, actor, reason)
-    for process in CaseProcess.objects.filter(case_id=opinion.case_id, status=PROCESS.NEW):
+    for process in processes:
         process.flow_class.instance.cancel(process)  # the flow's cancel sees the opinion already withdrawn
     return opinion
 
 
-@transaction.atomic
+@transactions.atomic
 def opinion_process_canceled(*, case_id: int, actor=None) -> None:
     """Called by the flow when its process is cancelled from Viewflow's screens."""
     opinion = Opinion.objects.select_for_update().filter(case_id=case_id).first()
@@ -601,14 +644,15 @@ def opinion_process_canceled(*, case_id: int, actor=None) -> None:
         _mark_withdrawn(opinion, actor, "proces zrušen")
 
 
-@transaction.atomic
-def opinion_notify_applicant(*, opinion: Opinion) -> None:
+@transactions.atomic
+def opinion_notify_applicant(*, opinion: Opinion | None = None, case_id: int | None = None) -> None:
     """Close the case; the applicant's e-mail goes out from a Celery task after commit, retried
     while the mail server refuses, and ``notified_at`` is set once it was accepted
     (opinions.notifications)."""
     from .notifications import queue_notification
 
-    opinion = Opinion.objects.select_for_update().select_related("case").get(pk=opinion.pk)
+    opinions = Opinion.objects.select_for_update(of=("self",)).select_related("case")
+    opinion = opinions.get(pk=opinion.pk) if opinion is not None else opinions.get(case_id=case_id)
     queue_notification(opinion)
     set_case_state(case=opinion.case, state=Case.State.CLOSED, detail=gettext("vyjádření vydáno a žadateli odeslán e-mail"))
 

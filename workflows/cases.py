@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from . import transactions
 from .history import record_event
 from .models import Case, CaseEvent, CaseParty
 from .numbering import next_file_mark
 
 
-@transaction.atomic
+@transactions.atomic
 def case_open(
     *,
     kind: str,

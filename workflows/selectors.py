@@ -597,10 +597,11 @@ def to_rows(tasks: Iterable[Task], today: datetime.date | None = None, back: str
     return rows
 
 
-def eligible_assignees(task) -> QuerySet:
+def eligible_assignees(task, *, case=None) -> QuerySet:
     """Active colleagues who may do the task: they hold its permission through a role or
     directly, and work on the case's agenda in a role other than the administrator's (the
-    superuser's blanket rights do not make an IT administrator a case worker)."""
+    superuser's blanket rights do not make an IT administrator a case worker). ``case``: the
+    task's case when the caller has it already (else read through the process)."""
     User = get_user_model()
     qs = User.objects.filter(is_active=True)
     perm = task.owner_permission
@@ -610,22 +611,58 @@ def eligible_assignees(task) -> QuerySet:
             Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
             | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
         )
-    case_process = getattr(task.process, "caseprocess", None) if task.process_id else None
-    case = case_process.case if case_process is not None else None
+    if case is None:
+        case_process = getattr(task.process, "caseprocess", None) if task.process_id else None
+        case = case_process.case if case_process is not None else None
     roles = agendas.agenda_roles().get(agendas.agenda_of_kind(case.kind), frozenset()) if case is not None else frozenset()
     if roles:
         qs = qs.filter(groups__name__in=sorted(roles - {ROLE_ADMIN}))
     return qs.distinct().order_by(czech_order("last_name"), czech_order("first_name"), "pk")
 
 
+def prefetch_permissions(users) -> None:
+    """Fill Django's per-user permission cache (``ModelBackend``'s ``_perm_cache``) of many
+    users in two queries, so ``has_perm`` on each asks nothing more — the same set the
+    backend would compute one user at a time (direct permissions and the groups' ones; all
+    of them for an active superuser)."""
+    from django.contrib.auth.models import Permission
+
+    todo = [u for u in users if u.is_active and not hasattr(u, "_perm_cache")]
+    if not todo:
+        return
+    perms: dict[int, set[str]] = {u.pk: set() for u in todo}
+    if any(u.is_superuser for u in todo):
+        every = {f"{a}.{c}" for a, c in Permission.objects.values_list("content_type__app_label", "codename")}
+        for u in todo:
+            if u.is_superuser:
+                perms[u.pk] = set(every)
+    plain = [u.pk for u in todo if not u.is_superuser]
+    if plain:
+        User = get_user_model()
+        for pk, app_label, codename in User.objects.filter(pk__in=plain, user_permissions__isnull=False).values_list(
+                "pk", "user_permissions__content_type__app_label", "user_permissions__codename"):
+            perms[pk].add(f"{app_label}.{codename}")
+        for pk, app_label, codename in User.objects.filter(pk__in=plain, groups__permissions__isnull=False).values_list(
+                "pk", "groups__permissions__content_type__app_label", "groups__permissions__codename"):
+            perms[pk].add(f"{app_label}.{codename}")
+    for u in todo:
+        u._perm_cache = perms[u.pk]
+
+
 def assignable_users(task, users) -> list:
     """Users the flow node itself would let take the task (e.g. never the drafter of an
-    opinion for its approval — the four-eyes rule lives in the node's ``can_assign``)."""
+    opinion for its approval — the four-eyes rule lives in the node's ``can_assign``). A node
+    may answer for many users at once (``assignable_among``: one read of what it checks)."""
     import copy
 
+    users = list(users)
     probe = copy.copy(task)
     probe.owner = None
     probe.owner_id = None
+    prefetch_permissions(users)
+    among = getattr(task.flow_task, "assignable_among", None)
+    if among is not None:
+        return among(users, probe)
     return [u for u in users if task.flow_task.can_assign(u, probe)]
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager, nullcontext
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow import flow
+from viewflow.workflow import flow, lock
+from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.flow import utils as flow_utils
 from viewflow.workflow.status import STATUS
 
@@ -23,7 +28,72 @@ def step_permission(app_label: str, step: str):
     return permission
 
 
-class TaskNode(flow.View):
+# --------------------------------------------------------------------------- the flow lock
+
+
+_HELD: contextvars.ContextVar[dict | None] = contextvars.ContextVar("osv_flow_lock_processes", default=None)
+
+
+class ProcessRowLock(lock.SelectForUpdateLock):
+    """The flow lock as Viewflow's ``select_for_update_lock`` takes it (``SELECT … FOR UPDATE``
+    of the flow's process row — the first lock of every change: process row, then the case's
+    rows, then the č. j. counter), with three differences:
+
+    - it joins the caller's transaction when there is one instead of opening a savepoint,
+      else opens a transaction of its own;
+    - it waits for the row instead of ``NOWAIT`` with retries: the lock order is the same
+      everywhere, and PostgreSQL detects a deadlock anyway;
+    - the flow's process row itself is read under the lock (Viewflow reads ``SELECT 1``), with
+      its case when it has one, and handed to the activations built inside
+      (:class:`HumanActivation`), which would otherwise read the base process and then the
+      flow's own row. (A service changes the case through its own read of it; the flow's
+      callbacks route on what they read themselves, as the opinion flow's do.)
+    """
+
+    @contextmanager
+    def __call__(self, flow_class, process_pk):
+        held = _HELD.get() or {}
+        if process_pk in held:  # the same process again, inside its own lock (a start node)
+            yield
+            return
+        with nullcontext() if connection.in_atomic_block else transaction.atomic():
+            processes = flow_class.process_class._default_manager.select_for_update(of=("self",))
+            if any(f.name == "case" and f.is_relation for f in flow_class.process_class._meta.concrete_fields):
+                processes = processes.select_related("case")  # read along (only the process row is locked)
+            process = processes.filter(pk=process_pk).first()
+            token = _HELD.set({**held, process_pk: process})
+            try:
+                yield
+            finally:
+                _HELD.reset(token)
+
+
+process_row_lock = ProcessRowLock()
+
+
+def held_process(process_pk):
+    """The flow's process read under the flow lock held now (None: not held here)."""
+    return (_HELD.get() or {}).get(process_pk)
+
+
+class HumanActivation(ViewActivation):
+    """A human task's activation that takes its process from the flow lock (one read)."""
+
+    def __init__(self, task):
+        process = held_process(task.process_id)
+        known = task.process if type(task).process.is_cached(task) else None
+        if process is not None and not isinstance(known, type(process)):
+            task.process = process  # not read yet, or only its base row (Viewflow would read the flow's)
+        super().__init__(task)
+
+
+class View(flow.View):
+    """Viewflow's human task node with :class:`HumanActivation`."""
+
+    activation_class = HumanActivation
+
+
+class TaskNode(View):
     """A user task whose form, posted again after the task is done, says so in Czech (and writes nothing)."""
 
     @property

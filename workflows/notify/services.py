@@ -68,8 +68,13 @@ def set_email_kinds(*, user, kinds) -> NotificationPreference:
 
 
 def _case_of_task(task):
+    """The task's case: from its process when the activation read it with its case (no query),
+    else one query."""
     from ..models import CaseProcess
 
+    process = task.process if type(task).process.is_cached(task) else None
+    if isinstance(process, CaseProcess):
+        return process.case
     case_process = CaseProcess.objects.filter(pk=task.process_id).select_related("case").first()
     return case_process.case if case_process else None
 
@@ -86,35 +91,70 @@ def _task_link(task, user, case) -> str:
     return reverse("cases:case_detail", args=[case.pk]) if case is not None else ""
 
 
+def _email_kinds_of(users) -> dict[int, set[str]]:
+    """``email_kinds`` of many users in one query (only users with an address are asked)."""
+    asked = [u.pk for u in users if u.email]
+    if not asked:
+        return {}
+    prefs = dict(NotificationPreference.objects.filter(user_id__in=asked).values_list("user_id", "email_kinds"))
+    return {pk: set(prefs[pk]) if pk in prefs else set(Kind.values) for pk in asked}
+
+
+def _notify_all(entries, task=None) -> list[Notification]:
+    """``notify`` for many users at once: the users' earlier rows about ``task`` and their
+    e-mail choices in one query each, the new rows in one insert (no savepoint of their own:
+    they join the caller's transaction). ``entries``: dicts of ``notify``'s arguments."""
+    entries = [e for e in entries if e["user"] is not None and e["user"].is_active]
+    if not entries:
+        return []
+    existing: dict[int, Notification] = {}
+    if task is not None:
+        rows = Notification.objects.filter(task_id=task.pk, user_id__in=[e["user"].pk for e in entries])
+        for row in rows.order_by("created_at", "pk"):
+            existing[row.user_id] = row  # the newest row per user wins, as ``.first()`` in the model's order
+    kinds = _email_kinds_of([e["user"] for e in entries])
+    now = timezone.now()
+    out, new, send = [], [], []
+    for e in entries:
+        user, kind, message = e["user"], e["kind"], e["message"][:500]
+        detail, case, url = e.get("detail", ""), e.get("case"), e.get("url", "")
+        note = existing.get(user.pk)
+        if note is not None:
+            if note.read_at is None and PRIORITY[note.kind] > PRIORITY[kind]:
+                out.append(note)  # the unread, more specific message stays
+                continue
+            note.kind, note.message, note.detail = kind, message, detail
+            note.url, note.case = url or note.url, case or note.case
+            note.created_at, note.read_at = now, None
+            if note.mail == Notification.Mail.QUEUED:  # the e-mail not yet gone reads the new text
+                note.save()
+                out.append(note)
+                continue
+        else:
+            note = Notification(user=user, kind=kind, message=message, detail=detail, url=url, case=case,
+                                task_id=task.pk if task is not None else None, created_at=now)
+        if kind in kinds.get(user.pk, ()):
+            note.mail, note.mailed_at = Notification.Mail.QUEUED, now
+        else:
+            note.mail = Notification.Mail.NONE
+        if note.pk is None:
+            new.append(note)
+        else:
+            note.save()
+        out.append(note)
+        if note.mail == Notification.Mail.QUEUED:
+            send.append(note)
+    if new:
+        Notification.objects.bulk_create(new)  # primary keys set (RETURNING on both databases)
+    for note in send:
+        outbox.dispatch_on_commit(MAIL_TASK, note.pk)
+    return out
+
+
 def notify(*, user, kind: str, message: str, detail: str = "", case=None, task=None, url: str = "") -> Notification | None:
     """Tell one user; call inside the transaction of the change (the e-mail leaves after commit)."""
-    if user is None or not user.is_active:
-        return None
-    message = message[:500]
-    existing = None
-    if task is not None:
-        existing = Notification.objects.filter(user=user, task_id=task.pk).first()
-    if existing is not None:
-        if existing.read_at is None and PRIORITY[existing.kind] > PRIORITY[kind]:
-            return existing  # the unread, more specific message stays
-        existing.kind, existing.message, existing.detail = kind, message, detail
-        existing.url, existing.case = url or existing.url, case or existing.case
-        existing.created_at, existing.read_at = timezone.now(), None
-        note = existing
-        if note.mail == Notification.Mail.QUEUED:  # the e-mail not yet gone reads the new text
-            note.save()
-            return note
-    else:
-        note = Notification(user=user, kind=kind, message=message, detail=detail, url=url, case=case,
-                            task_id=task.pk if task is not None else None)
-    if user.email and kind in email_kinds(user):
-        note.mail, note.mailed_at = Notification.Mail.QUEUED, timezone.now()
-    else:
-        note.mail = Notification.Mail.NONE
-    note.save()
-    if note.mail == Notification.Mail.QUEUED:
-        outbox.dispatch_on_commit(MAIL_TASK, note.pk)
-    return note
+    notes = _notify_all([dict(user=user, kind=kind, message=message, detail=detail, case=case, url=url)], task)
+    return notes[0] if notes else None
 
 
 def _task_message(task, case, text: str) -> str:
@@ -130,17 +170,13 @@ def notify_task(*, task, kind: str, text: str, detail: str = "", users=None) -> 
 
     case = _case_of_task(task)
     if users is None:
-        users = [task.owner] if task.owner_id else assignable_users(task, eligible_assignees(task))
+        users = [task.owner] if task.owner_id else assignable_users(task, eligible_assignees(task, case=case))
     actor = current_actor_id()
-    sent = []
-    for user in users:
-        if user is None or user.pk == actor:
-            continue
-        note = notify(user=user, kind=kind, message=_task_message(task, case, text), detail=detail, case=case,
-                      task=task, url=_task_link(task, user, case))
-        if note is not None:
-            sent.append(note)
-    return sent
+    message = _task_message(task, case, text)
+    return _notify_all([
+        dict(user=user, kind=kind, message=message, detail=detail, case=case, url=_task_link(task, user, case))
+        for user in users if user is not None and user.pk != actor
+    ], task)
 
 
 def task_assigned(task, *, by=None) -> Notification | None:
