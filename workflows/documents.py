@@ -262,8 +262,10 @@ def store_document(
     personal_data: bool = False,
     status: str = Document.Status.ISSUED,
     template_code: str = "",
+    version: int | None = None,
 ) -> Document:
-    """Store bytes as the next version of ``kind`` on the case, with its hash, in history."""
+    """Store bytes as the next version of ``kind`` on the case (or as ``version``, read by the
+    caller in this transaction), with its hash, in history."""
     # one transaction, but no savepoint of its own inside a caller's (generate_document has
     # one): any error here propagates and rolls the whole attempt back
     with transaction.atomic(savepoint=False):
@@ -271,7 +273,7 @@ def store_document(
             case=case,
             kind=kind,
             title=title,
-            version=_next_version(case, kind),
+            version=version or _next_version(case, kind),
             sha256=Document.hash_bytes(content),
             size=len(content),
             reference_number=reference_number,
@@ -333,8 +335,18 @@ def generate_document(
     full_context = form_context(full_context, kind=kind, title=title, case=case)
     package = render_package(template_code, full_context)
     safe_mark = (case.file_mark or str(case.pk)).replace("/", "-").replace(" ", "_")
+    # a job storing the document of its own task needs no savepoint: under the job's flow lock,
+    # after the task's status was checked, no other delivery can store that key meanwhile
+    # (workflows.jobs); a savepoint is only there to look up a concurrent winner after an
+    # IntegrityError, which then cannot happen
+    from .jobs import running_job_task_pk
+
+    own_job = running_job_task_pk() is not None and source_key == f"task:{running_job_task_pk()}"
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=not own_job):
+            # what can be read is read before the č. j. is taken: the counter row stays locked
+            # from the increment to the commit
+            version = _next_version(case, kind)
             reference = next_reference_number(manual=manual_reference) if numbered else ""
             if numbered:
                 package.fill(REFERENCE_PLACEHOLDER, reference)
@@ -350,8 +362,11 @@ def generate_document(
                 personal_data=personal_data,
                 status=status,
                 template_code=template_code,
+                version=version,
             )
     except IntegrityError:
+        if own_job:  # not a concurrent delivery (see above): the job's transaction is lost
+            raise
         # a concurrent delivery of the same job stored it first
         existing = Document.objects.filter(source_key=source_key).first()
         if existing:
