@@ -263,6 +263,7 @@ def store_document(
     status: str = Document.Status.ISSUED,
     template_code: str = "",
     version: int | None = None,
+    orphan_checked: bool = False,
 ) -> Document:
     """Store bytes as the next version of ``kind`` on the case (or as ``version``, read by the
     caller in this transaction), with its hash, in history."""
@@ -283,7 +284,8 @@ def store_document(
             template_code=template_code,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        _drop_orphan(document, filename)
+        if not orphan_checked:
+            _drop_orphan(document, filename)
         document.file.save(filename, ContentFile(content), save=False)
         document.save()
         record_event(
@@ -347,6 +349,8 @@ def generate_document(
             # what can be read is read before the č. j. is taken: the counter row stays locked
             # from the increment to the commit
             version = _next_version(case, kind)
+            filename = f"{kind}-{safe_mark}-{hashlib.sha256(source_key.encode()).hexdigest()[:10]}.docx"
+            _drop_orphan(Document(case=case, kind=kind, version=version), filename)
             reference = next_reference_number(manual=manual_reference) if numbered else ""
             if numbered:
                 package.fill(REFERENCE_PLACEHOLDER, reference)
@@ -355,7 +359,7 @@ def generate_document(
                 kind=kind,
                 title=title,
                 content=package.to_bytes(),
-                filename=f"{kind}-{safe_mark}-{hashlib.sha256(source_key.encode()).hexdigest()[:10]}.docx",
+                filename=filename,
                 reference_number=reference,
                 source_key=source_key,
                 actor=actor,
@@ -363,6 +367,7 @@ def generate_document(
                 status=status,
                 template_code=template_code,
                 version=version,
+                orphan_checked=True,
             )
     except IntegrityError:
         if own_job:  # not a concurrent delivery (see above): the job's transaction is lost
