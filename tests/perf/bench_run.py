@@ -383,11 +383,23 @@ def opinion_flows(count: int, users, concurrency: int, progress=print) -> dict:
 
 def worker_scaling(count: int, workers: list[int], progress=print) -> dict:
     """Documents/s through the real pipeline with 1, 2, 4 … separate worker processes (each
-    ``--concurrency=1``, as if on machines of their own), the same drain of ``count`` letters."""
+    ``--concurrency=1``, as if on machines of their own), the same drain of ``count`` letters.
+    The sizes run there and back (1, 2, 4, 4, 2, 1): on a shared machine the load drifts, and a
+    drift then weighs on every size alike; each size's figure pools its two drains."""
+    runs: dict[int, list[dict]] = {n: [] for n in workers}
+    for n in workers + workers[::-1]:
+        progress(f"  scale: {n} worker process(es) × {count} documents")
+        runs[n].append(worker_pipeline(count, 1, progress=progress, processes=n))
     out = {}
     for n in workers:
-        progress(f"  scale: {n} worker process(es) × {count} documents")
-        out[str(n)] = worker_pipeline(count, 1, progress=progress, processes=n)
+        docs = sum(r["documents"] for r in runs[n])
+        seconds = sum(r["seconds"] for r in runs[n])
+        pooled = {"documents": docs, "seconds": round(seconds, 2), "per_second": round(docs / seconds, 2),
+                  "worker_processes": n, "runs_per_second": [r["per_second"] for r in runs[n]]}
+        for key in ("worker_cpu_ms_per_doc", "db_cpu_ms_per_doc"):
+            values = [r[key] for r in runs[n] if r.get(key) is not None]
+            pooled[key] = round(sum(values) / len(values), 1) if values else None
+        out[str(n)] = pooled
     base = out[str(workers[0])]["per_second"]
     for n in workers:
         out[str(n)]["ratio_to_first"] = round(out[str(n)]["per_second"] / base, 2)
