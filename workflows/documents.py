@@ -262,8 +262,11 @@ def store_document(
     personal_data: bool = False,
     status: str = Document.Status.ISSUED,
     template_code: str = "",
+    version: int | None = None,
+    orphan_checked: bool = False,
 ) -> Document:
-    """Store bytes as the next version of ``kind`` on the case, with its hash, in history."""
+    """Store bytes as the next version of ``kind`` on the case (or as ``version``, read by the
+    caller in this transaction), with its hash, in history."""
     # one transaction, but no savepoint of its own inside a caller's (generate_document has
     # one): any error here propagates and rolls the whole attempt back
     with transaction.atomic(savepoint=False):
@@ -271,7 +274,7 @@ def store_document(
             case=case,
             kind=kind,
             title=title,
-            version=_next_version(case, kind),
+            version=version or _next_version(case, kind),
             sha256=Document.hash_bytes(content),
             size=len(content),
             reference_number=reference_number,
@@ -281,7 +284,8 @@ def store_document(
             template_code=template_code,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        _drop_orphan(document, filename)
+        if not orphan_checked:
+            _drop_orphan(document, filename)
         document.file.save(filename, ContentFile(content), save=False)
         document.save()
         record_event(
@@ -333,8 +337,20 @@ def generate_document(
     full_context = form_context(full_context, kind=kind, title=title, case=case)
     package = render_package(template_code, full_context)
     safe_mark = (case.file_mark or str(case.pk)).replace("/", "-").replace(" ", "_")
+    # a job storing the document of its own task needs no savepoint: under the job's flow lock,
+    # after the task's status was checked, no other delivery can store that key meanwhile
+    # (workflows.jobs); a savepoint is only there to look up a concurrent winner after an
+    # IntegrityError, which then cannot happen
+    from .jobs import running_job_task_pk
+
+    own_job = running_job_task_pk() is not None and source_key == f"task:{running_job_task_pk()}"
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=not own_job):
+            # what can be read is read before the č. j. is taken: the counter row stays locked
+            # from the increment to the commit
+            version = _next_version(case, kind)
+            filename = f"{kind}-{safe_mark}-{hashlib.sha256(source_key.encode()).hexdigest()[:10]}.docx"
+            _drop_orphan(Document(case=case, kind=kind, version=version), filename)
             reference = next_reference_number(manual=manual_reference) if numbered else ""
             if numbered:
                 package.fill(REFERENCE_PLACEHOLDER, reference)
@@ -343,15 +359,19 @@ def generate_document(
                 kind=kind,
                 title=title,
                 content=package.to_bytes(),
-                filename=f"{kind}-{safe_mark}-{hashlib.sha256(source_key.encode()).hexdigest()[:10]}.docx",
+                filename=filename,
                 reference_number=reference,
                 source_key=source_key,
                 actor=actor,
                 personal_data=personal_data,
                 status=status,
                 template_code=template_code,
+                version=version,
+                orphan_checked=True,
             )
     except IntegrityError:
+        if own_job:  # not a concurrent delivery (see above): the job's transaction is lost
+            raise
         # a concurrent delivery of the same job stored it first
         existing = Document.objects.filter(source_key=source_key).first()
         if existing:

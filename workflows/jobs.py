@@ -12,6 +12,7 @@ message, a killed worker) — so no case stalls.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from contextlib import contextmanager
 from datetime import timedelta
@@ -25,12 +26,26 @@ from viewflow.workflow import lock
 from viewflow.workflow.activation import Activation, has_manage_permission
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow import mixins as flow_mixins
+from viewflow.workflow.flow import nodes as flow_nodes
 from viewflow.workflow.flow import views as flow_views
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes.job import AbstractJob, AbstractJobActivation
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.signals import flow_finished, task_finished, task_started
+from viewflow.workflow.status import PROCESS, STATUS
 
 logger = logging.getLogger(__name__)
+
+
+#: the task of the job whose method runs now, under its flow lock (None outside a job)
+_RUNNING_JOB: contextvars.ContextVar[int | None] = contextvars.ContextVar("osv_running_job", default=None)
+
+
+def running_job_task_pk() -> int | None:
+    """The primary key of the job task whose method runs now under its flow lock, in the job's
+    one transaction, after its status was checked under the lock (else None). A document keyed
+    on that task (``task:<pk>``) cannot be stored by anyone else meanwhile: a second delivery
+    of the job waits for the lock and then finds the task done."""
+    return _RUNNING_JOB.get()
 
 
 #: the Celery task that runs a job (defined in worker/tasks.py; sent by name, so the engine
@@ -67,6 +82,28 @@ class JobActivation(AbstractJobActivation):
         self.task.save()
 
 
+class ErrorBoundary(flow_nodes.ErrorBoundary):
+    """Viewflow's error boundary (``.OnError``) of a job, disarmed in one statement when the
+    job finishes. Viewflow reads the armed boundary tasks, then each one's process twice (the
+    base row and the flow's row, to build an activation) and saves each: four statements a
+    job. Its cancel is a plain NEW → CANCELED with the finish time (no signal, no side
+    effect), which one ``UPDATE`` does for every armed task of the finished job. (Same class
+    name as Viewflow's: the case page titles nodes by it.)"""
+
+    def _on_host_finished(self, **signal_kwargs):
+        host_task = signal_kwargs["task"]
+        if host_task.flow_task != self._attached_to or getattr(host_task, "_osv_boundaries_disarmed", False):
+            return
+        _disarm(host_task, [self])
+
+
+def _disarm(host_task: Task, boundaries) -> None:
+    """Cancel the armed (NEW) tasks of these error boundaries of the host task: one UPDATE."""
+    host_task.flow_task.flow_class.task_class._default_manager.filter(
+        flow_task__in=boundaries, process_id=host_task.process_id, previous=host_task, status=STATUS.NEW,
+    ).update(status=STATUS.CANCELED, finished=timezone.now())
+
+
 class Job(
     flow_mixins.NodeDetailMixin,
     flow_mixins.NodeUndoMixin,
@@ -93,6 +130,14 @@ class Job(
 
     def run(self, activation):
         return self._func(activation)
+
+    def OnError(self, then, code=None, interrupting=True, title=None):
+        """Viewflow's ``.OnError`` with the boundary above (disarmed in one statement)."""
+        boundary = ErrorBoundary(None, code=code, interrupting=interrupting).Next(then)
+        if title is not None:
+            boundary.Annotation(title=title)
+        self._boundary_specs.append(("error", boundary))
+        return self
 
 
 def _record_failure(task: Task, exc: Exception) -> None:
@@ -123,7 +168,7 @@ def _read_process(task: Task, *, lock: bool = False):
 
 
 def _row_lock(flow_class) -> bool:
-    return flow_class.lock_impl is lock.select_for_update_lock
+    return isinstance(flow_class.lock_impl, lock.SelectForUpdateLock)
 
 
 @contextmanager
@@ -197,7 +242,19 @@ def _run_and_complete(node, task: Task) -> None:
     current = Task.objects.filter(pk=task.pk).values_list("status", flat=True).first()
     if current not in (STATUS.SCHEDULED, STATUS.STARTED):
         raise _NotRunnable
-    node.run(node.activation_class(task))
+    # the job's error boundaries are disarmed before the method, not when it completes: the
+    # document's č. j. is taken inside the method and its counter row stays locked until the
+    # commit, so what needs no number is written first (a failing method rolls this back too,
+    # and the failure, recorded in a transaction of its own, finds the boundary armed)
+    boundaries = [b for b in node._boundary_events if isinstance(b, ErrorBoundary)]
+    if boundaries:
+        _disarm(task, boundaries)
+        task._osv_boundaries_disarmed = True
+    token = _RUNNING_JOB.set(task.pk)
+    try:
+        node.run(node.activation_class(task))
+    finally:
+        _RUNNING_JOB.reset(token)
     _complete(task)
 
 
@@ -206,7 +263,48 @@ def _complete(task: Task) -> None:
     # started and done in one save: what ``activation.start()`` would write (``started``) goes
     # out with the completion, in the same transaction
     task.status, task.started = STATUS.STARTED, timezone.now()
-    task.flow_task.activation_class(task).execute()
+    activation = task.flow_task.activation_class(task)
+    end = _plain_end(task.flow_task)
+    if end is None:
+        activation.execute()
+        return
+    activation.complete()
+    _finish_at(end, activation)
+
+
+def _plain_end(node):
+    """The job's next node when it is Viewflow's plain ``flow.End`` (no boundary of its own, no
+    task data or seed for it), else None."""
+    end = getattr(node, "_next", None)
+    if type(end) is not flow_nodes.End or end._boundary_events or node._task_data or node._task_seed:
+        return None
+    return end
+
+
+def _finish_at(end, activation) -> None:
+    """What Viewflow does for a plain End after a job (create the end task, activate it — in a
+    savepoint —, count the process's other open tasks, save the whole process on each of its
+    tables, complete the end task: eight statements), in four: the end task inserted DONE,
+    its link to the job, the count, and the process's status and finish time. The same signals
+    are sent (task started and finished, flow finished). Every statement here lies inside the
+    č. j. counter row's lock window (taken by the job's method, held to the commit)."""
+    flow_class = end.flow_class
+    process = activation.process
+    now = timezone.now()
+    end_task = flow_class.task_class(process=process, flow_task=end, token=activation.task.token,
+                                     status=STATUS.DONE, started=now, finished=now)
+    end_task.data = {}
+    end_task.save()
+    end_task.previous.add(activation.task)
+    task_started.send(sender=flow_class, process=process, task=end_task)
+    active = (flow_class.task_class._default_manager.filter(process=process, finished__isnull=True)
+              .exclude(pk=end_task.pk).exists())
+    if not active:
+        process.status, process.finished = PROCESS.DONE, now
+        Process._default_manager.filter(pk=process.pk).update(status=PROCESS.DONE, finished=now)
+    task_finished.send(sender=flow_class, process=process, task=end_task)
+    if not active:
+        flow_finished.send(sender=flow_class, process=process, task=end_task)
 
 
 def stuck_jobs(now=None):

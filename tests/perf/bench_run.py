@@ -103,13 +103,57 @@ def raw_docxtpl(count: int) -> dict:
     case = _letter_case()
     context = _letter_context(case)
     path = str(TEMPLATE_DIR / "letter.docx")
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     for _ in range(count):
         doc = DocxTemplate(path)
         doc.render(context, autoescape=True)
         doc.save(io.BytesIO())
-    seconds = time.perf_counter() - t0
-    return {"documents": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2)}
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return {"documents": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2),
+            "cpu_ms_per_doc": round(cpu * 1000 / count, 1)}
+
+
+def _cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds each process has used so far (Linux /proc; gone ones left out)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def _cpu_used(before: dict[int, float], pids) -> float:
+    """CPU seconds ``pids`` used since ``before`` (a process not there then: all of its)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in _cpu_seconds(pids).items())
+
+
+def _group_pids(pgid: int) -> list[int]:
+    """The processes of a worker's session (its pool children included)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                    pids.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return pids
+
+
+def _db_backend_pids() -> list[int]:
+    """PostgreSQL backends serving other connections to this database (the workers'), when
+    the server runs on this host (their CPU is read from /proc); [] otherwise."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+        pids = [row[0] for row in cursor.fetchall()]
+    return [pid for pid in pids if Path(f"/proc/{pid}").exists()]
 
 
 def in_process_pipeline(count: int) -> dict:
@@ -139,6 +183,7 @@ def _start_worker(log_path: Path, concurrency: int, index: int = 0) -> subproces
     if db["ENGINE"].endswith("sqlite3"):
         env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    env.setdefault("DEBUG", "0")  # as a worker runs in production (no query log kept)
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
@@ -191,6 +236,10 @@ def worker_pipeline(count: int, concurrency: int, progress=print, processes: int
             jobs.dispatch_job = original
         sent = time.perf_counter() - t_send
         pks = list(held)
+        # CPU the drain costs (a figure the machine's other load hardly moves, unlike the
+        # wall time): the worker processes and the database backends serving them
+        worker_cpu0 = _cpu_seconds([pid for p in procs for pid in _group_pids(p.pid)])
+        backend_cpu0 = _cpu_seconds(_db_backend_pids())
         t0 = time.perf_counter()
         for pk in pks:
             original(pk)
@@ -200,6 +249,9 @@ def worker_pipeline(count: int, concurrency: int, progress=print, processes: int
                 raise RuntimeError("worker did not finish in 10 minutes")
             time.sleep(0.02)
         seconds = time.perf_counter() - t0
+        worker_cpu = _cpu_used(worker_cpu0, [pid for p in procs for pid in _group_pids(p.pid)])
+        backend_pids = _db_backend_pids()  # the workers' connections (a pool child connects on its first job)
+        backend_cpu = _cpu_used(backend_cpu0, backend_pids)
     finally:
         for proc in procs:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -208,7 +260,9 @@ def worker_pipeline(count: int, concurrency: int, progress=print, processes: int
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
     return {"documents": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2),
-            "send_seconds": round(sent, 2), "worker_concurrency": concurrency, "worker_processes": processes}
+            "send_seconds": round(sent, 2), "worker_concurrency": concurrency, "worker_processes": processes,
+            "worker_cpu_ms_per_doc": round(worker_cpu * 1000 / count, 1),
+            "db_cpu_ms_per_doc": round(backend_cpu * 1000 / count, 1) if backend_pids else None}
 
 
 # ------------------------------------------------------------------------------ deadline scan
@@ -329,11 +383,23 @@ def opinion_flows(count: int, users, concurrency: int, progress=print) -> dict:
 
 def worker_scaling(count: int, workers: list[int], progress=print) -> dict:
     """Documents/s through the real pipeline with 1, 2, 4 … separate worker processes (each
-    ``--concurrency=1``, as if on machines of their own), the same drain of ``count`` letters."""
+    ``--concurrency=1``, as if on machines of their own), the same drain of ``count`` letters.
+    The sizes run there and back (1, 2, 4, 4, 2, 1): on a shared machine the load drifts, and a
+    drift then weighs on every size alike; each size's figure pools its two drains."""
+    runs: dict[int, list[dict]] = {n: [] for n in workers}
+    for n in workers + workers[::-1]:
+        progress(f"  scale: {n} worker process(es) × {count} documents")
+        runs[n].append(worker_pipeline(count, 1, progress=progress, processes=n))
     out = {}
     for n in workers:
-        progress(f"  scale: {n} worker process(es) × {count} documents")
-        out[str(n)] = worker_pipeline(count, 1, progress=progress, processes=n)
+        docs = sum(r["documents"] for r in runs[n])
+        seconds = sum(r["seconds"] for r in runs[n])
+        pooled = {"documents": docs, "seconds": round(seconds, 2), "per_second": round(docs / seconds, 2),
+                  "worker_processes": n, "runs_per_second": [r["per_second"] for r in runs[n]]}
+        for key in ("worker_cpu_ms_per_doc", "db_cpu_ms_per_doc"):
+            values = [r[key] for r in runs[n] if r.get(key) is not None]
+            pooled[key] = round(sum(values) / len(values), 1) if values else None
+        out[str(n)] = pooled
     base = out[str(workers[0])]["per_second"]
     for n in workers:
         out[str(n)]["ratio_to_first"] = round(out[str(n)]["per_second"] / base, 2)

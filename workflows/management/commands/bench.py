@@ -50,6 +50,16 @@ def db_version() -> str:
         return str(cursor.fetchone()[0])
 
 
+def _cpu_note(v: dict) -> str:
+    """CPU per document (what the machine's other load hardly moves): raw, or worker + database."""
+    if v.get("cpu_ms_per_doc") is not None:
+        return f" · CPU {v['cpu_ms_per_doc']} ms/doc"
+    if v.get("worker_cpu_ms_per_doc") is not None:
+        db = f" + database {v['db_cpu_ms_per_doc']}" if v.get("db_cpu_ms_per_doc") is not None else ""
+        return f" · CPU worker {v['worker_cpu_ms_per_doc']}{db} ms/doc"
+    return ""
+
+
 class Command(BaseCommand):
     help = "Benchmark at scale: list pages (ours vs stock Viewflow), documents, deadline scan."
 
@@ -243,11 +253,12 @@ class Command(BaseCommand):
         rows.append(("load average (1, 5, 15 min) at the end", " ".join(f"{x:.2f}" for x in r["load_average"])))
         for name, v in r.get("documents", {}).items():
             extra = f" · ×{v['ratio_to_raw']} of raw" if "ratio_to_raw" in v else ""
+            extra += _cpu_note(v)
             rows.append((f"documents: {name}", f"{v['per_second']} docs/s ({v['documents']} in {v['seconds']} s)"
                                                f"{extra}"))
         for n, v in r.get("scale", {}).get("workers", {}).items():
             rows.append((f"scale: {n} worker process(es)", f"{v['per_second']} docs/s ({v['documents']} in {v['seconds']} s)"
-                                                         f" · ×{v['ratio_to_first']} of 1"))
+                                                         f" · ×{v['ratio_to_first']} of 1{_cpu_note(v)}"))
         for n, v in r.get("scale", {}).get("http", {}).items():
             rows.append((f"scale: {n} gunicorn instance(s)", f"{v['per_second']} req/s of the inbox, p50 {v['p50_ms']} ms,"
                                                            f" p95 {v['p95_ms']} ms ({v['clients']} clients)"))
