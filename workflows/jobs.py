@@ -28,10 +28,9 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow import mixins as flow_mixins
 from viewflow.workflow.flow import nodes as flow_nodes
 from viewflow.workflow.flow import views as flow_views
-from viewflow.workflow.models import Process, Task
+from viewflow.workflow.models import Task
 from viewflow.workflow.nodes.job import AbstractJob, AbstractJobActivation
-from viewflow.workflow.signals import flow_finished, task_finished, task_started
-from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.status import STATUS
 
 logger = logging.getLogger(__name__)
 
@@ -263,48 +262,7 @@ def _complete(task: Task) -> None:
     # started and done in one save: what ``activation.start()`` would write (``started``) goes
     # out with the completion, in the same transaction
     task.status, task.started = STATUS.STARTED, timezone.now()
-    activation = task.flow_task.activation_class(task)
-    end = _plain_end(task.flow_task)
-    if end is None:
-        activation.execute()
-        return
-    activation.complete()
-    _finish_at(end, activation)
-
-
-def _plain_end(node):
-    """The job's next node when it is Viewflow's plain ``flow.End`` (no boundary of its own, no
-    task data or seed for it), else None."""
-    end = getattr(node, "_next", None)
-    if type(end) is not flow_nodes.End or end._boundary_events or node._task_data or node._task_seed:
-        return None
-    return end
-
-
-def _finish_at(end, activation) -> None:
-    """What Viewflow does for a plain End after a job (create the end task, activate it — in a
-    savepoint —, count the process's other open tasks, save the whole process on each of its
-    tables, complete the end task: eight statements), in four: the end task inserted DONE,
-    its link to the job, the count, and the process's status and finish time. The same signals
-    are sent (task started and finished, flow finished). Every statement here lies inside the
-    č. j. counter row's lock window (taken by the job's method, held to the commit)."""
-    flow_class = end.flow_class
-    process = activation.process
-    now = timezone.now()
-    end_task = flow_class.task_class(process=process, flow_task=end, token=activation.task.token,
-                                     status=STATUS.DONE, started=now, finished=now)
-    end_task.data = {}
-    end_task.save()
-    end_task.previous.add(activation.task)
-    task_started.send(sender=flow_class, process=process, task=end_task)
-    active = (flow_class.task_class._default_manager.filter(process=process, finished__isnull=True)
-              .exclude(pk=end_task.pk).exists())
-    if not active:
-        process.status, process.finished = PROCESS.DONE, now
-        Process._default_manager.filter(pk=process.pk).update(status=PROCESS.DONE, finished=now)
-    task_finished.send(sender=flow_class, process=process, task=end_task)
-    if not active:
-        flow_finished.send(sender=flow_class, process=process, task=end_task)
+    task.flow_task.activation_class(task).execute()
 
 
 def stuck_jobs(now=None):
