@@ -48,7 +48,7 @@ def task_list_view(request, scope: str):
     qs = sel.task_list(user, scope, filters)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        rows = sel.to_rows(qs[:5000], links=False)
+        rows = sel.export_rows(qs)
         header = ["Úkol", "Proces", "Spisová značka", "Věc", "Žadatel / poskytovatel", "IČO", "Lhůta",
                   "Zbývá prac. dnů", "Stav", "Řešitel"]
         data = [
