@@ -32,6 +32,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.nodes.job import AbstractJob, AbstractJobActivation
 from viewflow.workflow.status import STATUS
 
+from .flows.nodes import process_rows
+
 logger = logging.getLogger(__name__)
 
 
@@ -154,16 +156,9 @@ def _record_failure(task: Task, exc: Exception) -> None:
 
 
 def _read_process(task: Task, *, lock: bool = False):
-    """The flow's own process row (with its case when it has one) in one query; ``lock``
-    takes the flow lock on it too (``SELECT … FOR UPDATE``, the row Viewflow's
-    ``select_for_update_lock`` locks), inside the caller's transaction, no savepoint."""
-    process_class = task.flow_task.flow_class.process_class
-    processes = process_class._default_manager.all()
-    if any(f.name == "case" and f.is_relation for f in process_class._meta.concrete_fields):
-        processes = processes.select_related("case")
-    if lock:
-        processes = processes.select_for_update(of=("self",))
-    return processes.get(pk=task.process_id)
+    """The task's flow process with its case (:func:`workflows.flows.nodes.process_rows`);
+    ``lock`` takes the flow lock on it, inside the caller's transaction, no savepoint."""
+    return process_rows(task.flow_task.flow_class.process_class, lock=lock).get(pk=task.process_id)
 
 
 def _row_lock(flow_class) -> bool:

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from viewflow.workflow.status import PROCESS
 
 from tests import flowkit as fk
-from workflows import jobs
 from .conftest import request_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,10 +47,10 @@ def _flow(catalogues):
     return process
 
 
-def test_a_complete_opinion_flow_costs_a_pinned_number_of_statements(catalogues, kk_plan, settings, tmp_path, monkeypatch):
-    # the jobs run here, in-process: a session worker started by an earlier test would otherwise
-    # take them from the broker first and the count would miss the job's statements
-    monkeypatch.setattr(jobs, "dispatch_job", lambda task_pk: None)
+def test_a_complete_opinion_flow_costs_a_pinned_number_of_statements(catalogues, kk_plan, settings, tmp_path,
+                                                                     no_dispatch):
+    # no_dispatch: the jobs run here, in-process; a session worker started by an earlier test
+    # would otherwise take them from the broker first and the count would miss their statements
     # an empty file store: a document whose file name is taken already costs one more query
     # (workflows.documents), and earlier tests leave files behind
     settings.MEDIA_ROOT = str(tmp_path)

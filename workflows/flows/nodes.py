@@ -34,6 +34,16 @@ def step_permission(app_label: str, step: str):
 _HELD: contextvars.ContextVar[dict | None] = contextvars.ContextVar("osv_flow_lock_processes", default=None)
 
 
+def process_rows(process_class, *, lock: bool = False):
+    """The flow's own process rows, each read with its case when the process has one (one
+    query); ``lock``: ``SELECT … FOR UPDATE`` of the process row only (the flow lock, the row
+    Viewflow's ``select_for_update_lock`` locks), in the caller's transaction."""
+    processes = process_class._default_manager.all()
+    if any(f.name == "case" and f.is_relation for f in process_class._meta.concrete_fields):
+        processes = processes.select_related("case")
+    return processes.select_for_update(of=("self",)) if lock else processes
+
+
 class ProcessRowLock(lock.SelectForUpdateLock):
     """The flow lock as Viewflow's ``select_for_update_lock`` takes it (``SELECT … FOR UPDATE``
     of the flow's process row — the first lock of every change: process row, then the case's
@@ -57,10 +67,7 @@ class ProcessRowLock(lock.SelectForUpdateLock):
             yield
             return
         with nullcontext() if connection.in_atomic_block else transaction.atomic():
-            processes = flow_class.process_class._default_manager.select_for_update(of=("self",))
-            if any(f.name == "case" and f.is_relation for f in flow_class.process_class._meta.concrete_fields):
-                processes = processes.select_related("case")  # read along (only the process row is locked)
-            process = processes.filter(pk=process_pk).first()
+            process = process_rows(flow_class.process_class, lock=True).filter(pk=process_pk).first()
             token = _HELD.set({**held, process_pk: process})
             try:
                 yield
