@@ -131,6 +131,44 @@ def _cpu_used(before: dict[int, float], pids) -> float:
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in _cpu_seconds(pids).items())
 
 
+def _machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (every core, every process: /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu_seconds() -> float | None:
+    """CPU seconds the PostgreSQL server has used (its postmaster with every backend, ended
+    ones included: a parent's children times), when it runs on this host; else None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        tick = os.sysconf("SC_CLK_TCK")
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, ValueError):
+        return None
+    live = [pid for pid in _group_children(postmaster)]
+    return sum(int(x) for x in fields[11:15]) / tick + sum(_cpu_seconds(live).values())
+
+
+def _group_children(ppid: int) -> list[int]:
+    """The live children of a process."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == ppid:
+                    pids.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return pids
+
+
 def _group_pids(pgid: int) -> list[int]:
     """The processes of a worker's session (its pool children included)."""
     pids = []
@@ -341,41 +379,100 @@ def opinion_driver(users):
     return drive
 
 
-def opinion_flows(count: int, users, concurrency: int, progress=print) -> dict:
-    """Complete opinion flows per second: start → draft → approve (driven here, as the views
-    do) → the real worker renders the numbered DOCX → notice → end."""
-    import signal
+def _drive_flows(users, count: int, ready, go, out) -> None:
+    """One driver process (a person at a desk): ``count`` flows one after another, as in
+    production (no query log), after two untimed ones (a web process serves warm: its imports,
+    templates and caches are loaded); sends the process ids back through ``out``."""
+    from django.db import connections
 
+    connections.close_all()  # never the parent's socket: this process opens its own
+    with override_settings(DEBUG=False):
+        drive = opinion_driver(users)
+        out.put(([drive().pk for _ in range(2)], 0.0))
+        ready.set()
+        go.wait()
+        cpu0 = time.process_time()
+        pks = [drive().pk for _ in range(count)]
+        cpu = time.process_time() - cpu0
+    connections.close_all()
+    out.put((pks, cpu))
+
+
+def _wait_done(pks, worker, log_path) -> None:
+    """Until every one of these processes is DONE (the worker's log told if it is not)."""
+    from viewflow.workflow.models import Process
     from viewflow.workflow.status import PROCESS
 
-    drive = opinion_driver(users)
+    deadline = time.time() + 600
+    while Process.objects.filter(pk__in=pks, status=PROCESS.DONE).count() < len(pks):
+        if time.time() > deadline or worker.poll() is not None:
+            raise RuntimeError("opinion flows did not finish: " + log_path.read_text()[-2000:])
+        time.sleep(0.02)
+
+
+def opinion_flows(count: int, users, concurrency: int, progress=print, drivers: int = 1) -> dict:
+    """Complete opinion flows per second: start → draft → approve (driven as the views do, by
+    ``drivers`` processes at once, each one flow after another, like that many people at their
+    desks) → the real worker renders the numbered DOCX → notice → end; the time from the first
+    start until every flow is DONE."""
+    import multiprocessing
+    import signal
+
+    from django.db import connections
+
     log_path = Path(settings.VAR_DIR) / "bench" / "worker-opinions.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     proc = _start_worker(log_path, concurrency)
     time.sleep(3)
+    ctx = multiprocessing.get_context("fork")
+    shares = [count // drivers + (1 if i < count % drivers else 0) for i in range(drivers)]
+    ready, go, out = [ctx.Event() for _ in shares], ctx.Event(), ctx.Queue()
+    connections.close_all()  # the children must not inherit this process's connection
+    children = [ctx.Process(target=_drive_flows, args=(users, n, r, go, out)) for n, r in zip(shares, ready)]
     try:
-        t0 = time.perf_counter()
-        pks = []
-        for _ in range(count):
-            pks.append(drive().pk)
+        for child in children:
+            child.start()
+        for r in ready:
+            r.wait(120)
+        warm = [pk for _ in children for pk in out.get(timeout=120)[0]]
+        _wait_done(warm, proc, log_path)
+        worker0 = _cpu_seconds(_group_pids(proc.pid))
+        db0 = _postgres_cpu_seconds()
+        t0, machine0 = time.perf_counter(), _machine_busy_seconds()
+        go.set()
+        pks, driver_cpu = [], 0.0
+        for _ in children:
+            some, cpu = out.get(timeout=600)
+            pks += some
+            driver_cpu += cpu
         driven = time.perf_counter() - t0
-        progress(f"  opinions: {count} driven to approval in {driven:.1f} s, waiting for the worker")
-        deadline = time.time() + 600
-        from viewflow.workflow.models import Process
-
-        while Process.objects.filter(pk__in=pks, status=PROCESS.DONE).count() < count:
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError("opinion flows did not finish: " + log_path.read_text()[-2000:])
-            time.sleep(0.05)
+        for child in children:
+            child.join(30)
+        if any(child.exitcode for child in children):
+            raise RuntimeError("an opinion driver failed")
+        progress(f"  opinions: {count} driven to approval by {drivers} driver(s) in {driven:.1f} s, "
+                 "waiting for the worker")
+        _wait_done(pks, proc, log_path)
         seconds = time.perf_counter() - t0
+        machine_cpu = _machine_busy_seconds() - machine0
+        worker_cpu = _cpu_used(worker0, _group_pids(proc.pid))
+        db1 = _postgres_cpu_seconds()
+        db_cpu = db1 - db0 if db0 is not None and db1 is not None else None
     finally:
+        for child in children:
+            if child.is_alive():
+                child.kill()
         os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
     return {"flows": count, "seconds": round(seconds, 2), "per_second": round(count / seconds, 2),
-            "drive_seconds": round(driven, 2), "worker_concurrency": concurrency}
+            "drive_seconds": round(driven, 2), "drivers": drivers, "worker_concurrency": concurrency,
+            "driver_cpu_ms_per_flow": round(driver_cpu * 1000 / count, 1),
+            "worker_cpu_ms_per_flow": round(worker_cpu * 1000 / count, 1),
+            "db_cpu_ms_per_flow": round(db_cpu * 1000 / count, 1) if db_cpu is not None else None,
+            "machine_cpu_ms_per_flow": round(machine_cpu * 1000 / count, 1)}
 
 
 # ------------------------------------------------------------------------------ scale-out

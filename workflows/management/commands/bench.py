@@ -83,6 +83,8 @@ class Command(BaseCommand):
         parser.add_argument("--before", default="",
                             help="a git revision: its pages are measured too, from a worktree, on the same data")
         parser.add_argument("--opinions", type=int, default=30, help="complete opinion flows to time")
+        parser.add_argument("--opinion-drivers", default="1,2,4",
+                            help="driver processes of the opinion flows (people working at once), one run each")
         parser.add_argument("--skip", default="", help="comma list of: pages,documents,worker,scan,opinions,scale")
         parser.add_argument("--force", action="store_true", help="run on a database with non-benchmark cases")
         parser.add_argument("--json", default="", help="output file (default var/bench/bench-<db>-<n>-<time>.json)")
@@ -106,7 +108,7 @@ class Command(BaseCommand):
         steps = sorted(set(scan_sizes) | {target})
         result = {"started": timezone.now().isoformat(), "machine": machine(), "options": {
             k: opt[k] for k in ("processes", "users", "requests", "documents", "worker_concurrency", "due",
-                                "scan_sizes", "before")}}
+                                "scan_sizes", "before", "opinions", "opinion_drivers")}}
         self.log(f"» benchmark on {result['machine']['database']} ({result['machine']['nproc']} CPU, "
                  f"{result['machine']['memory']}): {target:,} processes, {opt['users']} users")
         users = bench_data.ensure_users(opt["users"])
@@ -162,9 +164,11 @@ class Command(BaseCommand):
             result["scale"]["http"] = bench_run.http_scaling(busy, reverse("cases:inbox"), instances,
                                                              progress=self.log)
         if "opinions" not in skip and opt["opinions"]:
-            self.log(f"  opinions: {opt['opinions']} complete flows with the real worker")
-            result["opinion_flows"] = bench_run.opinion_flows(opt["opinions"], users, opt["worker_concurrency"],
-                                                              progress=self.log)
+            result["opinion_flows"] = {}
+            for drivers in [int(x) for x in opt["opinion_drivers"].split(",") if x.strip()]:
+                self.log(f"  opinions: {opt['opinions']} complete flows with the real worker, {drivers} driver(s)")
+                result["opinion_flows"][str(drivers)] = bench_run.opinion_flows(
+                    opt["opinions"], users, opt["worker_concurrency"], progress=self.log, drivers=drivers)
 
         for path in opt["merge"]:
             earlier = json.loads(Path(path).read_text())
@@ -262,10 +266,12 @@ class Command(BaseCommand):
         for n, v in r.get("scale", {}).get("http", {}).items():
             rows.append((f"scale: {n} gunicorn instance(s)", f"{v['per_second']} req/s of the inbox, p50 {v['p50_ms']} ms,"
                                                            f" p95 {v['p95_ms']} ms ({v['clients']} clients)"))
-        if "opinion_flows" in r:
-            v = r["opinion_flows"]
-            rows.append(("opinion flows (start→DOCX→end)", f"{v['per_second']} flows/s ({v['flows']} in {v['seconds']} s,"
-                                                           f" driving {v['drive_seconds']} s)"))
+        for n, v in r.get("opinion_flows", {}).items():
+            rows.append((f"opinion flows (start→DOCX→end), {n} driver(s)",
+                         f"{v['per_second']} flows/s ({v['flows']} in {v['seconds']} s, driving {v['drive_seconds']} s)"
+                         + (f" · CPU driver {v['driver_cpu_ms_per_flow']}, worker {v.get('worker_cpu_ms_per_flow')}, database "
+                            f"{v.get('db_cpu_ms_per_flow')}, machine {v['machine_cpu_ms_per_flow']} ms/flow"
+                            if "machine_cpu_ms_per_flow" in v else "")))
         for size, v in r.get("scan", {}).items():
             if isinstance(v, dict):
                 rows.append((f"deadline scan @ {int(size):,}",
