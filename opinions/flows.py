@@ -68,13 +68,13 @@ class OpinionFlow(flow.Flow):
     )
 
     start_api = (
-        flow.StartHandle(this.start_from_code)
+        nodes.StartHandle(this.start_from_code)
         .Annotation(title=_("Žádost o vyjádření (API)"))
         .Next(this.route)
     )
 
     route = (
-        flow.If(this.is_roma_area)
+        nodes.If(this.is_roma_area)
         .Annotation(title=_("Kdo zpracuje?"))
         .Then(this.draft_roma)
         .Else(this.draft)
@@ -108,7 +108,7 @@ class OpinionFlow(flow.Flow):
     )
 
     check_approved = (
-        flow.If(this.is_approved)
+        nodes.If(this.is_approved)
         .Annotation(title=_("Schváleno?"))
         .Then(this.render)
         .Else(this.route)
@@ -129,12 +129,12 @@ class OpinionFlow(flow.Flow):
     )
 
     notify = (
-        flow.Function(this.notify_applicant)
+        nodes.Function(this.notify_applicant)
         .Annotation(title=_("Vyrozumění žadatele"))
         .Next(this.end)
     )
 
-    end = flow.End().Annotation(title=_("Konec"))
+    end = nodes.End().Annotation(title=_("Konec"))
 
     def cancel(self, process):
         """Cancelling the process (Viewflow's screen) withdraws the request and cancels the case."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows.flows import nodes
 from workflows.flows.nodes import StartNode
 
 from registrations import documents as docs
@@ -35,12 +36,12 @@ class CancellationFlow(EvidenceSteps, DecisionSteps, flow.Flow):
         .Next(this.is_ex_officio)
     )
     receive = (
-        flow.StartHandle(this.start_cancellation)
+        nodes.StartHandle(this.start_cancellation)
         .Annotation(title=_("Zahájení řízení o zrušení registrace"))
         .Next(this.is_ex_officio)
     )
     is_ex_officio = (
-        flow.If(this.opened_ex_officio)
+        nodes.If(this.opened_ex_officio)
         .Annotation(title=_("Z moci úřední?"))
         .Then(this.issue_opening_notice)
         .Else(this.assess)
@@ -65,7 +66,7 @@ class CancellationFlow(EvidenceSteps, DecisionSteps, flow.Flow):
     # issue_decision … finalize, end: DecisionSteps
     retry = retry_switch("issue_opening_notice", "issue_evidence_notice", "issue_decision", "issue_forwarding")
     reopen = (
-        flow.Function(this.reopen_proceeding)
+        nodes.Function(this.reopen_proceeding)
         .Annotation(title=_("Řízení pokračuje (autoremedura / zrušené rozhodnutí)"))
         .Next(this.assess)
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows.flows import nodes
 from workflows.flows.nodes import StartNode
 
 from registrations import services as svc
@@ -34,7 +35,7 @@ class ChangeApplicationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flo
         .Next(this.check)
     )
     receive = (
-        flow.StartHandle(this.start_change)
+        nodes.StartHandle(this.start_change)
         .Annotation(title=_("Příjem žádosti o změnu registrace"))
         .Next(this.check)
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows.flows import nodes
 from workflows.flows.nodes import StartNode
 
 from registrations import documents as docs
@@ -36,7 +37,7 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
         .Next(this.check_notice)
     )
     receive = (
-        flow.StartHandle(this.start_notice)
+        nodes.StartHandle(this.start_notice)
         .Annotation(title=_("Příjem oznámení změn"))
         .Next(this.check_notice)
     )
@@ -46,18 +47,18 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
         .Next(this.is_converted)
     )
     is_converted = (
-        flow.If(this.was_converted)
+        nodes.If(this.was_converted)
         .Annotation(title=_("Převést na žádost o změnu registrace?"))
         .Then(this.convert)
         .Else(this.wants_ack)
     )
     convert = (
-        flow.Function(this.start_change_application)
+        nodes.Function(this.start_change_application)
         .Annotation(title=_("Založení řízení o změně registrace"))
         .Next(this.close)
     )
     wants_ack = (
-        flow.If(this.acknowledgement_requested)
+        nodes.If(this.acknowledgement_requested)
         .Annotation(title=_("Zaslat potvrzení?"))
         .Then(this.issue_ack)
         .Else(this.close)
@@ -69,11 +70,11 @@ class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
         .Next(this.close)
     )
     close = (
-        flow.Function(this.close_notice)
+        nodes.Function(this.close_notice)
         .Annotation(title=_("Uzavření oznámení"))
         .Next(this.end)
     )
-    end = flow.End().Annotation(title=_("Vyřízeno"))
+    end = nodes.End().Annotation(title=_("Vyřízeno"))
     retry = retry_switch("issue_ack")
 
     def start_notice(self, activation, *, user=None, **data):

@@ -54,6 +54,7 @@ from registrations.forms import (
 )
 from registrations.models import Appeal, Proceeding
 from registrations.views import TaskFormView
+from workflows.flows import nodes
 from workflows.flows.nodes import TaskNode, step_permission
 from workflows.history import record_event
 from workflows.jobs import Job
@@ -164,7 +165,7 @@ class ProceedingSteps:
 
 def retry_switch(*job_names: str):
     """The ``retry`` node of a flow: after ``repair``, run the failed job (one of these) again."""
-    switch = flow.Switch().Annotation(title=_("Opakovat vyhotovení"))
+    switch = nodes.Switch().Annotation(title=_("Opakovat vyhotovení"))
     for name in job_names:
         switch = switch.Case(getattr(this, name), ProceedingSteps.retry_of(name))
     return switch
@@ -179,7 +180,7 @@ class CompletenessSteps(ProceedingSteps):
         .Next(this.is_complete)
     )
     is_complete = (
-        flow.If(this.application_complete)
+        nodes.If(this.application_complete)
         .Annotation(title=_("Žádost je úplná?"))
         .Then(this.assess)
         .Else(this.issue_deficiency)
@@ -207,18 +208,18 @@ class CompletenessSteps(ProceedingSteps):
         .Next(this.is_terminated)
     )
     is_terminated = (
-        flow.If(this.termination_confirmed)
+        nodes.If(this.termination_confirmed)
         .Annotation(title=_("Zastavit řízení?"))
         .Then(this.issue_decision)
         .Else(this.check)
     )
     reopen = (
-        flow.Function(this.reopen_proceeding)
+        nodes.Function(this.reopen_proceeding)
         .Annotation(title=_("Řízení pokračuje (autoremedura / rozhodnutí zrušeno a věc vrácena)"))
         .Next(this.reopen_to_check)
     )
     reopen_to_check = (
-        flow.If(this.back_to_check)
+        nodes.If(this.back_to_check)
         .Annotation(title=_("Znovu kontrolovat úplnost?"))
         .Then(this.check)
         .Else(this.assess)
@@ -266,7 +267,7 @@ class EvidenceSteps(ProceedingSteps):
     """§ 36 odst. 3: tell the parties they may see the evidence and comment, before the decision."""
 
     needs_evidence_notice = (
-        flow.If(this.evidence_notice_needed)
+        nodes.If(this.evidence_notice_needed)
         .Annotation(title=_("Seznámit s podklady (§ 36 odst. 3)?"))
         .Then(this.issue_evidence_notice)
         .Else(this.issue_decision)
@@ -323,7 +324,7 @@ class DecisionSteps(ProceedingSteps):
     # an usnesení that is only noted in the file (catalogue: delivery "file_note") is not delivered
     # and has no appeal period: the proceeding ends with it (§ 66 odst. 3 správního řádu)
     is_noted_in_file = (
-        flow.If(this.decision_noted_in_file)
+        nodes.If(this.decision_noted_in_file)
         .Annotation(title=_("Usnesení jen poznamenáno do spisu?"))
         .Then(this.finalize)
         .Else(this.deliver_decision)
@@ -339,7 +340,7 @@ class DecisionSteps(ProceedingSteps):
         .Next(this.is_appealed)
     )
     is_appealed = (
-        flow.If(this.has_pending_appeal)
+        nodes.If(this.has_pending_appeal)
         .Annotation(title=_("Odvolání podáno?"))
         .Then(this.is_late_appeal)
         .Else(this.finalize)
@@ -347,13 +348,13 @@ class DecisionSteps(ProceedingSteps):
     # a late appeal has no suspensive effect: the decision is final and written to the registry
     # first, then the appeal goes to the ministry marked late (§ 88, § 92 odst. 1)
     is_late_appeal = (
-        flow.If(this.appeal_late)
+        nodes.If(this.appeal_late)
         .Annotation(title=_("Odvolání opožděné?"))
         .Then(this.finalize_before_forwarding)
         .Else(this.decide_appeal)
     )
     finalize_before_forwarding = (
-        flow.Function(this.apply_finality_late)
+        nodes.Function(this.apply_finality_late)
         .Annotation(title=_("Zápis do rejstříku (opožděné odvolání nemá odkladný účinek)"))
         .Next(this.decide_appeal)
     )
@@ -363,7 +364,7 @@ class DecisionSteps(ProceedingSteps):
         .Next(this.is_forwarded)
     )
     is_forwarded = (
-        flow.If(this.appeal_forwarded)
+        nodes.If(this.appeal_forwarded)
         .Annotation(title=_("Postoupeno ministerstvu?"))
         .Then(this.issue_forwarding)
         .Else(this.reopen)
@@ -382,17 +383,17 @@ class DecisionSteps(ProceedingSteps):
     # dismissed (§ 90 odst. 5, § 92), changed or stopped (§ 90 odst. 1 písm. c), a)): finality and
     # the registry as the outcome gives them; cancelled and returned (písm. b)): the office decides again
     is_upheld = (
-        flow.If(this.appeal_ends_proceeding)
+        nodes.If(this.appeal_ends_proceeding)
         .Annotation(title=_("Řízení odvolacím orgánem skončilo?"))
         .Then(this.finalize)
         .Else(this.reopen)
     )
     finalize = (
-        flow.Function(this.apply_finality)
+        nodes.Function(this.apply_finality)
         .Annotation(title=_("Zápis do rejstříku a uzavření"))
         .Next(this.end)
     )
-    end = flow.End().Annotation(title=_("Konec řízení"))
+    end = nodes.End().Annotation(title=_("Konec řízení"))
 
     def render_decision(self, activation):
         proceeding = self.proceeding(activation)

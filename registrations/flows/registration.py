@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from workflows.flows import nodes
 from workflows.flows.nodes import StartNode
 
 from registrations import services as svc
@@ -44,7 +45,7 @@ class RegistrationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flow.Flo
         .Next(this.check)
     )
     receive = (
-        flow.StartHandle(this.start_application)
+        nodes.StartHandle(this.start_application)
         .Annotation(title=_("Příjem žádosti (portál / API)"))
         .Next(this.check)
     )

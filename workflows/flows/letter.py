@@ -13,6 +13,7 @@ from viewflow.workflow.flow.views import UpdateProcessView
 
 from workflows.documents import generate_document
 from workflows.history import record_event
+from workflows.flows import nodes
 from workflows.jobs import Job
 from workflows.models import CaseEvent, LetterProcess
 
@@ -23,7 +24,7 @@ class LetterFlow(flow.Flow):
     process_title = _("Dopis")
     process_description = _("Průvodní nebo jiný dopis k případu.")
 
-    start = flow.StartHandle(this.start_letter).Annotation(title=_("Zadání dopisu")).Next(this.render)
+    start = nodes.StartHandle(this.start_letter).Annotation(title=_("Zadání dopisu")).Next(this.render)
 
     render = (
         Job(this.render_letter)
@@ -39,7 +40,7 @@ class LetterFlow(flow.Flow):
         .Next(this.render)
     )
 
-    end = flow.End().Annotation(title=_("Konec"))
+    end = nodes.End().Annotation(title=_("Konec"))
 
     def start_letter(self, activation, *, case, subject, body, actor=None):
         activation.process.case = case

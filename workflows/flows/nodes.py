@@ -10,11 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path
 from django.db import connection, transaction
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.context import context
+from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.nodes import end as end_node, func as func_node, if_gate, start as start_node, switch
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.flow import utils as flow_utils
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
+from viewflow.workflow.status import PROCESS, STATUS
 
 
 def step_permission(app_label: str, step: str):
@@ -121,10 +127,132 @@ class TaskNode(View):
         return path(f"<int:process_pk>/{self.name}/<int:task_pk>/execute/", guarded, name="execute")
 
 
+# --------------------------------------------------------------------------- steps without savepoints
+
+
+def node_atomic():
+    """The transaction of a node's own work: a savepoint only where an error is kept.
+
+    Viewflow runs every start, gateway, function and end in ``atomic(savepoint=True)`` under
+    its exception guard, so that a failure it keeps on the task (``propagate_exception=False``)
+    rolls back that node alone while the step goes on. Our flows keep none: every error
+    propagates and the whole step rolls back (a failed job is recorded afterwards, in a
+    transaction of its own: ``workflows.jobs``), so the savepoint was two statements for
+    nothing, five times an opinion flow. Without it, an error someone caught inside the
+    transaction leaves the transaction marked for rollback: Django refuses any further query
+    in it, so nothing is ever half-written."""
+    return transaction.atomic(savepoint=not context.propagate_exception)
+
+
+def _start(activation) -> None:
+    """Viewflow's ``StartActivation.execute``, in the caller's transaction (or one of its own)."""
+    task_started.send(sender=activation.flow_class, process=activation.process, task=activation.task)
+    with node_atomic():
+        activation.process.save()
+        with activation.flow_class.lock(activation.process.pk):
+            activation.complete()
+            flow_started.send(sender=activation.flow_class, process=activation.process, task=activation.task)
+            activation.activate_next()
+
+
+class StartViewActivation(start_node.StartViewActivation):
+    @Activation.status.super()
+    def execute(self):
+        _start(self)
+
+
+class StartHandleActivation(start_node.StartHandleActivation):
+    @Activation.status.super()
+    def execute(self):
+        _start(self)
+
+
+class StartHandle(flow.StartHandle):
+    """Viewflow's start from code, in the caller's transaction."""
+
+    activation_class = StartHandleActivation
+
+
+class IfActivation(if_gate.IfActivation):
+    @Activation.status.super()
+    def activate(self):
+        with self.exception_guard(), node_atomic():
+            self._condition_result = self.flow_task._condition(self)
+
+
+class If(flow.If):
+    """Viewflow's exclusive gateway, in the step's transaction (same class name: the case page
+    and the diagram title nodes by it)."""
+
+    activation_class = IfActivation
+
+
+class SwitchActivation(switch.SwitchActivation):
+    @Activation.status.super()
+    def activate(self):
+        with self.exception_guard(), node_atomic():
+            for node, cond in self.flow_task._branches:
+                if not cond:  # the default branch: taken unless a later condition holds
+                    self.next_task = node
+                elif cond(self):
+                    self.next_task = node
+                    break
+            if not self.next_task:
+                raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+
+
+class Switch(flow.Switch):
+    """Viewflow's switch gateway, in the step's transaction."""
+
+    activation_class = SwitchActivation
+
+
+class FunctionActivation(func_node.FunctionActivation):
+    @Activation.status.super()
+    def activate(self):
+        with self.exception_guard(), node_atomic():
+            self.task.started = now()
+            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+            self.flow_task._func(self)
+
+
+class Function(flow.Function):
+    """Viewflow's function node, in the step's transaction."""
+
+    activation_class = FunctionActivation
+
+
+class EndActivation(end_node.EndActivation):
+    @Activation.status.super()
+    def activate(self):
+        """Viewflow's end: the process is done when no other task of it is still open."""
+        with self.exception_guard(), node_atomic():
+            self.task.started = now()
+            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+            open_tasks = self.flow_class.task_class._default_manager.filter(
+                process=self.process, finished__isnull=True).exclude(pk=self.task.pk).count()
+            if open_tasks == 0:
+                self.process.status = PROCESS.DONE
+                self.process.finished = now()
+                self.process.save()
+            task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+            if open_tasks == 0:
+                flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class End(flow.End):
+    """Viewflow's end node, in the step's transaction."""
+
+    activation_class = EndActivation
+
+
 class StartNode(flow.Start):
     """A start form open to whom a role gives the start permission (``workflows.permissions.may``):
     Viewflow's own check (``user.has_perm``) would let a superuser start any agenda's case — the
-    administrator's blanket rights are for the admin site, not for acts of an agenda."""
+    administrator's blanket rights are for the admin site, not for acts of an agenda. It runs in
+    the view's transaction (:func:`node_atomic`)."""
+
+    activation_class = StartViewActivation
 
     def can_execute(self, user, task=None):
         from workflows.permissions import may
