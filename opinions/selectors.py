@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -231,10 +231,14 @@ def ip_overlaps(
     return out
 
 
-def ip_overlaps_for(opinion: Opinion) -> list[IpOverlap]:
+def ip_overlaps_for(opinion: Opinion, *, service_types=None, target_groups=None) -> list[IpOverlap]:
+    """``service_types``, ``target_groups``: the opinion's, when the caller holds them (a request
+    registered just now) instead of reading them back."""
+    service_types = opinion.service_types.all() if service_types is None else service_types
+    target_groups = opinion.target_groups.all() if target_groups is None else target_groups
     return ip_overlaps(
-        paragraphs=[s.paragraph for s in opinion.service_types.all()],
-        target_groups=[g.code for g in opinion.target_groups.all()],
+        paragraphs=[s.paragraph for s in service_types],
+        target_groups=[g.code for g in target_groups],
         whole_region=opinion.whole_region,
         districts=list(opinion.districts or []),
         period_start=opinion.period_start,
@@ -372,10 +376,16 @@ def strong_warnings_without_valid_answer(opinion: Opinion, warnings: list[IpWarn
 
 
 def ip_warnings_of(opinion: Opinion) -> list[IpWarning]:
-    return list(
-        opinion.ip_warnings.select_related("opinion", "ip_service__project", "ip_service__service_type", "answered_by")
-        .prefetch_related("ip_service__target_groups", "opinion__target_groups")
-    )
+    """The opinion's IP warnings with what their checks read (the IP service, its project, §
+    and groups; the opinion's groups). Each warning's opinion is the instance given: the
+    caller's, locked and current (a join would read the wide opinion row again)."""
+    warnings = list(opinion.ip_warnings.select_related("ip_service__project", "ip_service__service_type", "answered_by")
+                    .prefetch_related("ip_service__target_groups"))
+    if warnings:
+        prefetch_related_objects([opinion], "target_groups")
+    for warning in warnings:
+        warning.opinion = opinion
+    return warnings
 
 
 # --------------------------------------------------------------------------- the project period

@@ -257,16 +257,20 @@ def opinion_request_register(
         )
         change_case(case=case, deadline=dl.draft_deadline, actor=actor, reason=gettext("lhůta pro koncept vyjádření"),
                     **(dict(state=Case.State.OPEN, detail=gettext("podáno pozdě vůči uzávěrce výzvy")) if dl.too_late else {}))
-        opinion_ip_warnings_refresh(opinion=opinion, new=True)
+        opinion_ip_warnings_refresh(opinion=opinion, new=(services, groups))
     return opinion
 
 
 @transactions.atomic
-def opinion_ip_warnings_refresh(*, opinion: Opinion, new: bool = False) -> list[IpWarning]:
+def opinion_ip_warnings_refresh(*, opinion: Opinion, new: tuple[list, list] | None = None) -> list[IpWarning]:
     """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go.
-    ``new``: the opinion was created in this transaction (it has no warnings yet)."""
-    overlaps = selectors.ip_overlaps_for(opinion)
-    if new:  # one insert; per IP service the first overlap is told in the history, the last one stays
+    ``new``: the opinion was created in this transaction with these service types and target
+    groups (it has no warnings yet)."""
+    if new is not None:
+        overlaps = selectors.ip_overlaps_for(opinion, service_types=new[0], target_groups=new[1])
+    else:
+        overlaps = selectors.ip_overlaps_for(opinion)
+    if new is not None:  # one insert; per IP service the first overlap is told in the history, the last one stays
         first_last: dict[int, list] = {}
         for o in overlaps:
             first_last.setdefault(o.ip_service.pk, [o, o])[1] = o
@@ -300,12 +304,12 @@ def _check_drafting(opinion: Opinion, actor) -> None:
 
 
 def _take_over(opinion: Opinion, actor) -> None:
-    """The first (or a new, after the head reassigned the task) drafter of the opinion."""
+    """The first (or a new, after the head reassigned the task) drafter of the opinion; the
+    caller saves the opinion with ``drafter`` (its history row is written here)."""
     if actor is None or opinion.drafter_id == actor.pk:
         return
     before = opinion.drafter
     opinion.drafter = actor
-    opinion.save(update_fields=["drafter"])
     record_event(case=opinion.case, actor=actor, action=OpinionEvent.OPINION_DRAFTER,
                  summary=gettext('Vyjádření zpracovává {actor}').format(actor=user_label(actor))
                  + (gettext(' (převzato od {before})').format(before=user_label(before)) if before else ""),
