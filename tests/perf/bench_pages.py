@@ -103,8 +103,11 @@ def measure_all(requests: int, progress=print, only: set[str] | None = None) -> 
     from django.test import Client, override_settings
     from django.urls import NoReverseMatch, clear_url_caches, reverse
 
+    from config.wsgi import freeze_startup_heap
+
     users = _users()
     out: dict = {}
+    freeze_startup_heap()  # as a web worker serves (config/wsgi.py): a full collection skips the start-up heap
     # the test client asks as host "testserver": without it every page is a 400 outside OSV_ENV=test
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     with override_settings(ROOT_URLCONF="tests.perf.bench_urls", DEBUG=False, ALLOWED_HOSTS=hosts):
