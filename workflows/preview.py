@@ -159,7 +159,10 @@ def _fresh_activation(request) -> None:
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
 
+    from .flows.nodes import reread_held_process
+
     old = request.activation
+    reread_held_process(old.task.process_id)
     task = Task.objects.select_related("process").get(pk=old.task.pk)
     fresh = old.flow_task.activation_class(task)
     if task.status == STATUS.ASSIGNED:  # Viewflow's wrapper had started it in memory only

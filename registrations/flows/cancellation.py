@@ -8,7 +8,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from workflows.flows import nodes
 from workflows.flows.nodes import StartNode
@@ -25,7 +25,7 @@ from .proceeding import DecisionSteps, EvidenceSteps, retry_switch, task
 
 class CancellationFlow(EvidenceSteps, DecisionSteps, flow.Flow):
     process_class = CancellationProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = nodes.process_row_lock  # the process row, read once for the activation (no savepoint)
     process_title = _("Řízení o zrušení registrace")
     process_description = _("Zrušení registrace na žádost nebo z moci úřední (§ 82 odst. 3 zákona 108/2006 Sb.).")
 

@@ -9,7 +9,7 @@ and the registry changes only on finality.
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from workflows.flows import nodes
 from workflows.flows.nodes import StartNode
@@ -24,7 +24,7 @@ from .proceeding import CompletenessSteps, DecisionSteps, EvidenceSteps, retry_s
 
 class ChangeApplicationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flow.Flow):
     process_class = ChangeApplicationProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = nodes.process_row_lock  # the process row, read once for the activation (no savepoint)
     process_title = _("Řízení o změně registrace")
     process_description = _("Žádost o změnu registrace (§ 82 odst. 2 zákona 108/2006 Sb.).")
 

@@ -9,7 +9,7 @@ A late notice is flagged at intake (deadlines module), never rejected.
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from workflows.flows import nodes
 from workflows.flows.nodes import StartNode
@@ -26,7 +26,7 @@ from .proceeding import ProceedingSteps, retry_switch, task
 
 class ChangeNoticeFlow(ProceedingSteps, flow.Flow):
     process_class = ChangeNoticeProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = nodes.process_row_lock  # the process row, read once for the activation (no savepoint)
     process_title = _("Oznámení změn")
     process_description = _("Oznámení změn údajů poskytovatele (§ 82 odst. 1 zákona 108/2006 Sb.).")
 

@@ -18,7 +18,7 @@ material assessment and the retry switch over its own jobs.
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from workflows.flows import nodes
 from workflows.flows.nodes import StartNode
@@ -33,7 +33,7 @@ from .proceeding import CompletenessSteps, DecisionSteps, EvidenceSteps, retry_s
 
 class RegistrationFlow(CompletenessSteps, EvidenceSteps, DecisionSteps, flow.Flow):
     process_class = RegistrationProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = nodes.process_row_lock  # the process row, read once for the activation (no savepoint)
     process_title = _("Řízení o registraci")
     process_description = _("Registrace poskytovatele sociálních služeb (§ 78–81 zákona 108/2006 Sb.).")
     proceeding_kind = Proceeding.Kind.REGISTRATION

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 from viewflow.workflow.flow.views import UpdateProcessView
 
 from workflows.documents import generate_document
@@ -20,7 +20,7 @@ from workflows.models import CaseEvent, LetterProcess
 
 class LetterFlow(flow.Flow):
     process_class = LetterProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = nodes.process_row_lock  # the process row, read once for the activation (no savepoint)
     process_title = _("Dopis")
     process_description = _("Průvodní nebo jiný dopis k případu.")
 

@@ -89,6 +89,14 @@ def held_process(process_pk):
     return (_HELD.get() or {}).get(process_pk)
 
 
+def reread_held_process(process_pk) -> None:
+    """Read the held process again, under the lock still held: a savepoint rolled back (a
+    preview's simulation of the step) leaves what it changed in the instance in memory only."""
+    held = _HELD.get()
+    if held and process_pk in held:
+        held[process_pk] = process_rows(type(held[process_pk])).get(pk=process_pk)
+
+
 class HumanActivation(ViewActivation):
     """A human task's activation that takes its process from the flow lock (one read)."""
 
