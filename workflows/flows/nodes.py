@@ -63,7 +63,11 @@ class ProcessRowLock(lock.SelectForUpdateLock):
       its case when it has one, and handed to the activations built inside
       (:class:`HumanActivation`), which would otherwise read the base process and then the
       flow's own row. (A service changes the case through its own read of it; the flow's
-      callbacks route on what they read themselves, as the opinion flow's do.)
+      callbacks route on what they read themselves: the proceeding, the opinion, the
+      process's data. A savepoint rolled back inside the lock leaves the held instance
+      stale: :func:`reread_held_process`.)
+
+    Every flow uses it (``lock_impl = process_row_lock``).
     """
 
     @contextmanager
