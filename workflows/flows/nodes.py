@@ -150,7 +150,9 @@ def node_atomic():
     rolls back that node alone while the step goes on. Our flows keep none: every error
     propagates and the whole step rolls back (a failed job is recorded afterwards, in a
     transaction of its own: ``workflows.jobs``), so the savepoint was two statements for
-    nothing, five times an opinion flow. Without it, an error someone caught inside the
+    nothing: three pairs in an opinion flow's steps (the notice and the end after its job keep
+    theirs: Viewflow completes a job with ``propagate_exception=False``, so a failing notice is
+    kept on its task and the issued document stays). Without it, an error someone caught in the
     transaction leaves the transaction marked for rollback: Django refuses any further query
     in it, so nothing is ever half-written."""
     return transaction.atomic(savepoint=not context.propagate_exception)
