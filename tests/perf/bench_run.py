@@ -152,17 +152,18 @@ def _postgres_cpu_seconds() -> float | None:
         fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError, ValueError):
         return None
-    live = [pid for pid in _group_children(postmaster)]
+    live = _pids_by_stat(1, postmaster)  # the backends and the server's own processes
     return sum(int(x) for x in fields[11:15]) / tick + sum(_cpu_seconds(live).values())
 
 
-def _group_children(ppid: int) -> list[int]:
-    """The live children of a process."""
+def _pids_by_stat(field: int, value: int) -> list[int]:
+    """Live processes whose ``/proc/<pid>/stat`` field (counted after the command name: 1 the
+    parent, 2 the process group) is ``value``."""
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == ppid:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[field]) == value:
                     pids.append(int(entry.name))
             except (OSError, IndexError, ValueError):
                 continue
@@ -171,15 +172,7 @@ def _group_children(ppid: int) -> list[int]:
 
 def _group_pids(pgid: int) -> list[int]:
     """The processes of a worker's session (its pool children included)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid:
-                    pids.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return pids
+    return _pids_by_stat(2, pgid)
 
 
 def _db_backend_pids() -> list[int]:
