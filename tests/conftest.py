@@ -157,10 +157,17 @@ def _reset_broker():
     from django.conf import settings
 
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        # the queued messages go, the folders stay: a worker alive meanwhile (the session's)
+        # lists the queue folder every second and dies when it is missing ("Unrecoverable
+        # error: FileNotFoundError"), which removing and re-creating the folder risked
         for key in ("data_folder_in", "processed_folder"):
             folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key])
-            shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True, exist_ok=True)
+            for entry in folder.iterdir():
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
     else:
         import redis
 
