@@ -266,11 +266,8 @@ def opinion_ip_warnings_refresh(*, opinion: Opinion, new: tuple[list, list] | No
     """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go.
     ``new``: the opinion was created in this transaction with these service types and target
     groups (it has no warnings yet)."""
-    if new is not None:
-        overlaps = selectors.ip_overlaps_for(opinion, service_types=new[0], target_groups=new[1])
-    else:
-        overlaps = selectors.ip_overlaps_for(opinion)
     if new is not None:  # one insert; per IP service the first overlap is told in the history, the last one stays
+        overlaps = selectors.ip_overlaps_for(opinion, service_types=new[0], target_groups=new[1])
         first_last: dict[int, list] = {}
         for o in overlaps:
             first_last.setdefault(o.ip_service.pk, [o, o])[1] = o
@@ -281,7 +278,7 @@ def opinion_ip_warnings_refresh(*, opinion: Opinion, new: tuple[list, list] | No
             record_event(case=opinion.case, action=OpinionEvent.IP_WARNING, summary=first.message)
         return warnings
     keep = []
-    for o in overlaps:
+    for o in selectors.ip_overlaps_for(opinion):
         warning, created = IpWarning.objects.get_or_create(
             opinion=opinion, ip_service=o.ip_service, defaults={"strength": o.strength, "message": o.message}
         )
