@@ -34,7 +34,7 @@ class FourEyesView(nodes.View):
     def _drafter_ids(task) -> set[int]:
         process = task.process.coerced if hasattr(task.process, "coerced") else task.process
         opinion = Opinion.objects.filter(case_id=process.case_id).first()
-        return set(selectors.drafter_ids(opinion)) if opinion else set()
+        return selectors.drafter_ids(opinion) if opinion else set()
 
     @classmethod
     def _is_drafter(cls, user, task) -> bool:

@@ -257,26 +257,27 @@ def opinion_request_register(
         )
         change_case(case=case, deadline=dl.draft_deadline, actor=actor, reason=gettext("lhůta pro koncept vyjádření"),
                     **(dict(state=Case.State.OPEN, detail=gettext("podáno pozdě vůči uzávěrce výzvy")) if dl.too_late else {}))
-        opinion_ip_warnings_refresh(opinion=opinion, new=(services, groups))
+        _first_ip_warnings(opinion, services, groups)
     return opinion
 
 
+def _first_ip_warnings(opinion: Opinion, services, groups) -> list[IpWarning]:
+    """A new request's IP warnings (it has none yet), from its service types and groups in hand:
+    one insert; per IP service the first overlap is told in the history, the last one stays."""
+    first_last: dict[int, list] = {}
+    for o in selectors.ip_overlaps_for(opinion, service_types=services, target_groups=groups):
+        first_last.setdefault(o.ip_service.pk, [o, o])[1] = o
+    warnings = IpWarning.objects.bulk_create([
+        IpWarning(opinion=opinion, ip_service=last.ip_service, strength=last.strength, message=last.message)
+        for _first, last in first_last.values()])
+    for first, _last in first_last.values():
+        record_event(case=opinion.case, action=OpinionEvent.IP_WARNING, summary=first.message)
+    return warnings
+
+
 @transactions.atomic
-def opinion_ip_warnings_refresh(*, opinion: Opinion, new: tuple[list, list] | None = None) -> list[IpWarning]:
-    """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go.
-    ``new``: the opinion was created in this transaction with these service types and target
-    groups (it has no warnings yet)."""
-    if new is not None:  # one insert; per IP service the first overlap is told in the history, the last one stays
-        overlaps = selectors.ip_overlaps_for(opinion, service_types=new[0], target_groups=new[1])
-        first_last: dict[int, list] = {}
-        for o in overlaps:
-            first_last.setdefault(o.ip_service.pk, [o, o])[1] = o
-        warnings = IpWarning.objects.bulk_create([
-            IpWarning(opinion=opinion, ip_service=last.ip_service, strength=last.strength, message=last.message)
-            for _first, last in first_last.values()])
-        for first, _last in first_last.values():
-            record_event(case=opinion.case, action=OpinionEvent.IP_WARNING, summary=first.message)
-        return warnings
+def opinion_ip_warnings_refresh(*, opinion: Opinion) -> list[IpWarning]:
+    """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go."""
     keep = []
     for o in selectors.ip_overlaps_for(opinion):
         warning, created = IpWarning.objects.get_or_create(
@@ -567,11 +568,10 @@ def opinion_tell_approvers(*, task) -> None:
 # --------------------------------------------------------------------------- the final document
 
 
-def opinion_render_final(*, source_key: str, opinion: Opinion | None = None, case_id: int | None = None):
-    """Render, number and store the approved opinion (run by the worker; idempotent on source_key).
-    The opinion is read here (given, or the one of ``case_id``)."""
-    opinions = Opinion.objects.select_related("call__programme", "area", "case", "approver", "drafter")
-    opinion = opinions.get(pk=opinion.pk) if opinion is not None else opinions.get(case_id=case_id)
+def opinion_render_final(*, case_id: int, source_key: str):
+    """Render, number and store the case's approved opinion (run by the worker; idempotent on
+    source_key). The opinion is read here, with what the document shows."""
+    opinion = Opinion.objects.select_related("call__programme", "area", "case", "approver", "drafter").get(case_id=case_id)
     if opinion.status not in (Opinion.Status.APPROVED, Opinion.Status.ISSUED):
         raise ValidationError(gettext("Vyhotovit lze jen schválené vyjádření."))
     programme = opinion.call.programme
@@ -646,14 +646,13 @@ def opinion_process_canceled(*, case_id: int, actor=None) -> None:
 
 
 @transactions.atomic
-def opinion_notify_applicant(*, opinion: Opinion | None = None, case_id: int | None = None) -> None:
+def opinion_notify_applicant(*, case_id: int) -> None:
     """Close the case; the applicant's e-mail goes out from a Celery task after commit, retried
     while the mail server refuses, and ``notified_at`` is set once it was accepted
     (opinions.notifications)."""
     from .notifications import queue_notification
 
-    opinions = Opinion.objects.select_for_update(of=("self",)).select_related("case")
-    opinion = opinions.get(pk=opinion.pk) if opinion is not None else opinions.get(case_id=case_id)
+    opinion = Opinion.objects.select_for_update(of=("self",)).select_related("case").get(case_id=case_id)
     queue_notification(opinion)
     set_case_state(case=opinion.case, state=Case.State.CLOSED, detail=gettext("vyjádření vydáno a žadateli odeslán e-mail"))
 
