@@ -33,8 +33,7 @@ class FourEyesView(nodes.View):
     @staticmethod
     def _drafter_ids(task) -> set[int]:
         process = task.process.coerced if hasattr(task.process, "coerced") else task.process
-        opinion = Opinion.objects.filter(case_id=process.case_id).first()
-        return selectors.drafter_ids(opinion) if opinion else set()
+        return selectors.drafter_ids(case_id=process.case_id)
 
     @classmethod
     def _is_drafter(cls, user, task) -> bool:
@@ -153,9 +152,10 @@ class OpinionFlow(flow.Flow):
         return activation.process.case.opinion.routes_to_roma_coordinator
 
     def previous_drafter(self, activation):
-        opinion = Opinion.objects.select_related("drafter").filter(
-            case_id=activation.process.case_id).first()
-        return opinion.drafter if opinion is not None else None
+        """The drafter of a returned opinion gets the new draft (a new request has none). The
+        case's opinion is the one the route just read in this step (the drafter is set only on
+        submission, before the opinion can be returned)."""
+        return activation.process.case.opinion.drafter
 
     def previous_approver(self, activation):
         """A returned and reworked opinion goes back to whoever returned it (else the queue)."""

@@ -683,13 +683,19 @@ def build_snapshot(opinion: Opinion, warnings: list[IpWarning] | None = None) ->
 # ----------------------------------------------------------------------------- four-eyes
 
 
-def drafter_ids(opinion: Opinion) -> set[int]:
-    """Everyone who has drafted this opinion (four-eyes: none of them may approve it)."""
-    ids = set(
-        CaseEvent.objects.filter(case_id=opinion.case_id, action__in=[OpinionEvent.OPINION_DRAFTER, OpinionEvent.OPINION_DRAFT,
-                                                          OpinionEvent.IP_ANSWER])
-        .exclude(actor=None).values_list("actor_id", flat=True)
-    )
+def drafter_ids(opinion: Opinion | None = None, *, case_id: int | None = None) -> set[int]:
+    """Everyone who has drafted this opinion (four-eyes: none of them may approve it): who took
+    it over, saved a draft or answered an IP warning, in its history, and its drafter now.
+    ``case_id`` instead of the opinion: the case's opinion's drafter is read in the same query."""
+    events = CaseEvent.objects.filter(
+        case_id=opinion.case_id if opinion is not None else case_id,
+        action__in=[OpinionEvent.OPINION_DRAFTER, OpinionEvent.OPINION_DRAFT, OpinionEvent.IP_ANSWER],
+    ).exclude(actor=None).order_by().values_list("actor_id", flat=True)
+    if opinion is None:
+        current = Opinion.objects.filter(case_id=case_id, drafter__isnull=False).order_by().values_list(
+            "drafter_id", flat=True)
+        return set(events.union(current))
+    ids = set(events)
     if opinion.drafter_id:
         ids.add(opinion.drafter_id)
     return ids

@@ -257,40 +257,42 @@ def opinion_request_register(
         )
         change_case(case=case, deadline=dl.draft_deadline, actor=actor, reason=gettext("lhůta pro koncept vyjádření"),
                     **(dict(state=Case.State.OPEN, detail=gettext("podáno pozdě vůči uzávěrce výzvy")) if dl.too_late else {}))
-        _first_ip_warnings(opinion, services, groups)
+        # a new request has no warnings yet; its overlaps from the service types and groups in hand
+        _store_ip_warnings(opinion, selectors.ip_overlaps_for(opinion, service_types=services, target_groups=groups), {})
     return opinion
 
 
-def _first_ip_warnings(opinion: Opinion, services, groups) -> list[IpWarning]:
-    """A new request's IP warnings (it has none yet), from its service types and groups in hand:
-    one insert; per IP service the first overlap is told in the history, the last one stays."""
-    first_last: dict[int, list] = {}
-    for o in selectors.ip_overlaps_for(opinion, service_types=services, target_groups=groups):
-        first_last.setdefault(o.ip_service.pk, [o, o])[1] = o
-    warnings = IpWarning.objects.bulk_create([
-        IpWarning(opinion=opinion, ip_service=last.ip_service, strength=last.strength, message=last.message)
-        for _first, last in first_last.values()])
-    for first, _last in first_last.values():
-        record_event(case=opinion.case, action=OpinionEvent.IP_WARNING, summary=first.message)
-    return warnings
+def opinion_ip_warnings_refresh(*, opinion: Opinion) -> None:
+    """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go.
+    (Called in the draft form's step, under the flow lock: one refresh of an opinion at a time.)"""
+    existing = {w.ip_service_id: w for w in opinion.ip_warnings.all()}
+    with history_batch():
+        _store_ip_warnings(opinion, selectors.ip_overlaps_for(opinion), existing)
 
 
-@transactions.atomic
-def opinion_ip_warnings_refresh(*, opinion: Opinion) -> list[IpWarning]:
-    """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go."""
-    keep = []
-    for o in selectors.ip_overlaps_for(opinion):
-        warning, created = IpWarning.objects.get_or_create(
-            opinion=opinion, ip_service=o.ip_service, defaults={"strength": o.strength, "message": o.message}
-        )
-        if not created and (warning.strength, warning.message) != (o.strength, o.message):
+def _store_ip_warnings(opinion: Opinion, overlaps, existing: dict[int, IpWarning]) -> None:
+    """The warnings for these overlaps, against the opinion's ``existing`` ones (by IP service):
+    new ones in one insert, each told in the history by its service's first overlap; a
+    changed one takes its service's last overlap; unanswered ones no overlap names go."""
+    first: dict[int, object] = {}
+    last: dict[int, object] = {}
+    for o in overlaps:
+        first.setdefault(o.ip_service.pk, o)
+        last[o.ip_service.pk] = o
+    added = []
+    for pk, o in last.items():
+        warning = existing.get(pk)
+        if warning is None:
+            added.append(IpWarning(opinion=opinion, ip_service=o.ip_service, strength=o.strength, message=o.message))
+            record_event(case=opinion.case, action=OpinionEvent.IP_WARNING, summary=first[pk].message)
+        elif (warning.strength, warning.message) != (o.strength, o.message):
             warning.strength, warning.message = o.strength, o.message
             warning.save(update_fields=["strength", "message"])
-        if created:
-            record_event(case=opinion.case, action=OpinionEvent.IP_WARNING, summary=o.message)
-        keep.append(warning.pk)
-    opinion.ip_warnings.exclude(pk__in=keep).filter(reason="", answer="").delete()
-    return list(opinion.ip_warnings.all())
+    if added:
+        IpWarning.objects.bulk_create(added)
+    stale = [w.pk for pk, w in existing.items() if pk not in last and not w.reason and not w.answer]
+    if stale:
+        IpWarning.objects.filter(pk__in=stale).delete()
 
 
 # --------------------------------------------------------------------------- drafting
@@ -391,9 +393,9 @@ def opinion_draft_save(
     return opinion
 
 
-def _locked(opinion: Opinion) -> Opinion:
-    """The opinion re-read and locked (its row only) with its case, for a change."""
-    return Opinion.objects.select_for_update(of=("self",)).select_related("case").get(pk=opinion.pk)
+def _locked(opinion: Opinion, *related: str) -> Opinion:
+    """The opinion re-read and locked (its row only) with its case (and ``related``), for a change."""
+    return Opinion.objects.select_for_update(of=("self",)).select_related("case", *related).get(pk=opinion.pk)
 
 
 def _as_ip_answer(value) -> selectors.IpAnswer:
@@ -510,7 +512,7 @@ def _check_approver(opinion: Opinion, actor) -> None:
 @transactions.atomic
 def opinion_approve(*, opinion: Opinion, actor, task=None) -> Opinion:
     """Approve (four-eyes) and freeze the opinion; the worker renders the final document."""
-    opinion = _locked(opinion)
+    opinion = _locked(opinion, "drafter")  # the snapshot names the drafter
     _check_approver(opinion, actor)
     warnings = selectors.ip_warnings_of(opinion)
     funding = _ip_funding_problems(opinion, warnings)  # the IP catalogue may have changed since submission

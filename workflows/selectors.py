@@ -629,7 +629,7 @@ def eligible_assignees(task, *, case=None) -> QuerySet:
 
 def prefetch_permissions(users) -> None:
     """Fill Django's per-user permission cache (``ModelBackend``'s ``_perm_cache``) of many
-    users in two queries, so ``has_perm`` on each asks nothing more — the same set the
+    users in one query, so ``has_perm`` on each asks nothing more — the same set the
     backend would compute one user at a time (direct permissions and the groups' ones; all
     of them for an active superuser)."""
     from django.contrib.auth.models import Permission
@@ -646,11 +646,11 @@ def prefetch_permissions(users) -> None:
     plain = [u.pk for u in todo if not u.is_superuser]
     if plain:
         User = get_user_model()
-        for pk, app_label, codename in User.objects.filter(pk__in=plain, user_permissions__isnull=False).values_list(
-                "pk", "user_permissions__content_type__app_label", "user_permissions__codename"):
-            perms[pk].add(f"{app_label}.{codename}")
-        for pk, app_label, codename in User.objects.filter(pk__in=plain, groups__permissions__isnull=False).values_list(
-                "pk", "groups__permissions__content_type__app_label", "groups__permissions__codename"):
+        direct = User.objects.filter(pk__in=plain, user_permissions__isnull=False).values_list(
+            "pk", "user_permissions__content_type__app_label", "user_permissions__codename")
+        grouped = User.objects.filter(pk__in=plain, groups__permissions__isnull=False).values_list(
+            "pk", "groups__permissions__content_type__app_label", "groups__permissions__codename")
+        for pk, app_label, codename in direct.union(grouped):
             perms[pk].add(f"{app_label}.{codename}")
     for u in todo:
         u._perm_cache = perms[u.pk]

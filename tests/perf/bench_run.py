@@ -364,6 +364,7 @@ def opinion_driver(users):
     def drive():
         process = opinion_request_start(actor=planner, **request)
         step(process, OpinionFlow.draft, planner, lambda op, task: (
+            services.opinion_ip_warnings_refresh(opinion=op),  # the draft form does it first (DraftView)
             services.opinion_draft_save(opinion=op, actor=planner, activity_ids=[], ip_answers={}, **statements),
             services.opinion_submit(opinion=op, actor=planner, task=task)))
         step(process, OpinionFlow.approve, head, lambda op, task: services.opinion_approve(opinion=op, actor=head, task=task))

@@ -85,6 +85,18 @@ class ProcessRowLock(lock.SelectForUpdateLock):
                 _HELD.reset(token)
 
 
+    @contextmanager
+    def new_process(self, process):
+        """The lock on a process inserted in this transaction: no other transaction sees its
+        row before the commit, so it is held as it is, without reading it back."""
+        held = _HELD.get() or {}
+        token = _HELD.set({**held, process.pk: process})
+        try:
+            yield
+        finally:
+            _HELD.reset(token)
+
+
 process_row_lock = ProcessRowLock()
 
 
@@ -163,7 +175,9 @@ def _start(activation) -> None:
     task_started.send(sender=activation.flow_class, process=activation.process, task=activation.task)
     with node_atomic():
         activation.process.save()
-        with activation.flow_class.lock(activation.process.pk):
+        lock_impl = activation.flow_class.lock_impl
+        with (lock_impl.new_process(activation.process) if isinstance(lock_impl, ProcessRowLock)
+              else activation.flow_class.lock(activation.process.pk)):
             activation.complete()
             flow_started.send(sender=activation.flow_class, process=activation.process, task=activation.task)
             activation.activate_next()
@@ -236,6 +250,17 @@ class Function(flow.Function):
     activation_class = FunctionActivation
 
 
+def _end_fields(process) -> list[str] | None:
+    """What the end saves: the whole process, as Viewflow does, except a case process's own
+    row, which holds only its case, written at the start and never changed (one ``UPDATE``
+    less at every flow's end)."""
+    from workflows.models import CaseProcess
+
+    if process._meta.concrete_model is not CaseProcess:
+        return None
+    return [f.name for f in CaseProcess._meta.concrete_fields if f.model is not CaseProcess and not f.primary_key]
+
+
 class EndActivation(end_node.EndActivation):
     @Activation.status.super()
     def activate(self):
@@ -248,7 +273,7 @@ class EndActivation(end_node.EndActivation):
             if open_tasks == 0:
                 self.process.status = PROCESS.DONE
                 self.process.finished = now()
-                self.process.save()
+                self.process.save(update_fields=_end_fields(self.process))
             task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
             if open_tasks == 0:
                 flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)

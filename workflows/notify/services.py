@@ -108,7 +108,10 @@ def _notify_all(entries, task=None) -> list[Notification]:
     if not entries:
         return []
     existing: dict[int, Notification] = {}
-    if task is not None:
+    written = getattr(task, "_osv_notes", None) if task is not None else None
+    if written is not None:
+        existing = dict(written)  # a task created in this transaction: its rows are all known here
+    elif task is not None:
         rows = Notification.objects.filter(task_id=task.pk, user_id__in=[e["user"].pk for e in entries])
         for row in rows.order_by("created_at", "pk"):
             existing[row.user_id] = row  # the newest row per user wins, as ``.first()`` in the model's order
@@ -146,6 +149,8 @@ def _notify_all(entries, task=None) -> list[Notification]:
             send.append(note)
     if new:
         Notification.objects.bulk_create(new)  # primary keys set (RETURNING on both databases)
+    if written is not None:
+        written.update((note.user_id, note) for note in out)
     for note in send:
         outbox.dispatch_on_commit(MAIL_TASK, note.pk)
     return out
@@ -189,7 +194,13 @@ def task_assigned(task, *, by=None) -> Notification | None:
 
 
 def on_task_saved(sender, instance, created, **kwargs):
-    """post_save of Viewflow's Task: a human task created already assigned (``.Assign``)."""
+    """post_save of Viewflow's Task: a human task created already assigned (``.Assign``).
+
+    A new task has no notification rows but those written through this instance, before the
+    commit lets anyone else see it (its ``onCreate`` callbacks get the same instance): they
+    are kept on it, so telling its people needs no read of earlier rows."""
+    if created:
+        instance._osv_notes = {}
     if created and instance.owner_id and instance.flow_task_type == "HUMAN":
         task_assigned(instance)
 
