@@ -19,6 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from registrations.models import RegistrationCaseKind
+from tests.perf.bench_flow import (cpu_seconds as _cpu_seconds, opinion_driver, pids_by_stat as _pids_by_stat,
+                                   postgres_cpu_seconds as _postgres_cpu_seconds)
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -113,19 +115,6 @@ def raw_docxtpl(count: int) -> dict:
             "cpu_ms_per_doc": round(cpu * 1000 / count, 1)}
 
 
-def _cpu_seconds(pids) -> dict[int, float]:
-    """User + system CPU seconds each process has used so far (Linux /proc; gone ones left out)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        out[pid] = (int(fields[11]) + int(fields[12])) / tick
-    return out
-
-
 def _cpu_used(before: dict[int, float], pids) -> float:
     """CPU seconds ``pids`` used since ``before`` (a process not there then: all of its)."""
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in _cpu_seconds(pids).items())
@@ -136,38 +125,6 @@ def _machine_busy_seconds() -> float:
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = fields[3] + fields[4]  # idle + iowait
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def _postgres_cpu_seconds() -> float | None:
-    """CPU seconds the PostgreSQL server has used (its postmaster with every backend, ended
-    ones included: a parent's children times), when it runs on this host; else None."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = cursor.fetchone()[0]
-    try:
-        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        tick = os.sysconf("SC_CLK_TCK")
-        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError, ValueError):
-        return None
-    live = _pids_by_stat(1, postmaster)  # the backends and the server's own processes
-    return sum(int(x) for x in fields[11:15]) / tick + sum(_cpu_seconds(live).values())
-
-
-def _pids_by_stat(field: int, value: int) -> list[int]:
-    """Live processes whose ``/proc/<pid>/stat`` field (counted after the command name: 1 the
-    parent, 2 the process group) is ``value``."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[field]) == value:
-                    pids.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return pids
 
 
 def _group_pids(pgid: int) -> list[int]:
@@ -319,58 +276,6 @@ def measure_scan(repeat: int = 7) -> dict:
 
 
 # ------------------------------------------------------------------------------ opinion flows
-
-
-def opinion_driver(users):
-    """A callable that drives one opinion flow start → draft → approve as the views do (the
-    worker renders the DOCX after commit); returns the process."""
-    from datetime import date
-
-    from viewflow.workflow.models import Task
-    from viewflow.workflow.status import STATUS
-
-    from opinions import services
-    from opinions.catalogues import load_programmes
-    from opinions.models import AreaOfSupport, Call, Opinion
-    from workflows.catalogues import load_catalogues
-    from opinions.flows import OpinionFlow, opinion_request_start
-
-    load_catalogues()
-    programme = load_programmes()
-    area = AreaOfSupport.objects.get(programme=programme, code="3.1")
-    call, _ = Call.objects.get_or_create(programme=programme, number="BENCH", defaults=dict(
-        area=area, name="Benchmark", opens_on=date(2011, 1, 1), submission_deadline=date(2099, 12, 31)))
-    planner = next(u for u, r in users if r == "planner")
-    head = next(u for u, r in users if r == "department_head")
-    request = dict(applicant_ico="70832749", applicant_name="Pečovatelská služba Sokolov, p.o.",
-                   applicant_address="Sokolovská 1, Sokolov", project_title="Benchmark", call=call, area="3.1",
-                   service_types=["40"], target_groups=["S"], whole_region=True, districts=[],
-                   period_start=date(2027, 1, 1), period_end=date(2027, 12, 31), budget="1000000",
-                   contact_email="")
-    statements = dict(s1_verdict="no", s1_text="Projekt nenavazuje na plán.", s2_verdict="yes",
-                      s2_text="Potřebný.", s3_verdict="no_experience", s3_text="Bez zkušeností.",
-                      s4_verdict="not_funded", s4_text="Nefinancováno z IP.")
-
-    def step(process, node, user, work):
-        task = Task.objects.get(process=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
-        with task.activation() as activation:
-            if activation.task.owner_id is None:
-                activation.assign(user)
-        with task.activation() as activation:
-            activation.start(None)
-            work(Opinion.objects.get(case_id=process.case_id), task)
-            activation.execute()
-
-    def drive():
-        process = opinion_request_start(actor=planner, **request)
-        step(process, OpinionFlow.draft, planner, lambda op, task: (
-            services.opinion_ip_warnings_refresh(opinion=op),  # the draft form does it first (DraftView)
-            services.opinion_draft_save(opinion=op, actor=planner, activity_ids=[], ip_answers={}, **statements),
-            services.opinion_submit(opinion=op, actor=planner, task=task)))
-        step(process, OpinionFlow.approve, head, lambda op, task: services.opinion_approve(opinion=op, actor=head, task=task))
-        return process
-
-    return drive
 
 
 def _drive_flows(users, count: int, ready, go, out) -> None:

@@ -81,7 +81,8 @@ class Command(BaseCommand):
         parser.add_argument("--clone", action="store_true",
                             help="PostgreSQL: grow past 20 000 by copying the generated rows server-side (fast)")
         parser.add_argument("--before", default="",
-                            help="a git revision: its pages are measured too, from a worktree, on the same data")
+                            help="a git revision: its pages and the CPU of an opinion flow are measured too, from "
+                                 "a worktree, on the same data")
         parser.add_argument("--opinions", type=int, default=30, help="complete opinion flows to time")
         parser.add_argument("--opinion-drivers", default="1,2,4",
                             help="driver processes of the opinion flows (people working at once), one run each")
@@ -169,6 +170,8 @@ class Command(BaseCommand):
                 self.log(f"  opinions: {opt['opinions']} complete flows with the real worker, {drivers} driver(s)")
                 result["opinion_flows"][str(drivers)] = bench_run.opinion_flows(
                     opt["opinions"], users, opt["worker_concurrency"], progress=self.log, drivers=drivers)
+            if opt["before"]:
+                result["opinion_flow_cost"] = self.flow_cost_before(opt["before"], max(opt["opinions"] // 5, 10))
 
         for path in opt["merge"]:
             earlier = json.loads(Path(path).read_text())
@@ -186,11 +189,10 @@ class Command(BaseCommand):
         out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
         self.log(f"» JSON: {out}")
 
-    def pages_before(self, rev: str, requests: int) -> dict:
-        """The pages as ``rev`` serves them: a git worktree of that revision under var/bench, this
-        tree's page runner started there (same database, same method)."""
+    @staticmethod
+    def before_tree(rev: str) -> tuple[str, Path]:
+        """``rev``'s short hash and a git worktree of it under var/bench (made once)."""
         import subprocess
-        import sys
 
         root = Path(settings.BASE_DIR)
         sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=root, check=True, capture_output=True,
@@ -199,11 +201,49 @@ class Command(BaseCommand):
         if not tree.exists():
             subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], cwd=root, check=True,
                            capture_output=True)
-        out = Path(settings.VAR_DIR) / "bench" / f"pages-before-{sha}.json"
+        return sha, tree
+
+    @staticmethod
+    def run_in(tree: Path, script: str, out: Path, *args: str) -> dict:
+        """One of this tree's standalone runners (tests/perf) on ``tree``'s code, same database."""
+        import subprocess
+        import sys
+
+        runner = Path(settings.BASE_DIR) / "tests" / "perf" / script
+        subprocess.run([sys.executable, str(runner), *args, "--json", str(out)], cwd=tree, check=True,
+                       env={**os.environ, "PYTHONPATH": str(tree)})
+        return json.loads(out.read_text())
+
+    def pages_before(self, rev: str, requests: int) -> dict:
+        """The pages as ``rev`` serves them: this tree's page runner on a worktree of that
+        revision (same database, same method)."""
+        sha, tree = self.before_tree(rev)
         self.log(f"  pages: before = {rev} ({sha}) from {tree}")
-        subprocess.run([sys.executable, str(root / "tests" / "perf" / "bench_pages.py"), "--requests", str(requests),
-                        "--json", str(out)], cwd=tree, check=True, env={**os.environ, "PYTHONPATH": str(tree)})
-        return {"revision": sha, **json.loads(out.read_text())}
+        out = Path(settings.VAR_DIR) / "bench" / f"pages-before-{sha}.json"
+        return {"revision": sha, **self.run_in(tree, "bench_pages.py", out, "--requests", str(requests))}
+
+    def flow_cost_before(self, rev: str, flows: int, rounds: int = 3) -> dict:
+        """CPU per complete opinion flow (in series, the job run in-process), ``rev`` and this tree
+        side by side: this tree's driver on both, the runs alternating (before, now, before, now
+        …), so a drift of the host's speed weighs on both alike; the ratio is the change's."""
+        sha, tree = self.before_tree(rev)
+        root = Path(settings.BASE_DIR)
+        runs: dict[str, list[dict]] = {"before": [], "now": []}
+        for i in range(rounds):
+            for name, where in (("before", tree), ("now", root)):
+                self.log(f"  opinion flow cost: {name} ({sha if name == 'before' else 'this tree'}), "
+                         f"{flows} flows, round {i + 1}/{rounds}")
+                out = Path(settings.VAR_DIR) / "bench" / f"flow-cost-{name}.json"
+                runs[name].append(self.run_in(where, "bench_flow.py", out, "--flows", str(flows)))
+        result = {"revision": sha, "flows_per_run": flows, "rounds": rounds}
+        for name, rows in runs.items():
+            for key in ("python_cpu_ms_per_flow", "db_cpu_ms_per_flow"):
+                values = [r[key] for r in rows if r.get(key) is not None]
+                result[f"{name}_{key}"] = round(sum(values) / len(values), 1) if values else None
+        total = {name: (result[f"{name}_python_cpu_ms_per_flow"] or 0) + (result[f"{name}_db_cpu_ms_per_flow"] or 0)
+                 for name in runs}
+        result["ratio_now_to_before"] = round(total["now"] / total["before"], 3) if total["before"] else None
+        return result
 
     def page_table(self, r):
         """Every page × every size: p50/p95 and queries, the growth of p95 per 10× data and the
@@ -272,6 +312,13 @@ class Command(BaseCommand):
                          + (f" · CPU driver {v['driver_cpu_ms_per_flow']}, worker {v.get('worker_cpu_ms_per_flow')}, database "
                             f"{v.get('db_cpu_ms_per_flow')}, machine {v['machine_cpu_ms_per_flow']} ms/flow"
                             if "machine_cpu_ms_per_flow" in v else "")))
+        cost = r.get("opinion_flow_cost")
+        if cost:
+            rows.append((f"opinion flow CPU, in series, before {cost['revision']} → now",
+                         f"{cost['before_python_cpu_ms_per_flow']} + {cost['before_db_cpu_ms_per_flow']} (database) → "
+                         f"{cost['now_python_cpu_ms_per_flow']} + {cost['now_db_cpu_ms_per_flow']} ms/flow"
+                         f" · ×{cost['ratio_now_to_before']} ({cost['rounds']} alternating runs of "
+                         f"{cost['flows_per_run']} each)"))
         for size, v in r.get("scan", {}).items():
             if isinstance(v, dict):
                 rows.append((f"deadline scan @ {int(size):,}",
