@@ -44,6 +44,18 @@ def machine() -> dict:
             "broker": settings.CELERY_BROKER_URL.split("://")[0]}
 
 
+def host_speed() -> float:
+    """CPU seconds of a fixed pure-Python loop (the sum of 10⁷ squares), the best of three: the
+    host's speed at the time, so runs on a VM whose host speeds up and slows down (seen here:
+    the same flow at 87 ms of CPU one hour, 290 ms another) can be read side by side."""
+    times = []
+    for _ in range(3):
+        t0 = time.process_time()
+        sum(i * i for i in range(10_000_000))
+        times.append(time.process_time() - t0)
+    return round(min(times), 3)
+
+
 def db_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("select sqlite_version()" if connection.vendor == "sqlite" else "show server_version")
@@ -107,7 +119,7 @@ class Command(BaseCommand):
         target = opt["processes"]
         scan_sizes = sorted({int(s) for s in opt["scan_sizes"].split(",") if s.strip() and int(s) <= target})
         steps = sorted(set(scan_sizes) | {target})
-        result = {"started": timezone.now().isoformat(), "machine": machine(), "options": {
+        result = {"started": timezone.now().isoformat(), "machine": machine(), "host_speed": [host_speed()], "options": {
             k: opt[k] for k in ("processes", "users", "requests", "documents", "worker_concurrency", "due",
                                 "scan_sizes", "before", "opinions", "opinion_drivers")}}
         self.log(f"» benchmark on {result['machine']['database']} ({result['machine']['nproc']} CPU, "
@@ -181,6 +193,7 @@ class Command(BaseCommand):
             result.setdefault("merged", []).append({"file": str(path), "load_average": earlier.get("load_average"),
                                                     "data": earlier.get("data")})
         result["finished"] = timezone.now().isoformat()
+        result["host_speed"].append(host_speed())
         result["load_average"] = os.getloadavg()
         self.print_table(result)
         out = Path(opt["json"]) if opt["json"] else Path(settings.VAR_DIR) / "bench" / (
@@ -295,6 +308,9 @@ class Command(BaseCommand):
         rows.append(("processes / tasks", f"{d['processes']:,} / {d['tasks']:,}"))
         rows.append(("queue (NEW) / assigned tasks", f"{d['queue_new_tasks']:,} / {d['assigned_tasks']:,}"))
         rows.append(("load average (1, 5, 15 min) at the end", " ".join(f"{x:.2f}" for x in r["load_average"])))
+        if r.get("host_speed"):
+            rows.append(("host speed: 10⁷ squares in Python, at the start / end",
+                         " / ".join(f"{x} s" for x in r["host_speed"]) + " of CPU (lower is faster)"))
         for name, v in r.get("documents", {}).items():
             extra = f" · ×{v['ratio_to_raw']} of raw" if "ratio_to_raw" in v else ""
             extra += _cpu_note(v)
