@@ -153,8 +153,8 @@ class OpinionFlow(flow.Flow):
 
     def previous_drafter(self, activation):
         """The drafter of a returned opinion gets the new draft (a new request has none). The
-        case's opinion is the one the route just read in this step (the drafter is set only on
-        submission, before the opinion can be returned)."""
+        case's opinion is the one the route has just read in this step; its drafter is set in
+        the draft step, before the opinion can be returned."""
         return activation.process.case.opinion.drafter
 
     def previous_approver(self, activation):

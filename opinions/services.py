@@ -262,6 +262,7 @@ def opinion_request_register(
     return opinion
 
 
+@transactions.atomic
 def opinion_ip_warnings_refresh(*, opinion: Opinion) -> None:
     """Upsert the IP warnings of the request; answered ones are kept, stale unanswered ones go.
     (Called in the draft form's step, under the flow lock: one refresh of an opinion at a time.)"""

@@ -290,6 +290,53 @@ def test_a_different_period_or_territory_holds_only_outside_the_ip(catalogues):
     assert services.opinion_submit(opinion=opinion, actor=planner).status == Opinion.Status.WAITING
 
 
+def test_the_draft_forms_refresh_follows_the_ip_catalogue(catalogues):
+    """The draft form refreshes the IP warnings from the catalogue as it is now: a new overlap is
+    warned of (and told in the history), a changed one takes the new strength and message, a
+    gone one disappears unless the drafter has answered it."""
+    from opinions.models import IndividualProject, IndividualProjectService, OpinionEvent
+    from workflows.models import ServiceType, TargetGroup
+
+    planner = catalogues["users"]["planovac"]
+    ip = IndividualProject.objects.create(region_name="Karlovarský kraj", name="Testovací IP 2013",
+                                          start=date(2013, 1, 1), end=date(2013, 12, 31))
+    p70, p67 = ServiceType.objects.get(paragraph="70"), ServiceType.objects.get(paragraph="67")
+    dus, ozp = TargetGroup.objects.get(code="DUS"), TargetGroup.objects.get(code="OZP")
+
+    def service(groups, note):
+        svc = IndividualProjectService.objects.create(project=ip, service_type=p70, note=note)
+        svc.target_groups.set(groups)
+        return svc
+
+    answered, gone, changed = service([dus], "A"), service([dus], "B"), service([dus], "C")
+    process = fk.opinion_request_start(actor=planner, **_ip_request(catalogues))
+    opinion = fk.opinion_of(process)
+    fk.claim(fk.open_task(process), planner)
+    warning_of = {w.ip_service_id: w for w in opinion.ip_warnings.all()}
+    assert {warning_of[s.pk].strength for s in (answered, gone, changed)} == {"strong"}
+    _save_answers(opinion, planner, {warning_of[answered.pk].pk: fk.COMPLEMENTARY})
+    IndividualProjectService.objects.filter(pk__in=[answered.pk, gone.pk]).update(service_type=p67)
+    changed.target_groups.set([ozp])
+    new = service([dus], "D")
+    events = CaseEvent.objects.filter(case=opinion.case, action=OpinionEvent.IP_WARNING)
+    told = events.count()
+
+    services.opinion_ip_warnings_refresh(opinion=fk.opinion_of(process))
+
+    after = {w.ip_service_id: w for w in fk.opinion_of(process).ip_warnings.all()}
+    assert after[answered.pk].pk == warning_of[answered.pk].pk and after[answered.pk].reason == "complementary"
+    assert gone.pk not in after
+    assert after[changed.pk].pk == warning_of[changed.pk].pk
+    assert (after[changed.pk].strength, after[changed.pk].message.endswith("; jiná cílová skupina.")) == ("weak", True)
+    assert after[new.pk].strength == "strong"
+    assert list(events.order_by("pk").values_list("summary", flat=True)[told:]) == [after[new.pk].message]
+    # the catalogue unchanged: a second refresh writes nothing
+    services.opinion_ip_warnings_refresh(opinion=fk.opinion_of(process))
+    assert {w.ip_service_id: (w.pk, w.strength, w.message) for w in fk.opinion_of(process).ip_warnings.all()} == {
+        pk: (w.pk, w.strength, w.message) for pk, w in after.items()}
+    assert events.count() == told + 1
+
+
 def test_a_confirmed_overlap_goes_only_with_verdict_4_funded(catalogues):
     users = catalogues["users"]
     planner = users["planovac"]

@@ -84,7 +84,6 @@ class ProcessRowLock(lock.SelectForUpdateLock):
             finally:
                 _HELD.reset(token)
 
-
     @contextmanager
     def new_process(self, process):
         """The lock on a process inserted in this transaction: no other transaction sees its
