@@ -369,7 +369,7 @@ def render_appeal_forward(appeal: Appeal, *, source_key: str, actor=None) -> Doc
     proceeding = appeal.proceeding
     decision = selectors.last_decision(proceeding)
     region = get_region()
-    decision_date = czech_date(proceeding.decided_on or (decision.created_at.date() if decision else None))
+    decision_date = czech_date(proceeding.decided_on or (timezone.localdate(decision.created_at) if decision else None))
     decision_ref = f"č. j. {decision.reference_number} ze dne {decision_date}" if decision else ""
     ctx = proceeding_context(
         proceeding, code=models.DOC_APPEAL_FORWARD, appealed_decision=decision_ref,

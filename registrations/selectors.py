@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext
+from django.utils import timezone
 
 from workflows import deadlines
 from workflows.models import Case, Document
@@ -409,7 +410,7 @@ def current_decision_deadline(proceeding: Proceeding) -> date | None:
         start = returned.ministry_notified_on
     suspensions = [(s.started_on, s.ended_on) for s in case.suspensions.all()
                    if s.ended_on is None or s.ended_on >= start]
-    extensions = [e for e in case.extensions.all() if returned is None or e.recorded_at.date() >= start]
+    extensions = [e for e in case.extensions.all() if returned is None or timezone.localdate(e.recorded_at) >= start]
     # § 71 odst. 3 písm. a) up to 30 days; písm. b) the time the expert opinion takes
     extension, expert = deadlines.decision_extension((e.ground, e.days) for e in extensions)
     return deadlines.decision_deadline(start, suspensions=suspensions, extension_days=extension,

@@ -184,8 +184,9 @@ _SQLITE_INSTALL = [
     WHEN OLD.finished IS NULL AND NEW.finished IS NOT NULL
     BEGIN
     INSERT INTO workflows_finishedcount ({_FKEY}, n, days_total)
-    SELECT NEW.flow_class, c.kind, date(NEW.finished), 1,
-           max(0, CAST(julianday(date(NEW.finished)) - julianday(coalesce(c.received_on, date(NEW.created))) AS INTEGER))
+    SELECT NEW.flow_class, c.kind, date(NEW.finished, 'localtime'), 1,
+           max(0, CAST(julianday(date(NEW.finished, 'localtime'))
+                       - julianday(coalesce(c.received_on, date(NEW.created, 'localtime'))) AS INTEGER))
     FROM workflows_caseprocess cp JOIN workflows_case c ON c.id = cp.case_id
     WHERE cp.process_ptr_id = NEW.id
     ON CONFLICT ({_FKEY}) DO UPDATE SET n = n + 1, days_total = days_total + excluded.days_total;
@@ -220,8 +221,10 @@ def _rebuild_sql(vendor: str) -> list[str]:
         day = f"(p.finished AT TIME ZONE '{tz}')::date"
         days = f"GREATEST(0, {day} - coalesce(c.received_on, (p.created AT TIME ZONE '{tz}')::date))"
     else:
-        day = "date(p.finished)"
-        days = "max(0, CAST(julianday(date(p.finished)) - julianday(coalesce(c.received_on, date(p.created))) AS INTEGER))"
+        # SQLite stores UTC; 'localtime' is the day in TIME_ZONE (Django sets the process's TZ to it)
+        day = "date(p.finished, 'localtime')"
+        days = ("max(0, CAST(julianday(date(p.finished, 'localtime')) - julianday(coalesce(c.received_on, "
+                "date(p.created, 'localtime'))) AS INTEGER))")
     return [
         "DELETE FROM workflows_taskcount",
         f"""INSERT INTO workflows_taskcount ({_KEY}, n)

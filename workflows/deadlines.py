@@ -121,9 +121,12 @@ def _setting(name: str, default: Any = None) -> Any:
 
 
 def _as_date(d: datetime.date) -> datetime.date:
-    """Accept datetimes too (a datetime is a date subclass but hashes differently)."""
+    """Accept datetimes too (a datetime is a date subclass but hashes differently); an aware
+    one is the office's day (``TIME_ZONE``), not UTC's."""
     if isinstance(d, datetime.datetime):
-        return d.date()
+        from django.utils import timezone  # only for an aware datetime: the module runs without Django too
+
+        return timezone.localdate(d) if timezone.is_aware(d) else d.date()
     return d
 
 

@@ -18,6 +18,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
+from django.utils import timezone
 
 from .input_rules import validate_not_future, validate_sane_date
 
@@ -84,7 +85,7 @@ class CzechDateField(forms.DateField):
         if value in self.empty_values:
             return None
         if isinstance(value, datetime.datetime):
-            return value.date()
+            return timezone.localdate(value) if timezone.is_aware(value) else value.date()
         if isinstance(value, datetime.date):
             return value
         return parse_czech_date(value)

@@ -11,6 +11,7 @@ from django.template.loader import select_template
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.utils.translation import gettext
+from django.utils import timezone
 from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -302,7 +303,7 @@ def search(request):
                      c.get_state_display()] for c in cases[:5000]]
         else:
             header = ["Č. j.", "Dokument", "Žadatel / poskytovatel", "IČO", "Vydáno"]
-            data = [[d.reference_number, d.title, d.case.applicant_name, d.case.ico, d.created_at.date()] for d in documents]
+            data = [[d.reference_number, d.title, d.case.applicant_name, d.case.ico, timezone.localdate(d.created_at)] for d in documents]
         access_log.record_list(request, object_type="workflows.case" if works else "workflows.document",
                                view="search_export", count=len(data), query=term)
         return export_response(export, "vysledky-hledani", header, data)

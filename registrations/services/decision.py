@@ -122,7 +122,7 @@ def comments_record(*, proceeding: Proceeding, comments: str = "", comments_answ
 def decision_issued(*, proceeding: Proceeding, document: Document, actor=None) -> None:
     """Called by the worker after the decision document is stored."""
     if proceeding.decided_on is None or proceeding.phase != Phase.DECISION:
-        proceeding.decided_on = document.created_at.date()
+        proceeding.decided_on = timezone.localdate(document.created_at)  # the office's day, not UTC's
         proceeding.save(update_fields=["decided_on"])
     phase_set(proceeding, Phase.DECISION, actor=actor)
     _supersede_appealed(proceeding, document, actor=actor)

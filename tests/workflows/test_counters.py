@@ -120,3 +120,29 @@ def test_tasks_deleted_after_their_counters_leave_no_negative_row(demo_users):
     make_task(make_case(title="Po vyprázdnění", deadline=days(5)))
     assert sel.count_tasks(ref, sel.SCOPE_QUEUE) == 1
     _assert_in_step()
+
+
+def test_a_process_finished_after_midnight_in_prague_counts_on_the_office_s_day(demo_users):
+    """23:30 UTC on 1 December is 0:30 on 2 December in Prague: the finished count (the trigger,
+    and a rebuild) and the lead time take the office's day, on both databases."""
+    import datetime
+
+    from workflows.models import CaseProcess
+
+    task = TaskFactory(case=CaseFactory(received_on=datetime.date(2026, 11, 25)))
+    finished = datetime.datetime(2026, 12, 1, 23, 30, tzinfo=datetime.timezone.utc)
+    process = CaseProcess.objects.get(pk=task.process_id)
+    process.status, process.finished = PROCESS.DONE, finished
+    process.save()
+    rows = list(FinishedCount.objects.filter(n__gt=0).values_list("finished_on", "n", "days_total"))
+    assert rows == [(datetime.date(2026, 12, 2), 1, 7)]
+    _assert_in_step()
+
+
+def test_an_aware_datetime_is_the_office_s_day_in_the_deadlines():
+    import datetime
+
+    from workflows import deadlines
+
+    assert deadlines._as_date(datetime.datetime(2026, 12, 1, 23, 30, tzinfo=datetime.timezone.utc)) == datetime.date(2026, 12, 2)
+    assert deadlines._as_date(datetime.datetime(2026, 12, 1, 23, 30)) == datetime.date(2026, 12, 1)  # naive: as it is
