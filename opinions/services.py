@@ -275,8 +275,8 @@ def _store_ip_warnings(opinion: Opinion, overlaps, existing: dict[int, IpWarning
     """The warnings for these overlaps, against the opinion's ``existing`` ones (by IP service):
     new ones in one insert, each told in the history by its service's first overlap; a
     changed one takes its service's last overlap; unanswered ones no overlap names go."""
-    first: dict[int, object] = {}
-    last: dict[int, object] = {}
+    first: dict[int, selectors.IpOverlap] = {}
+    last: dict[int, selectors.IpOverlap] = {}
     for o in overlaps:
         first.setdefault(o.ip_service.pk, o)
         last[o.ip_service.pk] = o

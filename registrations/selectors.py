@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from workflows import deadlines
 from workflows.models import Case, Document
@@ -587,8 +587,6 @@ def document_notes(proceeding: Proceeding) -> dict[int, dict]:
 
 
 def proceeding_local_date(document: Document) -> date:
-    from django.utils import timezone
-
     return timezone.localtime(document.created_at).date()
 
 

@@ -120,7 +120,7 @@ def _setting(name: str, default: Any = None) -> Any:
         return default
 
 
-def _as_date(d: datetime.date) -> datetime.date:
+def as_date(d: datetime.date) -> datetime.date:
     """Accept datetimes too (a datetime is a date subclass but hashes differently); an aware
     one is the office's day (``TIME_ZONE``), not UTC's."""
     if isinstance(d, datetime.datetime):
@@ -141,13 +141,13 @@ def _holidays_for_year(year: int) -> frozenset[datetime.date]:
 
 def is_working_day(d: datetime.date) -> bool:
     """True unless ``d`` is a Saturday, a Sunday or a Czech public holiday."""
-    d = _as_date(d)
+    d = as_date(d)
     return d.weekday() < 5 and d not in _holidays_for_year(d.year)
 
 
 def next_working_day(d: datetime.date) -> datetime.date:
     """``d`` itself when it is a working day, otherwise the first working day after it."""
-    d = _as_date(d)
+    d = as_date(d)
     while not is_working_day(d):
         d += _ONE_DAY
     return d
@@ -164,7 +164,7 @@ def add_working_days(d: datetime.date, n: int) -> datetime.date:
     Used for internal buffers (opinion drafts, reminders), which the office counts in working
     days. ``d`` itself never counts; ``n == 0`` returns ``d`` unchanged.
     """
-    d = _as_date(d)
+    d = as_date(d)
     step = _ONE_DAY if n >= 0 else -_ONE_DAY
     remaining = abs(n)
     while remaining:
@@ -198,7 +198,7 @@ def working_days_between(a: datetime.date, b: datetime.date) -> int:
     This makes it the exact inverse of :func:`add_working_days`:
     ``working_days_between(a, add_working_days(a, n)) == n`` for every ``a`` and ``n``.
     """
-    a, b = _as_date(a), _as_date(b)
+    a, b = as_date(a), as_date(b)
     if b >= a:
         return _count_working_days(a + _ONE_DAY, b)
     return -_count_working_days(b, a - _ONE_DAY)
@@ -212,7 +212,7 @@ def add_days(start: datetime.date, days: int, *, shift: bool = True) -> datetime
 
     With ``shift`` a weekend / holiday last day moves to the next working day (§ 40).
     """
-    end = _as_date(start) + datetime.timedelta(days=days)
+    end = as_date(start) + datetime.timedelta(days=days)
     return shift_to_working_day(end) if shift else end
 
 
@@ -227,13 +227,13 @@ def _same_day_months_later(start: datetime.date, months: int) -> datetime.date:
 
 def add_months(start: datetime.date, months: int, *, shift: bool = True) -> datetime.date:
     """Last day of a deadline in months: same day number (or the month's last day), then shifted."""
-    end = _same_day_months_later(_as_date(start), months)
+    end = _same_day_months_later(as_date(start), months)
     return shift_to_working_day(end) if shift else end
 
 
 def add_weeks(start: datetime.date, weeks: int, *, shift: bool = True) -> datetime.date:
     """Last day of a deadline in weeks: the same weekday ``weeks`` later, then shifted."""
-    end = _as_date(start) + datetime.timedelta(weeks=weeks)
+    end = as_date(start) + datetime.timedelta(weeks=weeks)
     return shift_to_working_day(end) if shift else end
 
 
@@ -270,7 +270,7 @@ def suspended_days(
             raise ValueError("Přerušení řízení musí mít datum začátku.")
         if end is None:
             return None
-        start, end = _as_date(start), _as_date(end)
+        start, end = as_date(start), as_date(end)
         if end < start:
             raise ValueError("Konec přerušení řízení nemůže předcházet jeho začátku.")
         intervals.append((start, end))
@@ -371,7 +371,7 @@ def appeal_is_timely(delivered: datetime.date, received: datetime.date, *,
                      instruction_defective: bool = False) -> bool:
     """Was the appeal lodged in time (§ 83 odst. 1, 2)? Received on the last day is in time."""
     last = appeal_deadline_without_instruction(delivered) if instruction_defective else appeal_deadline(delivered)
-    return _as_date(received) <= last
+    return as_date(received) <= last
 
 
 def finality_date(
@@ -385,8 +385,8 @@ def finality_date(
     natural = appeal_deadline(delivered) + _ONE_DAY
     if waived_on is None:
         return natural
-    waived_on = _as_date(waived_on)
-    if waived_on < _as_date(delivered):
+    waived_on = as_date(waived_on)
+    if waived_on < as_date(delivered):
         raise ValueError("Odvolání se lze vzdát až po oznámení rozhodnutí.")
     return min(waived_on, natural)
 
@@ -405,7 +405,7 @@ def change_notice_deadline(
         rule = str(_setting("OSV_CHANGE_NOTICE_RULE"))
     if shift is None:
         shift = bool(_setting("OSV_CHANGE_NOTICE_SHIFT"))
-    change_date = _as_date(change_date)
+    change_date = as_date(change_date)
     if rule == "next_month_15":
         first_of_next = _same_day_months_later(change_date.replace(day=1), 1)
         end = first_of_next.replace(day=15)
@@ -419,7 +419,7 @@ def is_change_notice_late(
     change_date: datetime.date, received: datetime.date, **kw: Any
 ) -> bool:
     """True when the notice arrived after its deadline: it is flagged as late, never rejected."""
-    return _as_date(received) > change_notice_deadline(change_date, **kw)
+    return as_date(received) > change_notice_deadline(change_date, **kw)
 
 
 # --------------------------------------------------------------------------- Agenda B
@@ -457,7 +457,7 @@ def opinion_deadlines(
     the case shows as overdue, and the draft is due on it too. Without a call deadline only the
     30 days apply.
     """
-    received = _as_date(received)
+    received = as_date(received)
     if buffer_working_days is None:
         buffer_working_days = int(_setting("OSV_OPINION_CALL_BUFFER_WORKING_DAYS"))
     if draft_working_days is None:
@@ -486,7 +486,7 @@ def reminder_dates(
     ``OSV_REMINDER_WORKING_DAYS``); ``"missed"`` is the calendar day after the deadline. The kind
     is the idempotency key: a reminder is sent at most once per task and kind.
     """
-    deadline = _as_date(deadline)
+    deadline = as_date(deadline)
     if before_working_days is None:
         before_working_days = tuple(_setting("OSV_REMINDER_WORKING_DAYS"))
     result = [

@@ -18,8 +18,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
-from django.utils import timezone
 
+from .deadlines import as_date
 from .input_rules import validate_not_future, validate_sane_date
 
 MONTHS = (gettext_lazy("leden"), gettext_lazy("únor"), gettext_lazy("březen"), gettext_lazy("duben"),
@@ -84,10 +84,8 @@ class CzechDateField(forms.DateField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if isinstance(value, datetime.datetime):
-            return timezone.localdate(value) if timezone.is_aware(value) else value.date()
         if isinstance(value, datetime.date):
-            return value
+            return as_date(value)  # a datetime: the office's day
         return parse_czech_date(value)
 
 

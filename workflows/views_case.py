@@ -10,8 +10,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
-from django.utils.translation import gettext
 from django.utils import timezone
+from django.utils.translation import gettext
 from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -173,8 +173,6 @@ def _case_context(request, case: Case, *, printable: bool) -> dict:
 
 
 def _days_left(case: Case):
-    from django.utils import timezone
-
     from .deadlines import working_days_between
 
     if not case.deadline:

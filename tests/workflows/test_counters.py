@@ -144,5 +144,5 @@ def test_an_aware_datetime_is_the_office_s_day_in_the_deadlines():
 
     from workflows import deadlines
 
-    assert deadlines._as_date(datetime.datetime(2026, 12, 1, 23, 30, tzinfo=datetime.timezone.utc)) == datetime.date(2026, 12, 2)
-    assert deadlines._as_date(datetime.datetime(2026, 12, 1, 23, 30)) == datetime.date(2026, 12, 1)  # naive: as it is
+    assert deadlines.as_date(datetime.datetime(2026, 12, 1, 23, 30, tzinfo=datetime.timezone.utc)) == datetime.date(2026, 12, 2)
+    assert deadlines.as_date(datetime.datetime(2026, 12, 1, 23, 30)) == datetime.date(2026, 12, 1)  # naive: as it is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import functools
 from contextlib import contextmanager, nullcontext
 
 from django.contrib import messages
@@ -72,28 +73,28 @@ class ProcessRowLock(lock.SelectForUpdateLock):
 
     @contextmanager
     def __call__(self, flow_class, process_pk):
-        held = _HELD.get() or {}
-        if process_pk in held:  # the same process again, inside its own lock (a start node)
+        if process_pk in (_HELD.get() or {}):  # the same process again, inside its own lock (a start node)
             yield
             return
         with nullcontext() if connection.in_atomic_block else transaction.atomic():
             process = process_rows(flow_class.process_class, lock=True).filter(pk=process_pk).first()
-            token = _HELD.set({**held, process_pk: process})
-            try:
+            with _holding(process, process_pk):
                 yield
-            finally:
-                _HELD.reset(token)
 
-    @contextmanager
     def new_process(self, process):
         """The lock on a process inserted in this transaction: no other transaction sees its
         row before the commit, so it is held as it is, without reading it back."""
-        held = _HELD.get() or {}
-        token = _HELD.set({**held, process.pk: process})
-        try:
-            yield
-        finally:
-            _HELD.reset(token)
+        return _holding(process, process.pk)
+
+
+@contextmanager
+def _holding(process, process_pk):
+    """``process`` is the held instance of ``process_pk`` inside the block (:func:`held_process`)."""
+    token = _HELD.set({**(_HELD.get() or {}), process_pk: process})
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
 
 
 process_row_lock = ProcessRowLock()
@@ -255,9 +256,13 @@ def _end_fields(process) -> list[str] | None:
     less at every flow's end)."""
     from workflows.models import CaseProcess
 
-    if process._meta.concrete_model is not CaseProcess:
-        return None
-    return [f.name for f in CaseProcess._meta.concrete_fields if f.model is not CaseProcess and not f.primary_key]
+    return _base_fields(CaseProcess) if process._meta.concrete_model is CaseProcess else None
+
+
+@functools.cache
+def _base_fields(model) -> list[str]:
+    """The fields of a multi-table child's parent rows (not its own, not the key)."""
+    return [f.name for f in model._meta.concrete_fields if f.model is not model and not f.primary_key]
 
 
 class EndActivation(end_node.EndActivation):
